@@ -1,0 +1,219 @@
+"""The ``jarida`` command: convert, build, serve, new, init. Only this module prints."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+import zoneinfo
+from pathlib import Path
+
+from . import __version__
+from .problems import JaridaError
+
+EXIT_CONTENT, EXIT_USAGE = 1, 2
+
+
+def _site(args) -> Path:
+    site = Path(args.site).expanduser()
+    if not site.is_dir():
+        raise JaridaError([_problem(str(site), "the site folder does not exist; pass --site DIR or run 'jarida init DIR'")], EXIT_USAGE)
+    return site
+
+
+def _problem(path: str, message: str):
+    from .problems import Problem
+
+    return Problem(path, 0, message)
+
+
+def _report_actions(actions, verbose: bool = True) -> int:
+    counts = {"write": 0, "unchanged": 0, "skipped": 0, "error": 0}
+    for action in actions:
+        counts[action.kind] += 1
+        if action.kind == "skipped":
+            print(f"{action.seed}: skipped: {action.message} (run 'jarida convert --force' to replace it)", file=sys.stderr)
+        elif action.kind == "error":
+            print(action.message, file=sys.stderr)
+        elif action.kind == "write" and action.message:
+            print(action.message, file=sys.stderr)
+    if verbose and actions:
+        print(f"converted {counts['write']} seed(s), {counts['unchanged']} unchanged, "
+              f"{counts['skipped']} skipped, {counts['error']} with errors")
+    return counts["error"]
+
+
+def cmd_convert(args) -> int:
+    from .convert import convert
+    from .settings import load_settings
+
+    site = _site(args)
+    settings = load_settings(site)
+    seeds = Path(args.seeds) if args.seeds else None
+    if seeds is not None and not seeds.is_dir():
+        raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
+    actions = convert(site, settings, seeds)
+    if not actions:
+        print(f"no seed files (*.txt) in {seeds or site / 'seeds'}")
+    return EXIT_CONTENT if _report_actions(actions) else 0
+
+
+def _now() -> dt.datetime:
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    site = _site(args)
+    output = Path(args.output) if args.output else None
+    report = build(site, output, args.base_url, now=_now())
+    errors = _report_actions(report.actions)
+    print(f"built {report.pages} pages ({report.files} files) into {output or site / 'build'} in {report.seconds:.2f} s")
+    return EXIT_CONTENT if errors else 0
+
+
+def cmd_serve(args) -> int:
+    from .build import build
+    from .server import DevServer
+
+    site = _site(args)
+    output = Path(args.output) if args.output else site / "build"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host} makes the preview reachable from other machines", file=sys.stderr)
+    holder = {}
+
+    def rebuild() -> str:
+        report = build(site, output, holder["url"], now=_now())
+        _report_actions(report.actions, verbose=False)
+        return f"{report.pages} pages"
+
+    server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)
+    holder["url"] = server.url
+    try:
+        what = rebuild()
+        print(f"built {what}", flush=True)
+    except JaridaError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        print("the first build failed; fix the problems above, the server rebuilds on save", file=sys.stderr, flush=True)
+    server.start()
+    print(f"Serving {output} on {server.url} (Ctrl+C to stop)", flush=True)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def cmd_new(args) -> int:
+    from . import frontmatter
+    from .content import ARTICLES_DIR
+    from .convert import slug_for
+    from .settings import load_settings
+
+    site = _site(args)
+    settings = load_settings(site)
+    folder = site / ARTICLES_DIR
+    taken = {p.stem for p in folder.glob("*.md")}
+    slug = slug_for(args.title, taken)
+    now = dt.datetime.now(zoneinfo.ZoneInfo(settings.timezone)).replace(microsecond=0)
+    meta = {"title": args.title, "date": now.isoformat(), "author": args.author or settings.default_author, "tags": []}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    path.write_text(frontmatter.dump(meta, "اكتب نص المقال هنا.\n"), encoding="utf-8")
+    print(path)
+    return 0
+
+
+def cmd_init(args) -> int:
+    target = Path(args.directory)
+    if target.exists() and any(target.iterdir()):
+        raise JaridaError([_problem(str(target), "the folder is not empty; choose a new folder")], EXIT_USAGE)
+    for sub in ("seeds", "content/articles", "content/authors"):
+        (target / sub).mkdir(parents=True, exist_ok=True)
+    (target / "site.toml").write_text(
+        'title = "جريدتي"\n'
+        'description = "أخبار ومقالات"\n'
+        'base_url = "https://example.org/"\n'
+        'locale = "ar_EG"\n'
+        'timezone = "Africa/Cairo"\n'
+        'default_author = "فريق التحرير"\n'
+        "per_page = 10\n",
+        encoding="utf-8",
+    )
+    (target / ".gitignore").write_text("/build/\n/.cache/\n/.build.*\n", encoding="utf-8")
+    print(f"created a new site in {target}; add seeds/*.txt or run 'jarida new \"عنوان\" --site {target}', then 'jarida build --site {target}'")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``jarida`` command."""
+    p = argparse.ArgumentParser(prog="jarida", description="Jarida: a static site generator for Arabic news sites.")
+    p.add_argument("--version", action="version", version=f"jarida {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_site(sp):
+        sp.add_argument("--site", default=".", metavar="DIR", help="the site root (default: the current folder)")
+        return sp
+
+    c = with_site(sub.add_parser("convert", help="convert seeds/*.txt into content/articles/*.md",
+                                 description="Convert plain-text seed articles into Markdown with front matter. "
+                                             "Unchanged seeds write nothing; edited Markdown is never overwritten."))
+    c.add_argument("seeds", nargs="?", help="a folder of seed files (default: <site>/seeds)")
+    c.set_defaults(func=cmd_convert)
+
+    b = with_site(sub.add_parser("build", help="convert new or changed seeds, then build the site",
+                                 description="Convert new or changed seeds, then render the site into the output folder."))
+    b.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
+    b.add_argument("--base-url", metavar="URL", help="the URL the site is deployed at, e.g. https://user.github.io/akhbar/")
+    b.set_defaults(func=cmd_build)
+
+    s = with_site(sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on change",
+                                 description="Build the site, serve it on http://127.0.0.1:8000/, rebuild on every "
+                                             "change and reload open pages."))
+    s.add_argument("--port", type=int, default=8000, help="port (0: any free port; default 8000)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
+    s.add_argument("--open", action="store_true", help="open the site in a browser")
+    s.set_defaults(func=cmd_serve)
+
+    n = with_site(sub.add_parser("new", help="create a dated article in content/articles",
+                                 description="Create content/articles/<slug>.md with front matter dated now."))
+    n.add_argument("title", help="the headline")
+    n.add_argument("--author", help="the author's name (default: the site's default author)")
+    n.set_defaults(func=cmd_new)
+
+    i = sub.add_parser("init", help="create a new site folder", description="Create a new, empty site in DIRECTORY.")
+    i.add_argument("directory", help="the folder to create")
+    i.set_defaults(func=cmd_init)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 content problems, 2 usage or settings)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except JaridaError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

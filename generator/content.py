@@ -1,0 +1,221 @@
+"""Reading ``content/`` into the content model, and assembling the Site.
+
+``parse_article`` and ``parse_profile`` are pure (text in, record or problems
+out); ``read_content`` is the I/O edge; ``assemble`` groups articles into
+taxonomy terms and finds collisions before anything is rendered.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from . import frontmatter
+from .arabic import cut_at_word, fold, slugify
+from .model import Article, Profile, Site, Term
+from .problems import JaridaError, Problem
+from .settings import Settings
+
+ARTICLES_DIR = "content/articles"
+AUTHORS_DIR = "content/authors"
+KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft"}
+MAX_SLUG_BYTES = 200
+
+
+def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Read a front-matter date: a YAML timestamp or an ISO 8601 / RFC 3339 string.
+
+    A date without a time is midnight; a value without an offset is in the
+    site's time zone ``tz``. Raises ``ValueError`` for anything else.
+    """
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        result = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    else:
+        raise ValueError(f"not a date: {value!r}")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=tz)
+    return result
+
+
+def _names(value) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,،]", value) if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+def first_paragraph_text(markdown_body: str) -> str:
+    """Plain text of the first paragraph of a Markdown body (escapes and simple markup removed)."""
+    for block in re.split(r"\n\s*\n", markdown_body.strip()):
+        text = block.strip()
+        if text and not text.startswith(("#", "!", "<", "|")):
+            text = re.sub(r"\\(.)", r"\1", text)
+            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+            text = text.replace("&lt;", "<").replace("&amp;", "&").replace("&#58;", ":").replace("&#126;", "~").replace("&#61;", "=")
+            return re.sub(r"\s+", " ", text)
+    return ""
+
+
+def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | None, list[Problem]]:
+    """Parse one article file's text. ``path`` is relative to the site root.
+
+    Returns the article (``None`` when it cannot be built) and the problems
+    found, each with the line of the offending key.
+    """
+    try:
+        meta, body, body_line = frontmatter.split(text)
+    except frontmatter.FrontMatterError as exc:
+        return None, [Problem(path, exc.line, f"{exc} (see the README, 'Front matter')")]
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, frontmatter.key_line(text, key) if key in meta else 1, message))
+
+    for key in meta:
+        if key not in KNOWN_KEYS:
+            bad(key, f"unknown front matter key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})")
+    title = meta.get("title")
+    if not isinstance(title, (str, int, float)) or not str(title).strip():
+        bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
+        title = ""
+    tz = zoneinfo.ZoneInfo(settings.timezone)
+    date = None
+    if "date" not in meta:
+        bad("date", "missing 'date': add a line 'date: 2024-05-01T09:30:00+03:00' to the front matter")
+    else:
+        try:
+            date = parse_date(meta["date"], tz)
+        except ValueError:
+            bad("date", f"'date' is not a date ({meta['date']!r}); write it as 2024-05-01T09:30:00+03:00")
+    updated = None
+    if meta.get("updated") is not None:
+        try:
+            updated = parse_date(meta["updated"], tz)
+        except ValueError:
+            bad("updated", f"'updated' is not a date ({meta['updated']!r})")
+    authors = _names(meta.get("authors", meta.get("author")))
+    if authors is None:
+        bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")
+        authors = []
+    tags = _names(meta.get("tags"))
+    if tags is None:
+        bad("tags", "'tags' must be a list of names, e.g. tags: [غزة, مصر]")
+        tags = []
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    raw_slug = meta.get("slug", stem)
+    slug = slugify(str(raw_slug), MAX_SLUG_BYTES) if raw_slug is not None else ""
+    if not slug:
+        bad("slug", f"the slug {raw_slug!r} has no letter or digit; set 'slug:' to a few words of the headline")
+    summary = meta.get("summary")
+    if summary is not None and not isinstance(summary, str):
+        bad("summary", "'summary' must be text")
+    if problems or date is None:
+        return None, problems
+    summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(
+        first_paragraph_text(body), settings.summary_length)
+    article = Article(
+        path=path, slug=slug, title=str(title).strip(), date=date,
+        authors=tuple(authors) or (settings.default_author,), tags=tuple(dict.fromkeys(tags)),
+        summary=summary_text, body=body, body_line=body_line, updated=updated,
+    )
+    return article, []
+
+
+def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:
+    """Parse an author profile file (front matter ``name``; the body is the bio)."""
+    try:
+        meta, body, _ = frontmatter.split(text)
+    except frontmatter.FrontMatterError as exc:
+        return None, [Problem(path, exc.line, str(exc))]
+    name = meta.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None, [Problem(path, frontmatter.key_line(text, "name"), "missing 'name': add 'name: <the author's name>'")]
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return Profile(path=path, slug=stem, name=name.strip(), bio=body.strip()), []
+
+
+def read_content(site_root: Path, settings: Settings) -> tuple[list[Article], list[Profile], list[Problem]]:
+    """Read every ``content/articles/*.md`` and ``content/authors/*.md`` (sorted by name)."""
+    articles, profiles, problems = [], [], []
+    for file in sorted((site_root / ARTICLES_DIR).glob("*.md")):
+        rel = file.relative_to(site_root).as_posix()
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8"))
+            continue
+        article, found = parse_article(rel, text, settings)
+        problems += found
+        if article:
+            articles.append(article)
+    for file in sorted((site_root / AUTHORS_DIR).glob("*.md")):
+        rel = file.relative_to(site_root).as_posix()
+        profile, found = parse_profile(rel, file.read_text(encoding="utf-8"))
+        problems += found
+        if profile:
+            profiles.append(profile)
+    return articles, profiles, problems
+
+
+def assemble(settings: Settings, articles: list[Article], profiles: list[Profile]) -> Site:
+    """Build the :class:`Site`: articles newest first, tag and author terms.
+
+    Raises :class:`JaridaError` listing every collision: two articles with one
+    slug, two tags or authors whose slugs collide, a term whose slug is empty.
+    """
+    problems: list[Problem] = []
+    seen: dict[str, Article] = {}
+    for article in articles:
+        if article.slug in seen:
+            problems.append(Problem(article.path, 1, f"slug '{article.slug}' is already used by {seen[article.slug].path}; set a different 'slug:'"))
+        else:
+            seen[article.slug] = article
+    ordered = sorted(seen.values(), key=lambda a: (a.date, a.slug), reverse=True)
+    profiles_by_key = {fold(p.name): p for p in profiles}
+    taxonomies = {
+        "tags": _terms("tags", ordered, lambda a: a.tags, {}, problems),
+        "authors": _terms("authors", ordered, lambda a: a.authors, profiles_by_key, problems),
+    }
+    if problems:
+        raise JaridaError(problems)
+    return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
+
+
+def _terms(taxonomy, articles, names_of, profiles, problems) -> tuple[Term, ...]:
+    members: dict[str, list[str]] = defaultdict(list)
+    forms: dict[str, Counter] = defaultdict(Counter)
+    first_path: dict[str, str] = {}
+    for article in articles:
+        for name in names_of(article):
+            key = fold(name)
+            if not key:
+                continue
+            if article.slug not in members[key]:
+                members[key].append(article.slug)
+            forms[key][name] += 1
+            first_path.setdefault(key, article.path)
+    terms = []
+    by_slug: dict[str, str] = {}
+    for key in sorted(members):
+        name = sorted(forms[key].items(), key=lambda item: (-item[1], item[0]))[0][0]
+        profile = profiles.get(key)
+        slug = profile.slug if profile else slugify(name, MAX_SLUG_BYTES)
+        if not slug:
+            problems.append(Problem(first_path[key], 1, f"the {taxonomy[:-1]} '{name}' has no letter or digit to make a URL from"))
+            continue
+        if slug in by_slug:
+            problems.append(Problem(first_path[key], 1, f"the {taxonomy[:-1]} '{name}' has the same URL slug '{slug}' as '{by_slug[slug]}'; rename one"))
+            continue
+        by_slug[slug] = name
+        terms.append(Term(taxonomy, key, profile.name if profile else name, slug, tuple(members[key]), profile))
+    return tuple(sorted(terms, key=lambda t: (t.key, t.slug)))
+

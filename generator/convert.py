@@ -1,0 +1,233 @@
+"""The converter: ``seeds/*.txt`` -> ``content/articles/<slug>.md`` (+ author profiles).
+
+``plan_conversion`` is pure: seeds and the existing content in, a list of
+:class:`Action` out. ``read_seeds``/``read_existing`` and ``apply`` are the I/O
+edges. Safety rules:
+
+- an unchanged seed (same SHA-256 as recorded in ``source.sha256``) writes nothing;
+- a Markdown file whose text changed since the converter wrote it (its
+  ``source.converted`` hash no longer matches) is never overwritten: the seed is
+  reported as skipped;
+- the date and slug of an article, once written, never change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .arabic import cut_at_word, fold, slugify
+from .content import ARTICLES_DIR, AUTHORS_DIR
+from .markup import paragraphs_to_markdown
+from .problems import Problem
+from .seeds import SeedError, decode, parse_seed
+from .settings import Settings
+from .tags import extract_tags
+
+SEEDS_DIR = "seeds"
+SLUG_BYTES = 120
+_CONVERTED_RE = re.compile(r"^  converted: ([0-9a-f]{64})\n", re.M)
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A seed as read from disk: ``name`` (file name), raw ``data`` and ``mtime``
+    (seconds since the epoch), ``display`` the path to show in messages."""
+
+    name: str
+    data: bytes
+    mtime: float
+    display: str
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A converted article already in ``content/articles``: its ``path`` (relative
+    to the site root), ``text``, and what its front matter says."""
+
+    path: str
+    text: str
+    meta: dict
+
+
+@dataclass(frozen=True)
+class Action:
+    """What to do for one seed. ``kind`` is ``"write"``, ``"unchanged"``,
+    ``"skipped"`` (the Markdown was edited) or ``"error"``; ``files`` maps paths
+    relative to the site root to the text to write (only for ``"write"``)."""
+
+    kind: str
+    seed: str
+    path: str = ""
+    files: tuple[tuple[str, str], ...] = ()
+    message: str = ""
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def seal(text: str) -> str:
+    """Fill the ``source.converted`` field of converter output with the hash of the text.
+
+    The hash covers the whole file without that line, so any later edit (body
+    or front matter) is detected by :func:`is_pristine`.
+    """
+    digest = sha256(text.encode("utf-8"))
+    return text.replace("  converted: pending\n", f"  converted: {digest}\n", 1)
+
+
+def is_pristine(text: str) -> bool:
+    """True when ``text`` is exactly what the converter wrote (see :func:`seal`)."""
+    match = _CONVERTED_RE.search(text)
+    if not match:
+        return False
+    unsealed = text[: match.start()] + "  converted: pending\n" + text[match.end():]
+    return sha256(unsealed.encode("utf-8")) == match.group(1)
+
+
+def slug_for(title: str, taken: set[str]) -> str:
+    """A unique slug for a headline: from its first ``..`` clause when that clause
+    has two words or more, cut at a word boundary to :data:`SLUG_BYTES` bytes;
+    ``-2``, ``-3``... appended when taken. Falls back to ``article``."""
+    clause = re.split(r"\s*\.\.+\s*", title.strip())[0]
+    base = slugify(clause if len(clause.split()) >= 2 else title, SLUG_BYTES) or "article"
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def convert_seed(seed: SeedFile, settings: Settings, existing: Existing | None, taken: set[str],
+                 profiles: set[str]) -> Action:
+    """Decide what to do for one seed (pure). ``taken`` holds the article slugs in
+    use; ``profiles`` the folded names of authors that already have a profile."""
+    digest = sha256(seed.data)
+    if existing is not None:
+        source = existing.meta.get("source") or {}
+        if source.get("sha256") == digest:
+            return Action("unchanged", seed.display, existing.path)
+        if not is_pristine(existing.text):
+            return Action("skipped", seed.display, existing.path,
+                          message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
+    try:
+        text, warning = decode(seed.data)
+        parsed = parse_seed(text)
+    except SeedError as exc:
+        return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
+    paragraphs = [p.text for p in parsed.paragraphs]
+    tz = zoneinfo.ZoneInfo(settings.timezone)
+    if existing is not None:
+        slug = existing.path.rsplit("/", 1)[-1].removesuffix(".md")
+        date = existing.meta.get("date")
+    else:
+        slug = slug_for(parsed.title, taken)
+        date = dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
+    author = parsed.author or settings.default_author
+    meta = {
+        "title": parsed.title,
+        "date": date,
+        "author": author,
+        "tags": extract_tags(parsed.title, paragraphs),
+        "summary": cut_at_word(paragraphs[0], settings.summary_length),
+        "source": {"file": seed.name, "sha256": digest, "converted": "pending"},
+    }
+    path = f"{ARTICLES_DIR}/{slug}.md"
+    files = [(path, seal(frontmatter.dump(meta, paragraphs_to_markdown(paragraphs))))]
+    if parsed.bio and parsed.author and fold(parsed.author) not in profiles:
+        profile_slug = slugify(parsed.author) or "author"
+        files.append((f"{AUTHORS_DIR}/{profile_slug}.md", frontmatter.dump({"name": parsed.author}, parsed.bio)))
+    message = f"{seed.display}: warning: {warning}" if warning else ""
+    return Action("write", seed.display, path, tuple(files), message)
+
+
+def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
+                    profiles: set[str]) -> list[Action]:
+    """Plan the conversion of ``seeds`` (sorted by name for stable slugs)."""
+    by_seed = {}
+    taken = set()
+    for doc in existing:
+        taken.add(doc.path.rsplit("/", 1)[-1].removesuffix(".md"))
+        source = doc.meta.get("source")
+        if isinstance(source, dict) and isinstance(source.get("file"), str):
+            by_seed.setdefault(source["file"], doc)
+    actions = []
+    profiles = set(profiles)
+    for seed in sorted(seeds, key=lambda s: s.name):
+        action = convert_seed(seed, settings, by_seed.get(seed.name), taken, profiles)
+        if action.kind == "write":
+            taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
+            for path, text in action.files[1:]:
+                profiles.add(fold(frontmatter.split(text)[0]["name"]))
+        actions.append(action)
+    return actions
+
+
+def read_seeds(folder: Path, site_root: Path) -> list[SeedFile]:
+    """Read every ``*.txt`` in ``folder`` (not recursive)."""
+    out = []
+    for file in sorted(folder.glob("*.txt")):
+        try:
+            display = file.relative_to(site_root).as_posix()
+        except ValueError:
+            display = str(file)
+        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, display))
+    return out
+
+
+def read_existing(site_root: Path) -> tuple[list[Existing], set[str]]:
+    """The converted articles in ``content/articles`` (files whose front matter
+    cannot be read are left out: the build reports them) and the folded names
+    of the authors with a profile."""
+    docs = []
+    for file in sorted((site_root / ARTICLES_DIR).glob("*.md")):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        try:
+            meta = frontmatter.split(text)[0]
+        except frontmatter.FrontMatterError:
+            meta = {}
+        docs.append(Existing(file.relative_to(site_root).as_posix(), text, meta))
+    names = set()
+    for file in sorted((site_root / AUTHORS_DIR).glob("*.md")):
+        try:
+            name = frontmatter.split(file.read_text(encoding="utf-8"))[0].get("name")
+        except (frontmatter.FrontMatterError, UnicodeDecodeError):
+            name = None
+        names.add(fold(name) if isinstance(name, str) else fold(file.stem))
+    return docs, names
+
+
+def apply(site_root: Path, actions: list[Action]) -> None:
+    """Write the files of the ``"write"`` actions (each through a temporary file and
+    an atomic rename, so a crash never leaves half a file). Author profiles that
+    exist are never replaced."""
+    for action in actions:
+        if action.kind != "write":
+            continue
+        for index, (rel, text) in enumerate(action.files):
+            target = site_root / rel
+            if index > 0 and target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(tmp, target)
+
+
+def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None) -> list[Action]:
+    """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
+
+    Returns the actions taken; never raises for a bad seed (it is an ``"error"`` action).
+    """
+    folder = seeds_dir or site_root / SEEDS_DIR
+    existing, profiles = read_existing(site_root)
+    actions = plan_conversion(read_seeds(folder, site_root), settings, existing, profiles)
+    apply(site_root, actions)
+    return actions

@@ -1,0 +1,91 @@
+"""YAML front matter: ``---`` fenced YAML at the top of a Markdown file.
+
+Parsing uses PyYAML's C loader when present (libyaml), dumping keeps keys in
+the order given and writes Arabic as UTF-8, not escapes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+
+try:
+    _Loader = yaml.CSafeLoader
+    _Dumper = yaml.CSafeDumper
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+FENCE = "---"
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be read; ``line`` is 1-based in the whole file."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def split(text: str) -> tuple[dict, str, int]:
+    """Split a Markdown file's text into ``(front matter, body, body's first line)``.
+
+    A file without a leading ``---`` line has empty front matter. Raises
+    :class:`FrontMatterError` for an unclosed fence, YAML syntax errors (with the
+    YAML line mapped to the file's line) or front matter that is not a mapping.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return {}, text, 1
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in (FENCE, "..."):
+            break
+    else:
+        raise FrontMatterError("front matter is not closed: add a line '---' after it", 1)
+    source = "\n".join(lines[1:end])
+    try:
+        data = yaml.load(source, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter must be 'key: value' lines", 2)
+    return data, "\n".join(lines[end + 1:]), end + 2
+
+
+def key_line(text: str, key: str) -> int:
+    """1-based line of ``key:`` in the front matter of ``text`` (1 when not found)."""
+    for number, line in enumerate(text.split("\n")[1:], 2):
+        if line.rstrip() == FENCE:
+            break
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def dump(meta: dict, body: str) -> str:
+    """Return file text: ``meta`` as fenced YAML (keys in the given order), then ``body``.
+
+    Datetimes are written as RFC 3339 strings with their offset, so that they
+    read back as time-zone-aware datetimes.
+    """
+    clean = {k: _plain(v) for k, v in meta.items()}
+    yaml_text = yaml.dump(clean, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=10_000)
+    return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body.rstrip()}\n"
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,75 @@
+"""The content model: immutable records passed between the steps of a build."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as read from ``content/articles/<slug>.md``.
+
+    ``path`` is the source file relative to the site root (POSIX separators);
+    ``date`` is time-zone aware; ``authors`` and ``tags`` are display names in
+    the order written; ``body`` is Markdown and ``body_line`` its first line in
+    the file; ``summary`` is plain text.
+    """
+
+    path: str
+    slug: str
+    title: str
+    date: dt.datetime
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    body: str
+    body_line: int = 1
+    updated: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An author's profile from ``content/authors/<slug>.md``: display ``name``,
+    Markdown ``bio`` and the file ``path``."""
+
+    path: str
+    slug: str
+    name: str
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a taxonomy (a tag, an author): its folded identity ``key``,
+    display ``name``, URL ``slug`` and the slugs of its articles, newest first.
+    ``profile`` is the author's profile for terms of the ``authors`` taxonomy."""
+
+    taxonomy: str
+    key: str
+    name: str
+    slug: str
+    articles: tuple[str, ...]
+    profile: Profile | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build renders: settings, articles newest first, and the
+    terms of each taxonomy (``"tags"``, ``"authors"``) sorted by name."""
+
+    settings: Settings
+    articles: tuple[Article, ...]
+    taxonomies: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+
+    def article(self, slug: str) -> Article:
+        """The article with ``slug``; raises ``KeyError``."""
+        return self._by_slug()[slug]
+
+    def _by_slug(self) -> dict[str, Article]:
+        cache = self.__dict__.get("_index")
+        if cache is None:
+            cache = {a.slug: a for a in self.articles}
+            object.__setattr__(self, "_index", cache)
+        return cache

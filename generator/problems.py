@@ -1,0 +1,36 @@
+"""Problems found in content, settings or themes, reported together before anything is written."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem with an input file.
+
+    ``path`` is the file as the user would type it (relative to the site root
+    when inside it), ``line`` is 1-based (0 when the problem is with the whole
+    file), ``message`` says what is wrong and what to do, in plain words.
+    """
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {kind}{self.message}"
+
+
+class JaridaError(Exception):
+    """Raised when input problems stop a step; ``problems`` lists every one of them.
+
+    ``exit_code`` is 1 for content problems and 2 for usage or settings problems.
+    """
+
+    def __init__(self, problems: list[Problem], exit_code: int = 1):
+        self.problems = sorted(problems)
+        self.exit_code = exit_code
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,104 @@
+"""Site settings: ``site.toml`` at the site root, every key with a default."""
+from __future__ import annotations
+
+import difflib
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .problems import JaridaError, Problem
+
+SETTINGS_FILE = "site.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one site, read from ``site.toml`` (all keys optional).
+
+    ``base_url`` is the absolute URL the site is deployed at (used for feeds,
+    the sitemap and canonical links; page links are relative so the site works
+    at any sub-path); ``locale`` is a CLDR locale for dates (``ar_EG``,
+    ``ar_LB``...); ``timezone`` an IANA zone name; ``per_page`` the number of
+    articles on one page of a list; ``summary_length`` in characters.
+    """
+
+    title: str = "جريدة"
+    description: str = "أخبار ومقالات"
+    base_url: str = "http://127.0.0.1:8000/"
+    locale: str = "ar_EG"
+    timezone: str = "Africa/Cairo"
+    default_author: str = "فريق التحرير"
+    per_page: int = 10
+    summary_length: int = 220
+    feed_items: int = 20
+    theme: str = "default"
+    arabic_digits: bool = False
+
+    def with_base_url(self, base_url: str | None) -> "Settings":
+        """Return a copy with ``base_url`` replaced (when given), ending in ``/``."""
+        if not base_url:
+            return self
+        return replace(self, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def load_settings(site: Path) -> Settings:
+    """Read ``site/site.toml`` (missing file: all defaults).
+
+    Raises :class:`JaridaError` (exit code 2) listing every unknown key (with a
+    did-you-mean), every value of the wrong type and every invalid locale or time zone.
+    """
+    path = site / SETTINGS_FILE
+    if not path.exists():
+        return Settings()
+    name = SETTINGS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise JaridaError([Problem(name, _toml_line(exc), f"not valid TOML: {exc}")], 2) from exc
+    problems = []
+    values = {}
+    for key, value in data.items():
+        if key not in _TYPES:
+            close = difflib.get_close_matches(key, _TYPES, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
+            continue
+        want = {"str": str, "int": int, "bool": bool}[_TYPES[key]]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be a {want.__name__}"))
+            continue
+        values[key] = value
+    settings = Settings(**values)
+    try:
+        Locale.parse(settings.locale)
+    except (UnknownLocaleError, ValueError):
+        problems.append(Problem(name, _key_line(path, "locale"), f"unknown locale '{settings.locale}' (try 'ar_EG')"))
+    try:
+        zoneinfo.ZoneInfo(settings.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(name, _key_line(path, "timezone"), f"unknown time zone '{settings.timezone}' (try 'Africa/Cairo')"))
+    if settings.per_page < 1:
+        problems.append(Problem(name, _key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
+    if problems:
+        raise JaridaError(problems, 2)
+    return settings.with_base_url(settings.base_url)
+
+
+def _key_line(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith(key):
+            return number
+    return 0
+
+
+def _toml_line(exc: Exception) -> int:
+    import re
+
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else 0
