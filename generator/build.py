@@ -28,14 +28,14 @@ class BuildReport:
     warnings: list = field(default_factory=list)
 
 
-def render_site(site_root: Path, settings: Settings, now: dt.datetime) -> tuple[dict[str, bytes], dict[str, Path], int]:
+def render_site(site_root: Path, settings: Settings, now: dt.datetime) -> tuple[dict[str, bytes], dict[str, Path], int, list]:
     """Read ``content/`` and render the whole site in memory.
 
-    Returns ``(files, static copies, number of HTML pages)``. Raises
+    Returns ``(files, static copies, number of HTML pages, warnings)``. Raises
     :class:`JaridaError` listing every content problem, before anything is written.
     """
     articles, profiles, problems = content.read_content(site_root, settings)
-    if problems:
+    if any(not p.warning for p in problems):
         raise JaridaError(problems)
     site = content.assemble(settings, articles, profiles)
     md = Renderer()
@@ -62,7 +62,7 @@ def render_site(site_root: Path, settings: Settings, now: dt.datetime) -> tuple[
     files["feed.xml"] = feeds.atom_feed(site, bodies, now)
     files["sitemap.xml"] = feeds.sitemap(site, [p.path for p in planned])
     files["robots.txt"] = feeds.robots_txt(site)
-    return files, render.static_files(dirs), len(planned)
+    return files, render.static_files(dirs), len(planned), problems
 
 
 def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
@@ -79,6 +79,6 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     output.check_output(out, site_root)
     actions = convert.convert(site_root, settings) if run_convert and (site_root / convert.SEEDS_DIR).is_dir() else []
     now = now or dt.datetime.now(dt.timezone.utc)
-    files, copies, count = render_site(site_root, settings, now)
+    files, copies, count, warnings = render_site(site_root, settings, now)
     output.write_tree(out, files, copies)
-    return BuildReport(actions, count, len(files) + len(copies), time.perf_counter() - started)
+    return BuildReport(actions, count, len(files) + len(copies), time.perf_counter() - started, warnings)

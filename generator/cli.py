@@ -74,6 +74,8 @@ def cmd_build(args) -> int:
     output = Path(args.output) if args.output else None
     report = build(site, output, args.base_url, now=_now())
     errors = _report_actions(report.actions)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     print(f"built {report.pages} pages ({report.files} files) into {output or site / 'build'} in {report.seconds:.2f} s")
     return EXIT_CONTENT if errors else 0
 
@@ -88,15 +90,16 @@ def cmd_serve(args) -> int:
         print(f"warning: serving on {args.host} makes the preview reachable from other machines", file=sys.stderr)
     holder = {}
 
-    def rebuild() -> str:
+    def rebuild() -> tuple[str, set[Path]]:
         report = build(site, output, holder["url"], now=_now())
         _report_actions(report.actions, verbose=False)
-        return f"{report.pages} pages"
+        written = {site / rel for a in report.actions if a.kind == "write" for rel, _ in a.files}
+        return f"{report.pages} pages", written
 
     server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)
     holder["url"] = server.url
     try:
-        what = rebuild()
+        what, _ = rebuild()
         print(f"built {what}", flush=True)
     except JaridaError as exc:
         print(exc, file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ taxonomy terms and finds collisions before anything is rendered.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zoneinfo
 from collections import Counter, defaultdict
@@ -20,7 +21,7 @@ from .settings import Settings
 
 ARTICLES_DIR = "content/articles"
 AUTHORS_DIR = "content/authors"
-KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft"}
+KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft", "section"}
 MAX_SLUG_BYTES = 200
 
 
@@ -77,12 +78,14 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         return None, [Problem(path, exc.line, f"{exc} (see the README, 'Front matter')")]
     problems: list[Problem] = []
 
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(path, frontmatter.key_line(text, key) if key in meta else 1, message))
+    def bad(key: str, message: str, warning: bool = False) -> None:
+        problems.append(Problem(path, frontmatter.key_line(text, key) if key in meta else 1, message, warning))
 
     for key in meta:
         if key not in KNOWN_KEYS:
-            bad(key, f"unknown front matter key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})")
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
+            bad(key, f"unknown front matter key '{key}' is ignored; {hint}", warning=True)
     title = meta.get("title")
     if not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
@@ -118,7 +121,7 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     summary = meta.get("summary")
     if summary is not None and not isinstance(summary, str):
         bad("summary", "'summary' must be text")
-    if problems or date is None:
+    if date is None or any(not p.warning for p in problems):
         return None, problems
     summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(
         first_paragraph_text(body), settings.summary_length)
@@ -127,7 +130,7 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         authors=tuple(authors) or (settings.default_author,), tags=tuple(dict.fromkeys(tags)),
         summary=summary_text, body=body, body_line=body_line, updated=updated,
     )
-    return article, []
+    return article, problems
 
 
 def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:

@@ -25,6 +25,8 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 EVENTS_PATH = "/__jarida/events"
+#: Folders of the site root whose changes trigger a rebuild (with ``site.toml``).
+WATCHED_DIRS = ("seeds", "content", "themes", "static")
 QUIET_SECONDS = 0.1
 RELOAD_SCRIPT = (
     "<script>(function(){var v=null,s=new EventSource('" + EVENTS_PATH + "');"
@@ -180,8 +182,8 @@ class _Watcher(FileSystemEventHandler):
         self.site_root, self.output, self.changed = site_root, output, changed
 
     def on_any_event(self, event):
-        if event.event_type in ("opened", "closed_no_write"):
-            return
+        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+            return  # a folder's "modified" event only echoes the file events inside it
         for attr in ("src_path", "dest_path"):
             raw = getattr(event, attr, "")
             if raw:
@@ -193,10 +195,11 @@ class _Watcher(FileSystemEventHandler):
 class DevServer:
     """Serves ``output`` on ``host``:``port`` (0 = any free port) and calls
     ``rebuild()`` after changes under ``site_root`` settle; ``rebuild`` returns a
-    short description of what it did or raises (the last good site stays
-    served). ``log`` receives one line per event."""
+    short description of what it did and the set of source files it wrote
+    itself (their change events are dropped), or raises (the last good site
+    stays served). ``log`` receives one line per event."""
 
-    def __init__(self, site_root: Path, output: Path, rebuild: Callable[[], str], log: Callable[[str], None],
+    def __init__(self, site_root: Path, output: Path, rebuild: Callable[[], tuple[str, set[Path]]], log: Callable[[str], None],
                  host: str = "127.0.0.1", port: int = 8000):
         self.site_root, self.output, self.rebuild, self.log = site_root, output, rebuild, log
         self.reloader = Reloader()
@@ -204,6 +207,8 @@ class DevServer:
         self.httpd.daemon_threads = True
         self._dirty = threading.Event()
         self._pending: set[Path] = set()
+        self._own_writes: dict[Path, float] = {}
+        self._watched: set[Path] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.observer = Observer()
@@ -214,9 +219,25 @@ class DevServer:
         return f"http://{host}:{port}/"
 
     def _changed(self, path: Path) -> None:
+        if path.parent.resolve() == self.site_root.resolve() and path.name in WATCHED_DIRS and path.is_dir():
+            self._watch()  # a source folder was created after the server started
         with self._lock:
+            until = self._own_writes.get(path.resolve())
+            if until is not None and time.monotonic() < until:
+                return
             self._pending.add(path)
         self._dirty.set()
+
+    def _forget(self, written: set[Path]) -> None:
+        """Drop the change events caused by the build itself (articles the converter
+        wrote), including those that arrive up to two seconds later."""
+        until = time.monotonic() + 2.0
+        with self._lock:
+            for path in written:
+                self._own_writes[path.resolve()] = until
+            self._pending = {p for p in self._pending if p.resolve() not in self._own_writes}
+            if not self._pending:
+                self._dirty.clear()
 
     def _rebuild_loop(self) -> None:
         while not self._stop.is_set():
@@ -231,16 +252,30 @@ class DevServer:
             more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
             started = time.perf_counter()
             try:
-                what = self.rebuild()
+                what, written = self.rebuild()
             except Exception as exc:  # the server never dies on a build error
                 self.log(f"rebuild failed after change to {names}{more}:\n{exc}")
                 continue
+            self._forget(written)
             self.reloader.bump()
             self.log(f"rebuilt ({what}) after change to {names}{more} in {time.perf_counter() - started:.2f} s")
 
+    def _watch(self) -> None:
+        """Watch the source folders recursively and the site root itself (for
+        ``site.toml`` and source folders created later); never the output."""
+        handler = _Watcher(self.site_root, self.output, self._changed)
+        for name in WATCHED_DIRS:
+            folder = self.site_root / name
+            if folder.is_dir() and folder.resolve() not in self._watched:
+                self.observer.schedule(handler, str(folder), recursive=True)
+                self._watched.add(folder.resolve())
+        if self.site_root.resolve() not in self._watched:
+            self.observer.schedule(handler, str(self.site_root), recursive=False)
+            self._watched.add(self.site_root.resolve())
+
     def start(self) -> None:
         """Start serving, watching and rebuilding in background threads."""
-        self.observer.schedule(_Watcher(self.site_root, self.output, self._changed), str(self.site_root), recursive=True)
+        self._watch()
         self.observer.start()
         threading.Thread(target=self._rebuild_loop, name="jarida-rebuild", daemon=True).start()
         threading.Thread(target=self.httpd.serve_forever, name="jarida-http", daemon=True).start()

@@ -1,0 +1,425 @@
+"""End-to-end tests of the ``jarida`` command line on a copy of the bundled example site."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT, copy_site, parse_html, run_jarida, snapshot
+
+pytestmark = pytest.mark.slow
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+COMMANDS = ("convert", "build", "serve", "new", "init")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), path
+    end = text.index("\n---\n", 4)
+    return yaml.safe_load(text[4:end]) or {}
+
+
+def as_datetime(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def site_settings(site: Path) -> dict:
+    path = site / "site.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def base_url_of(site: Path) -> str:
+    url = site_settings(site).get("base_url", "http://127.0.0.1:8000/")
+    return url if url.endswith("/") else url + "/"
+
+
+def articles_of(site: Path) -> dict[str, dict]:
+    """slug (file stem) -> front matter of every article of the site."""
+    return {p.stem: front_matter(p) for p in sorted((site / "content" / "articles").glob("*.md"))}
+
+
+def html_pages(build: Path) -> list[Path]:
+    pages = sorted(build.rglob("index.html"))
+    if (build / "404.html").exists():
+        pages.append(build / "404.html")
+    return pages
+
+
+def resolve_link(build: Path, page: Path, href: str, base_path: str = "/") -> Path:
+    """The file in ``build`` an internal ``href`` on ``page`` points to."""
+    path = unquote(urlsplit(href).path, errors="strict")
+    if path.startswith("/"):
+        # site-absolute (used by 404.html): strip the deployment sub-path
+        assert path.startswith(base_path), f"{href} on {page} is outside the site path {base_path}"
+        target = build / path[len(base_path):]
+    else:
+        target = page.parent / path
+    if href.endswith("/") or path == "" or path.endswith("/"):
+        target = target / "index.html"
+    return target.resolve()
+
+
+def is_internal(href: str) -> bool:
+    return not href.startswith(("http://", "https://", "mailto:", "#"))
+
+
+def term_pages(build: Path, taxonomy: str) -> dict[str, list[Path]]:
+    """term folder name -> its list pages (first page, then page/N/) in ``build/<taxonomy>``."""
+    out = {}
+    for folder in sorted(p for p in (build / taxonomy).iterdir() if p.is_dir()):
+        pages = [folder / "index.html"]
+        if (folder / "page").is_dir():
+            numbered = sorted((folder / "page").iterdir(), key=lambda p: int(p.name))
+            pages += [p / "index.html" for p in numbered]
+        out[folder.name] = pages
+    return out
+
+
+def article_links(page_file: Path) -> set[str]:
+    """Slugs of the articles linked from a list page's cards and lead."""
+    page = parse_html(page_file.read_bytes())
+    slugs = set()
+    for cls in ("card-title", "lead-title"):
+        for href in page.links_by_class.get(cls, []):
+            target = (page_file.parent / unquote(href)).resolve()
+            assert target.parent.name == "articles" or target.parent.parent.name == "articles", href
+            slugs.add(target.name)
+    return slugs
+
+
+# --------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A copy of the bundled site, built once (read-only for the tests that use it)."""
+    site = copy_site(tmp_path_factory.mktemp("built") / "site")
+    proc = run_jarida("build", "--site", site)
+    assert "built" in proc.stdout
+    return site
+
+
+# --------------------------------------------------------------------------- convert
+
+def test_convert_bundled_site_changes_nothing(bundled_site):
+    seeds = sorted((bundled_site / "seeds").glob("*.txt"))
+    before = snapshot(bundled_site / "content")
+    mtimes = {p: p.stat().st_mtime_ns for p in (bundled_site / "content").rglob("*")}
+    proc = run_jarida("convert", "--site", bundled_site)
+    assert proc.returncode == 0
+    assert f"converted 0 seed(s), {len(seeds)} unchanged, 0 skipped, 0 with errors" in proc.stdout, proc.stdout
+    assert snapshot(bundled_site / "content") == before
+    assert {p: p.stat().st_mtime_ns for p in (bundled_site / "content").rglob("*")} == mtimes
+    assert not list((bundled_site / "content").rglob(".*")), "temporary files left behind"
+
+
+# --------------------------------------------------------------------------- build
+
+def test_build_writes_front_page_and_report(built):
+    build = built / "build"
+    assert (build / "index.html").is_file()
+    assert (build / "404.html").is_file()
+    assert (build / "theme" / "style.css").is_file()
+    assert (build / "robots.txt").read_text(encoding="utf-8").strip().endswith(base_url_of(built) + "sitemap.xml")
+
+
+def test_every_page_is_arabic_rtl(built):
+    pages = html_pages(built / "build")
+    assert len(pages) > 50
+    wrong = []
+    for file in pages:
+        page = parse_html(file.read_bytes())
+        if (page.lang, page.dir) != ("ar", "rtl"):
+            wrong.append(f"{file.relative_to(built)}: lang={page.lang!r} dir={page.dir!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_article_has_its_page_with_its_title(built):
+    articles = articles_of(built)
+    assert len(articles) >= 20
+    for slug, meta in articles.items():
+        file = built / "build" / "articles" / slug / "index.html"
+        assert file.is_file(), f"no page for article {slug}"
+        page = parse_html(file.read_bytes())
+        title = " ".join(str(meta["title"]).split())
+        assert page.title.startswith(title), (slug, page.title, title)
+        assert page.texts("headline") == [title]
+        assert unquote(page.canonical) == base_url_of(built) + "articles/" + slug + "/"
+
+
+def _encoded(slug: str) -> str:
+    from urllib.parse import quote
+
+    return quote(slug, safe="-._~")
+
+
+def test_canonical_links_are_percent_encoded_like_the_sitemap(built):
+    """The canonical link (and og:url) of a page is the same URL as the page's
+    <loc> in sitemap.xml and its link in the feed: percent-encoded ASCII."""
+    root = ET.parse(built / "build" / "sitemap.xml").getroot()
+    locs = {unquote(u.findtext(f"{SITEMAP}loc")): u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")}
+    mismatched = []
+    for file in html_pages(built / "build"):
+        if file.name == "404.html":
+            continue
+        canonical = parse_html(file.read_bytes()).canonical
+        if canonical != locs.get(unquote(canonical)):
+            mismatched.append(f"{file.relative_to(built)}: {canonical} (sitemap: {locs.get(unquote(canonical))})")
+    assert not mismatched, f"{len(mismatched)} pages:\n" + "\n".join(mismatched[:5])
+
+
+def test_tags_and_authors_indexes_link_every_term_page(built):
+    build = built / "build"
+    for taxonomy in ("tags", "authors"):
+        index = build / taxonomy / "index.html"
+        assert index.is_file()
+        page = parse_html(index.read_bytes())
+        linked = {resolve_link(build, index, href) for href in page.links_by_class.get("terms", [])}
+        folders = term_pages(build, taxonomy)
+        assert folders, f"no {taxonomy} pages"
+        expected = {(build / taxonomy / name / "index.html").resolve() for name in folders}
+        assert linked == expected, f"{taxonomy}/index.html: missing {sorted(expected - linked)[:5]}, extra {sorted(linked - expected)[:5]}"
+
+
+def test_term_pages_list_their_articles(built):
+    """Every tag and author page links its articles, and it lists exactly the
+    articles whose page links back to that term."""
+    build = built / "build"
+    articles = articles_of(built)
+    back_links: dict[tuple[str, str], set[str]] = {}
+    for slug, meta in articles.items():
+        file = build / "articles" / slug / "index.html"
+        page = parse_html(file.read_bytes())
+        tag_hrefs = page.links_by_class.get("tags", [])
+        assert len(tag_hrefs) == len(dict.fromkeys(meta.get("tags") or [])), (slug, tag_hrefs, meta.get("tags"))
+        author_hrefs = page.links_by_class.get("authors", [])
+        assert author_hrefs, f"{slug}: no author link"
+        for taxonomy, hrefs in (("tags", tag_hrefs), ("authors", author_hrefs)):
+            for href in hrefs:
+                target = resolve_link(build, file, href)
+                assert target.is_file(), (slug, href)
+                back_links.setdefault((taxonomy, target.parent.name), set()).add(slug)
+    for taxonomy in ("tags", "authors"):
+        for name, pages in term_pages(build, taxonomy).items():
+            listed = set()
+            for p in pages:
+                found = article_links(p)
+                assert found, f"{p.relative_to(build)} lists no article"
+                listed |= found
+            assert listed == back_links.get((taxonomy, name), set()), f"{taxonomy}/{name}"
+            count = parse_html(pages[0].read_bytes()).texts("count")
+            assert count == [f"عدد المقالات: {len(listed)}"], (name, count)
+
+
+def test_internal_links_resolve(built):
+    build = built / "build"
+    broken = []
+    checked = 0
+    for file in html_pages(build):
+        for href in parse_html(file.read_bytes()).hrefs:
+            if not is_internal(href):
+                continue
+            checked += 1
+            target = resolve_link(build, file, href)
+            if not target.is_file():
+                broken.append(f"{file.relative_to(build)}: {href}")
+    assert checked > 500
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:20])
+
+
+def test_feed_is_atom_with_newest_articles(built):
+    base = base_url_of(built)
+    feed_items = site_settings(built).get("feed_items", 20)
+    articles = articles_of(built)
+    root = ET.parse(built / "build" / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    assert root.get(XML_LANG) == "ar"
+    assert root.findtext(f"{ATOM}id") == base
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == min(feed_items, len(articles))
+    published = []
+    slugs = []
+    for entry in entries:
+        link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        assert link.startswith(base + "articles/") and link.endswith("/"), link
+        slug = unquote(link[len(base + "articles/"):-1])
+        assert slug in articles, link
+        assert entry.findtext(f"{ATOM}id") == link
+        assert entry.findtext(f"{ATOM}title") == str(articles[slug]["title"]).strip()
+        when = as_datetime(entry.findtext(f"{ATOM}published"))
+        assert when == as_datetime(articles[slug]["date"]), slug
+        published.append(when)
+        slugs.append(slug)
+    assert len(set(slugs)) == len(slugs)
+    assert published == sorted(published, reverse=True), "entries are not newest first"
+    oldest_listed = min(published)
+    for slug, meta in articles.items():
+        if slug not in slugs:
+            assert as_datetime(meta["date"]) <= oldest_listed, f"{slug} is newer than an entry of the feed but missing"
+
+
+def test_sitemap_lists_every_article(built):
+    base = base_url_of(built)
+    root = ET.parse(built / "build" / "sitemap.xml").getroot()
+    assert root.tag == f"{SITEMAP}urlset"
+    locs = [u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")]
+    assert all(loc and re.fullmatch(r"[\x21-\x7e]+", loc) for loc in locs), "URLs must be percent-encoded ASCII"
+    decoded = {unquote(loc) for loc in locs}
+    for slug in articles_of(built):
+        assert f"{base}articles/{slug}/" in decoded, slug
+    assert base in decoded
+    assert not any(loc.endswith("404.html") for loc in decoded)
+
+
+def test_build_output_and_base_url(bundled_site, tmp_path):
+    out = tmp_path / "public"
+    base = "https://user.github.io/akhbar/"
+    proc = run_jarida("build", "--site", bundled_site, "--output", out, "--base-url", base)
+    assert str(out) in proc.stdout
+    assert (out / "index.html").is_file()
+    assert not (bundled_site / "build").exists(), "--output must not also write <site>/build"
+    index = parse_html((out / "index.html").read_bytes())
+    assert index.canonical == base
+    slug = sorted(articles_of(bundled_site))[0]
+    article = parse_html((out / "articles" / slug / "index.html").read_bytes())
+    assert unquote(article.canonical) == base + "articles/" + slug + "/"
+    root = ET.parse(out / "feed.xml").getroot()
+    assert root.findtext(f"{ATOM}id") == base
+    hrefs = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    assert hrefs and all(h.startswith(base) for h in hrefs), hrefs
+    assert base + "feed.xml" in hrefs
+    locs = [u.findtext(f"{SITEMAP}loc") for u in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}url")]
+    assert locs and all(loc.startswith(base) for loc in locs)
+    # 404.html is served from any depth, so its links are site-absolute under the sub-path
+    not_found = parse_html((out / "404.html").read_bytes())
+    for href in not_found.hrefs:
+        if is_internal(href):
+            assert href.startswith("/akhbar/"), href
+            assert resolve_link(out, out / "404.html", href, "/akhbar/").is_file(), href
+
+
+BAD_YAML = """---
+title: عنوان بلا نهاية
+tags: [غزة, مصر
+date: 2024-05-01T09:30:00+03:00
+---
+
+نص المقال.
+"""
+
+NO_TITLE = """---
+date: 2024-05-01T09:30:00+03:00
+author: فريق التحرير
+---
+
+نص المقال بلا عنوان.
+"""
+
+
+def test_bad_content_fails_listing_every_problem_and_keeps_output(bundled_site):
+    run_jarida("build", "--site", bundled_site)
+    build = bundled_site / "build"
+    before = snapshot(build)
+    articles = bundled_site / "content" / "articles"
+    (articles / "yaml-معطوب.md").write_text(BAD_YAML, encoding="utf-8")
+    (articles / "بلا-عنوان.md").write_text(NO_TITLE, encoding="utf-8")
+    proc = run_jarida("build", "--site", bundled_site, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    pattern = re.compile(r"^content/articles/(?P<file>[^:]+\.md):(?P<line>\d+): (?P<message>.+)$")
+    problems = {}
+    for line in lines:
+        match = pattern.match(line)
+        assert match, f"not in the form <file>:<line>: <message>: {line!r}\n{proc.stderr}"
+        problems.setdefault(match["file"], []).append((int(match["line"]), match["message"]))
+    assert set(problems) == {"yaml-معطوب.md", "بلا-عنوان.md"}, proc.stderr
+    assert len(problems["yaml-معطوب.md"]) == 1 and len(problems["بلا-عنوان.md"]) == 1, proc.stderr
+    yaml_line, yaml_message = problems["yaml-معطوب.md"][0]
+    assert "YAML" in yaml_message
+    assert 3 <= yaml_line <= 5, f"the YAML error is around lines 3-4 of the file, not {yaml_line}"
+    title_line, title_message = problems["بلا-عنوان.md"][0]
+    assert "title" in title_message
+    assert title_line >= 1
+    assert snapshot(build) == before, "the previous build/ must be left intact"
+    assert not [p for p in bundled_site.iterdir() if p.name.startswith(".build")], "temporary output left behind"
+
+
+@pytest.mark.parametrize("command", (None, *COMMANDS))
+def test_help(command, tmp_path):
+    args = ["--help"] if command is None else [command, "--help"]
+    proc = run_jarida(*args, cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "usage:" in proc.stdout
+    if command:
+        assert command in proc.stdout
+
+
+def test_init_new_build(tmp_path):
+    site = tmp_path / "جريدتي"
+    proc = run_jarida("init", site, cwd=tmp_path)
+    assert (site / "site.toml").is_file()
+    assert (site / "content" / "articles").is_dir()
+    assert str(site) in proc.stdout
+    run_jarida("build", "--site", site, cwd=tmp_path)
+    front = parse_html((site / "build" / "index.html").read_bytes())
+    assert (front.lang, front.dir) == ("ar", "rtl")
+
+    proc = run_jarida("new", "عنوان تجريبي", "--site", site, cwd=tmp_path)
+    created = Path(proc.stdout.strip().splitlines()[-1])
+    if not created.is_absolute():
+        created = tmp_path / created
+    assert created.is_file() and created.suffix == ".md"
+    assert created.parent == site / "content" / "articles"
+    meta = front_matter(created)
+    assert meta["title"] == "عنوان تجريبي"
+    as_datetime(meta["date"])
+
+    run_jarida("build", "--site", site, cwd=tmp_path)
+    page_file = site / "build" / "articles" / created.stem / "index.html"
+    assert page_file.is_file()
+    page = parse_html(page_file.read_bytes())
+    assert page.title.startswith("عنوان تجريبي")
+    assert "اكتب نص المقال هنا." in page.text
+    assert created.stem in article_links(site / "build" / "index.html")
+
+    # init refuses a folder that is not empty
+    proc = run_jarida("init", site, cwd=tmp_path, check=False)
+    assert proc.returncode == 2
+    assert "not empty" in proc.stderr
+
+
+def test_new_in_bundled_site_builds(bundled_site):
+    proc = run_jarida("new", "عنوان تجريبي", "--site", bundled_site)
+    created = Path(proc.stdout.strip().splitlines()[-1])
+    assert created.is_file()
+    run_jarida("build", "--site", bundled_site)
+    assert (bundled_site / "build" / "articles" / created.stem / "index.html").is_file()
+
+
+def test_build_is_reproducible_with_source_date_epoch(bundled_site, tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    run_jarida("build", "--site", bundled_site, env=env)
+    first = snapshot(bundled_site / "build")
+    run_jarida("build", "--site", bundled_site, env=env)
+    second = snapshot(bundled_site / "build")
+    assert first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert not differing, differing[:10]
+    # and into another folder, from a second copy of the site
+    other = copy_site(tmp_path / "other")
+    run_jarida("build", "--site", other, env=env)
+    third = snapshot(other / "build")
+    assert third.keys() == first.keys()
+    assert [n for n in first if first[n] != third[n]] == []
