@@ -92,11 +92,6 @@ def cut_slug(slug: str, max_bytes: int) -> str:
     return out
 
 
-def words(text: str) -> list[str]:
-    """Split ``text`` at white space (no-break spaces included)."""
-    return [w for w in SPACE_RE.split(text) if w]
-
-
 def cut_at_word(text: str, max_chars: int, ellipsis: str = "…") -> str:
     """Cut ``text`` to at most ``max_chars`` characters at a word boundary, adding ``ellipsis``."""
     text = SPACE_RE.sub(" ", text).strip()

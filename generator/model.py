@@ -63,13 +63,3 @@ class Site:
     articles: tuple[Article, ...]
     taxonomies: dict[str, tuple[Term, ...]] = field(default_factory=dict)
 
-    def article(self, slug: str) -> Article:
-        """The article with ``slug``; raises ``KeyError``."""
-        return self._by_slug()[slug]
-
-    def _by_slug(self) -> dict[str, Article]:
-        cache = self.__dict__.get("_index")
-        if cache is None:
-            cache = {a.slug: a for a in self.articles}
-            object.__setattr__(self, "_index", cache)
-        return cache

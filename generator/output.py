@@ -1,14 +1,16 @@
 """Writing the output folder atomically: a failed or killed build leaves the previous output intact.
 
 The new site is written into a temporary folder beside the output, then swapped
-in with two renames. The output folder carries a marker file; Jarida refuses to
+in: atomically where Linux's ``renameat2`` exchange is available, else with two renames. The output folder carries a marker file; Jarida refuses to
 replace a non-empty folder without it, and refuses outright an output folder
 that would hold or be inside the site's sources.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -55,13 +57,28 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -
             shutil.copyfile(source, target)
         (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
-        if output.exists():
+        if not output.exists():
+            os.rename(tmp, output)
+        elif _exchange(tmp, output):  # one atomic step: tmp now holds the previous site
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
             old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
             os.rename(output, old / "site")
             os.rename(tmp, output)
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``;
+    False where the system or file system does not offer it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
