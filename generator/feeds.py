@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from .model import Site
-from .pages import article_url
+from .pages import article_url, encode_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -70,14 +70,11 @@ def sitemap(site: Site, paths: list[str]) -> bytes:
     s = site.settings
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     lastmod = {f"articles/{a.slug}/index.html": (a.updated or a.date) for a in site.articles}
-    from .pages import encode
-
     for path in paths:
         if path == "404.html":
             continue
         url = _sub(root, "url")
-        folder = path.removesuffix("index.html")
-        _sub(url, "loc", s.base_url + "/".join(encode(p) for p in folder.split("/")))
+        _sub(url, "loc", s.base_url + encode_path(path.removesuffix("index.html")))
         if path in lastmod:
             _sub(url, "lastmod", lastmod[path].isoformat())
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"

@@ -36,6 +36,11 @@ def encode(segment: str) -> str:
     return quote(segment, safe="-._~")
 
 
+def encode_path(path: str) -> str:
+    """Percent-encode every segment of a ``/``-separated site path."""
+    return "/".join(encode(part) for part in path.split("/"))
+
+
 def article_url(slug: str) -> str:
     """Site-relative URL of an article page."""
     return f"articles/{encode(slug)}/"
@@ -137,7 +142,7 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str]) -> list[Page]
     pages: list[Page] = []
 
     def add(path: str, template: str, **context) -> None:
-        context.setdefault("canonical", s.base_url + path.removesuffix("index.html"))
+        context.setdefault("canonical", s.base_url + encode_path(path.removesuffix("index.html")))
         pages.append(Page(path, template, context))
 
     all_slugs = tuple(a.slug for a in site.articles)

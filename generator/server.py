@@ -97,7 +97,7 @@ def make_handler(output: Path, reloader: Reloader):
         def do_GET(self, head: bool = False):
             path = urlsplit(self.path).path
             if path == EVENTS_PATH:
-                return self._events()
+                return self._events(head)
             file = resolve(root, path)
             status = 200
             if file is not None and file.is_dir():
@@ -127,13 +127,15 @@ def make_handler(output: Path, reloader: Reloader):
             if not head:
                 self.wfile.write(body)
 
-        def _events(self):
+        def _events(self, head: bool):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-store")
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
+            if head:
+                return
             seen = None
             try:
                 while not reloader.closed:
@@ -153,7 +155,10 @@ def make_handler(output: Path, reloader: Reloader):
 def resolve(root: Path, url_path: str) -> Path | None:
     """Map a URL path to a file inside ``root``; ``None`` when it would leave ``root``
     (``..``, encoded ``%2e%2e``, absolute paths, symlinks pointing out)."""
-    decoded = unquote(url_path, encoding="utf-8", errors="strict") if "%" in url_path else url_path
+    try:
+        decoded = unquote(url_path, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:  # percent-escapes that are not UTF-8 name no file
+        return None
     if "\x00" in decoded or "\\" in decoded:
         return None
     normal = posixpath.normpath("/" + decoded.lstrip("/"))

@@ -423,3 +423,23 @@ def test_build_is_reproducible_with_source_date_epoch(bundled_site, tmp_path):
     third = snapshot(other / "build")
     assert third.keys() == first.keys()
     assert [n for n in first if first[n] != third[n]] == []
+
+
+def test_missing_site_folder_is_a_usage_error(tmp_path):
+    proc = run_jarida("build", "--site", tmp_path / "nowhere", check=False)
+    assert proc.returncode == 2
+    assert "does not exist" in proc.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(bundled_site, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    proc = run_jarida("build", "--site", bundled_site, "--output", out, check=False)
+    assert proc.returncode == 2
+    assert "refusing" in proc.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    proc = run_jarida("build", "--site", bundled_site, "--output", bundled_site / "content" / "out", check=False)
+    assert proc.returncode == 2
+    assert not (bundled_site / "content" / "out").exists()
