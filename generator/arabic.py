@@ -73,7 +73,9 @@ def slugify(text: str, max_bytes: int = 120) -> str:
     of UTF-8 (a path component may be at most 255 bytes). May return ``""`` when
     ``text`` holds no letter or digit; callers decide what to do then.
     """
-    slug = _slugify(strip_marks(nfc(text)), allow_unicode=True)
+    # NFKC first (python-slugify applies it too): presentation forms such as U+FE77
+    # decompose into tatweel + haraka, which must then be removed.
+    slug = _slugify(strip_marks(unicodedata.normalize("NFKC", text)), allow_unicode=True)
     return cut_slug(slug, max_bytes)
 
 

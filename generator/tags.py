@@ -96,7 +96,7 @@ def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 
         key = fold(token)
         for clitic in CLITICS:
             rest = key[len(clitic):]
-            if key.startswith(clitic) and len(rest) >= 3 and rest in bare and not rest.startswith("ال"):
+            if key.startswith(clitic) and len(rest) >= 2 and rest in bare and not rest.startswith("ال"):
                 key = rest
                 break
         else:

@@ -1,0 +1,292 @@
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import frontmatter
+from generator.arabic import nfc, slugify, utf8_len
+from generator.build import build
+from generator.convert import convert, is_pristine
+from generator.markup import Renderer
+from generator.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+# 2024-01-15 10:00 UTC: 12:00 in Cairo (+02:00, no daylight saving in January).
+SEED_TIME = 1705312800
+SEED_DATE = "2024-01-15T12:00:00+02:00"
+DEFAULT_AUTHOR = "فريق التحرير"
+SITE_TOML = (
+    'title = "جريدة الاختبار"\n'
+    'base_url = "https://example.org/"\n'
+    'timezone = "Africa/Cairo"\n'
+    f'default_author = "{DEFAULT_AUTHOR}"\n'
+)
+
+EXAMPLE = "000_bd9eefebc525e6fe.txt"  # layout A, bio of مالك السيد
+BYLINE = "0006_b9b628fe7d4c84ec.txt"  # layout C, byline كتب: كريم بن سالم
+PLAIN = "0001_2da8369014f0af46.txt"  # layout B, nobody named
+EXPECTED = {
+    EXAMPLE: ("مصر-تقود-مفاوضات-إنهاء-الحرب-الإسرائيلية-على-قطاع-غزة", "مالك السيد"),
+    BYLINE: ("العواصم-الأوروبية-تحتضن-معارض-تحتفي-بالفن-المعاصر-ورواد-الفن", "كريم بن سالم"),
+    PLAIN: ("ترامب-لأمير-قطر-أصبحت-الآن-مناصرا-كبيرا-في-محاربة-الإرهاب", DEFAULT_AUTHOR),
+}
+BIO_START = "مالك السيد يعمل كمحرر إلكتروني"
+META_KEYS = ["title", "date", "author", "tags", "summary", "source"]
+
+
+def new_site(root: Path, seeds: dict[str, bytes] | None = None, copy: tuple[str, ...] = ()) -> Path:
+    (root / "seeds").mkdir(parents=True)
+    (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    for name in copy:
+        shutil.copyfile(REPO / "seeds" / name, root / "seeds" / name)
+    for name, data in (seeds or {}).items():
+        (root / "seeds" / name).write_bytes(data)
+    for seed in (root / "seeds").iterdir():
+        os.utime(seed, (SEED_TIME, SEED_TIME))
+    return root
+
+
+def run(site: Path):
+    return convert(site, load_settings(site))
+
+
+def article(site: Path, slug: str) -> tuple[dict, str]:
+    meta, body, _ = frontmatter.split((site / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8"))
+    return meta, body
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted((site / "content").rglob("*"))
+        if p.is_file()
+    }
+
+
+def headline(name: str) -> str:
+    return nfc((REPO / "seeds" / name).read_text(encoding="utf-8-sig").split("\n", 1)[0].strip())
+
+
+def touch_seed(path: Path, text: str, when: int = SEED_TIME + 86400) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (when, when))
+
+
+@pytest.fixture
+def site(tmp_path):
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    actions = run(site)
+    assert sorted(a.kind for a in actions) == ["write"] * 3
+    return site
+
+
+def test_each_seed_becomes_an_article(site):
+    names = sorted(p.name for p in (site / "content" / "articles").iterdir())
+    assert names == sorted(f"{slug}.md" for slug, _ in EXPECTED.values())
+
+
+@pytest.mark.parametrize("seed", list(EXPECTED))
+def test_front_matter(site, seed):
+    slug, author = EXPECTED[seed]
+    meta, body = article(site, slug)
+    data = (REPO / "seeds" / seed).read_bytes()
+    assert list(meta) == META_KEYS
+    assert meta["title"] == headline(seed)
+    assert meta["date"] == SEED_DATE
+    assert dt.datetime.fromisoformat(meta["date"]).utcoffset() == dt.timedelta(hours=2)
+    assert meta["author"] == author
+    assert isinstance(meta["tags"], list) and 2 <= len(meta["tags"]) <= 6
+    assert all(isinstance(t, str) and t for t in meta["tags"])
+    assert isinstance(meta["summary"], str) and meta["summary"]
+    assert len(meta["summary"]) <= 221
+    assert meta["source"]["file"] == seed
+    assert meta["source"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert re.fullmatch("[0-9a-f]{64}", meta["source"]["converted"])
+    assert body.strip()
+
+
+@pytest.mark.parametrize("seed", list(EXPECTED))
+def test_written_markdown_is_pristine(site, seed):
+    slug, _ = EXPECTED[seed]
+    assert is_pristine((site / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8"))
+
+
+def test_date_string_has_offset(site):
+    text = (site / "content" / "articles" / f"{EXPECTED[EXAMPLE][0]}.md").read_text(encoding="utf-8")
+    assert re.search(r"^date: '?2024-01-15T12:00:00\+02:00'?$", text, re.M)
+
+
+def test_summary_starts_the_first_paragraph(site):
+    meta, body = article(site, EXPECTED[BYLINE][0])
+    assert meta["summary"].rstrip("…").split()[:5] == body.split()[:5]
+
+
+def test_bio_becomes_author_profile(site):
+    profiles = sorted((site / "content" / "authors").iterdir())
+    assert [p.name for p in profiles] == [f"{slugify('مالك السيد')}.md"]
+    meta, body, _ = frontmatter.split(profiles[0].read_text(encoding="utf-8"))
+    assert meta == {"name": "مالك السيد"}
+    assert body.strip().startswith(BIO_START)
+
+
+def test_bio_is_not_in_the_article_body(site):
+    _, body = article(site, EXPECTED[EXAMPLE][0])
+    assert BIO_START not in body
+    assert "صحيفة الخبر" not in body
+    assert "\u00a0" not in body
+
+
+def test_byline_is_not_in_the_article_body(site):
+    _, body = article(site, EXPECTED[BYLINE][0])
+    assert "كتب:" not in body
+    assert "كريم بن سالم" not in body
+
+
+def test_body_renders_to_the_seed_paragraphs(site):
+    _, body = article(site, EXPECTED[PLAIN][0])
+    html = Renderer().render(body)
+    lines = [line for line in (REPO / "seeds" / PLAIN).read_text(encoding="utf-8").split("\n")[1:] if line.strip()]
+    assert html.count("<p>") == len(lines)
+
+
+def test_rerun_on_unchanged_seeds_writes_nothing(site):
+    before = snapshot(site)
+    actions = run(site)
+    assert [a.kind for a in actions] == ["unchanged"] * 3
+    assert snapshot(site) == before
+
+
+def test_changed_seed_rewrites_pristine_markdown_keeping_date_and_slug(site):
+    slug = EXPECTED[PLAIN][0]
+    seed = site / "seeds" / PLAIN
+    new_title = "عنوان جديد تماما للمقال"
+    old = seed.read_text(encoding="utf-8")
+    touch_seed(seed, new_title + old[old.index("\n"):] + "\nفقرة جديدة أضيفت إلى المقال.\n")
+    actions = {a.seed: a for a in run(site)}
+    changed = actions[f"seeds/{PLAIN}"]
+    assert changed.kind == "write"
+    assert changed.path == f"content/articles/{slug}.md"
+    assert {a.kind for s, a in actions.items() if s != f"seeds/{PLAIN}"} == {"unchanged"}
+    meta, body = article(site, slug)
+    assert meta["title"] == new_title
+    assert meta["date"] == SEED_DATE
+    assert meta["source"]["sha256"] == hashlib.sha256(seed.read_bytes()).hexdigest()
+    assert body.rstrip().endswith("فقرة جديدة أضيفت إلى المقال.")
+    assert len(list((site / "content" / "articles").iterdir())) == 3
+    assert [a.kind for a in run(site)] == ["unchanged"] * 3
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text + "\nفقرة أضافها المحرر بيده.\n",
+        lambda text: text.replace("title: ", "title: تعديل ", 1),
+        lambda text: text.replace("- ", "- وسم يدوي\n- ", 1),
+    ],
+    ids=["body", "title", "tags"],
+)
+def test_edited_markdown_is_never_overwritten(site, edit):
+    slug = EXPECTED[BYLINE][0]
+    md = site / "content" / "articles" / f"{slug}.md"
+    md.write_bytes(edit(md.read_text(encoding="utf-8")).encode("utf-8"))
+    edited = md.read_bytes()
+    seed = site / "seeds" / BYLINE
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة في الملف الأصلي.\n")
+    actions = {a.seed: a for a in run(site)}
+    assert actions[f"seeds/{BYLINE}"].kind == "skipped"
+    assert actions[f"seeds/{BYLINE}"].path == f"content/articles/{slug}.md"
+    assert md.read_bytes() == edited
+    assert {a.seed: a.kind for a in run(site)}[f"seeds/{BYLINE}"] == "skipped"  # and on the next run
+    assert md.read_bytes() == edited
+
+
+def test_edited_markdown_with_unchanged_seed_is_left_alone(site):
+    md = site / "content" / "articles" / f"{EXPECTED[BYLINE][0]}.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    edited = md.read_bytes()
+    assert [a.kind for a in run(site)] == ["unchanged"] * 3
+    assert md.read_bytes() == edited
+
+
+SAME_TITLE = "مصر تقود مفاوضات إنهاء الحرب"
+
+
+def seed_text(title: str, *paragraphs: str) -> bytes:
+    return (title + "\n\n" + "\n".join(paragraphs) + "\n").encode("utf-8")
+
+
+def test_slugs_are_unique_when_headlines_repeat(tmp_path):
+    site = new_site(tmp_path / "site", {
+        "a.txt": seed_text(SAME_TITLE, "الفقرة الأولى من المقال الأول عن مصر."),
+        "b.txt": seed_text(SAME_TITLE, "الفقرة الأولى من المقال الثاني عن مصر."),
+    })
+    actions = run(site)
+    assert [a.path for a in actions] == [
+        "content/articles/مصر-تقود-مفاوضات-إنهاء-الحرب.md",
+        "content/articles/مصر-تقود-مفاوضات-إنهاء-الحرب-2.md",
+    ]
+    (site / "seeds" / "c.txt").write_bytes(seed_text(SAME_TITLE, "مقال ثالث بالعنوان نفسه."))
+    actions = run(site)
+    assert [a.kind for a in actions] == ["unchanged", "unchanged", "write"]
+    assert actions[2].path == "content/articles/مصر-تقود-مفاوضات-إنهاء-الحرب-3.md"
+    sources = {article(site, p.stem)[0]["source"]["file"] for p in (site / "content" / "articles").iterdir()}
+    assert sources == {"a.txt", "b.txt", "c.txt"}
+
+
+def test_slug_comes_from_the_first_headline_clause(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات.. والقاهرة تستضيف الوفود", "نص المقال.")})
+    assert run(site)[0].path == "content/articles/مصر-تقود-المفاوضات.md"
+
+
+LONG_HEADLINE = " ".join(["مفاوضات", "القاهرة", "الإسرائيلية", "والفلسطينية"] * 60)
+
+
+def path_components(root: Path) -> list[str]:
+    return [part for p in root.rglob("*") for part in p.relative_to(root).parts]
+
+
+def test_long_headline_paths_fit_the_file_system(tmp_path):
+    long_name = "عبد الرحمن بن سالم"
+    site = new_site(tmp_path / "site", {
+        "long.txt": seed_text(LONG_HEADLINE, "نص المقال عن المفاوضات في القاهرة.",
+                              f"{long_name} يعمل كمحرر إلكتروني لدى \"صحيفة الخبر\"، متخصص في الأخبار."),
+        "long2.txt": seed_text(LONG_HEADLINE + " إضافية", "نص مقال آخر."),
+    })
+    assert utf8_len(LONG_HEADLINE) > 2000
+    actions = run(site)
+    assert [a.kind for a in actions] == ["write", "write"]
+    meta, _ = article(site, Path(actions[0].path).stem)
+    assert meta["title"] == LONG_HEADLINE
+    assert meta["author"] == long_name
+    assert all(utf8_len(Path(a.path).name) <= 255 for a in actions)
+    assert all(utf8_len(Path(a.path).stem) <= 120 for a in actions)
+    assert len({a.path for a in actions}) == 2
+    assert max(utf8_len(part) for part in path_components(site / "content")) <= 255
+    build(site, now=dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc))
+    assert (site / "build" / "index.html").is_file()
+    assert max(utf8_len(part) for part in path_components(site / "build")) <= 255
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [(b"", "error"), ("عنوان فقط\n".encode("utf-8"), "error"), (b"x\x00y", "error")],
+    ids=["empty", "headline-only", "binary"],
+)
+def test_bad_seed_is_an_error_action_and_writes_nothing(tmp_path, data, kind):
+    site = new_site(tmp_path / "site", {"bad.txt": data})
+    actions = run(site)
+    assert [a.kind for a in actions] == [kind]
+    assert "bad.txt" in actions[0].message
+    assert not list(site.rglob("*.md"))
+
+
+def test_windows_1256_seed_is_converted_with_a_warning(tmp_path):
+    site = new_site(tmp_path / "site", {"w.txt": "مصر تقود المفاوضات\r\n\r\nنص المقال عن مصر.\r\n".encode("cp1256")})
+    [action] = run(site)
+    assert action.kind == "write"
+    assert "Windows-1256" in action.message
+    assert article(site, "مصر-تقود-المفاوضات")[0]["title"] == "مصر تقود المفاوضات"
