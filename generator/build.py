@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import content, convert, feeds, output, pages, render
 from .markup import Renderer
-from .problems import JaridaError
 from .settings import Settings, load_settings
 
 
@@ -28,16 +27,15 @@ class BuildReport:
     warnings: list = field(default_factory=list)
 
 
-def render_site(site_root: Path, settings: Settings, now: dt.datetime) -> tuple[dict[str, bytes], dict[str, Path], int, list]:
-    """Read ``content/`` and render the whole site in memory.
+def render_site(site_root: Path, settings: Settings, now: dt.datetime,
+                drafts: bool = False) -> tuple[dict[str, bytes], dict[str, Path], int, list]:
+    """Read ``content/`` and render the whole site in memory (drafts only when ``drafts``).
 
     Returns ``(files, static copies, number of HTML pages, warnings)``. Raises
     :class:`JaridaError` listing every content problem, before anything is written.
     """
     articles, profiles, problems = content.read_content(site_root, settings)
-    if any(not p.warning for p in problems):
-        raise JaridaError(problems)
-    site = content.assemble(settings, articles, profiles)
+    site = content.assemble(settings, articles, profiles, drafts, problems)
     md = Renderer()
     bodies = {a.slug: md.render(a.body) for a in site.articles}
     bios = {t.slug: md.render(t.profile.bio) for t in site.taxonomies["authors"] if t.profile}
@@ -66,11 +64,13 @@ def render_site(site_root: Path, settings: Settings, now: dt.datetime) -> tuple[
 
 
 def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
-          settings: Settings | None = None, now: dt.datetime | None = None, run_convert: bool = True) -> BuildReport:
+          settings: Settings | None = None, now: dt.datetime | None = None, run_convert: bool = True,
+          drafts: bool = False) -> BuildReport:
     """Convert new or changed seeds, then build the site into ``out`` (default ``<site>/build``).
 
     ``now`` is the build time (only used where no article gives a date);
-    defaults to the current time. Raises :class:`JaridaError` for settings
+    defaults to the current time. Articles with ``draft: true`` are left out
+    unless ``drafts``. Raises :class:`JaridaError` for settings
     (exit 2) and content (exit 1) problems; the previous output stays intact.
     """
     started = time.perf_counter()
@@ -79,6 +79,6 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     output.check_output(out, site_root)
     actions = convert.convert(site_root, settings) if run_convert and (site_root / convert.SEEDS_DIR).is_dir() else []
     now = now or dt.datetime.now(dt.timezone.utc)
-    files, copies, count, warnings = render_site(site_root, settings, now)
+    files, copies, count, warnings = render_site(site_root, settings, now, drafts)
     output.write_tree(out, files, copies)
     return BuildReport(actions, count, len(files) + len(copies), time.perf_counter() - started, warnings)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sys
 import time
 import zoneinfo
@@ -27,19 +28,24 @@ def _problem(path: str, message: str):
     return Problem(path, 0, message)
 
 
-def _report_actions(actions, verbose: bool = True) -> int:
-    counts = {"write": 0, "unchanged": 0, "skipped": 0, "error": 0}
+def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int:
+    counts = dict.fromkeys(("write", "update", "unchanged", "skipped", "error"), 0)
     for action in actions:
         counts[action.kind] += 1
         if action.kind == "skipped":
-            print(f"{action.seed}: skipped: {action.message} (run 'jarida convert --force' to replace it)", file=sys.stderr)
+            print(f"{action.seed}: skipped: {action.message} (run 'jarida convert --force' to replace it; "
+                  "the edited file is kept as .md.bak)", file=sys.stderr)
         elif action.kind == "error":
             print(action.message, file=sys.stderr)
-        elif action.kind == "write" and action.message:
-            print(action.message, file=sys.stderr)
+        elif action.kind in ("write", "update"):
+            if action.message:
+                print(action.message, file=sys.stderr)
+            if dry_run:
+                for rel, _ in action.files + action.profiles:
+                    print(f"would write {rel}")
     if verbose and actions:
-        print(f"converted {counts['write']} seed(s), {counts['unchanged']} unchanged, "
-              f"{counts['skipped']} skipped, {counts['error']} with errors")
+        print(f"{'would convert' if dry_run else 'converted'}: {counts['write']} new, {counts['update']} updated, "
+              f"{counts['unchanged']} unchanged, {counts['skipped']} skipped (edited), {counts['error']} failed")
     return counts["error"]
 
 
@@ -52,10 +58,10 @@ def cmd_convert(args) -> int:
     seeds = Path(args.seeds) if args.seeds else None
     if seeds is not None and not seeds.is_dir():
         raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
-    actions = convert(site, settings, seeds)
+    actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run)
     if not actions:
         print(f"no seed files (*.txt) in {seeds or site / 'seeds'}")
-    return EXIT_CONTENT if _report_actions(actions) else 0
+    return EXIT_CONTENT if _report_actions(actions, dry_run=args.dry_run) else 0
 
 
 def _now() -> dt.datetime:
@@ -72,7 +78,7 @@ def cmd_build(args) -> int:
 
     site = _site(args)
     output = Path(args.output) if args.output else None
-    report = build(site, output, args.base_url, now=_now())
+    report = build(site, output, args.base_url, now=_now(), drafts=args.drafts)
     errors = _report_actions(report.actions)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
@@ -91,12 +97,17 @@ def cmd_serve(args) -> int:
     holder = {}
 
     def rebuild() -> tuple[str, set[Path]]:
-        report = build(site, output, holder["url"], now=_now())
+        report = build(site, output, holder["url"], now=_now(), drafts=args.drafts)
         _report_actions(report.actions, verbose=False)
-        written = {site / rel for a in report.actions if a.kind == "write" for rel, _ in a.files}
+        written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
         return f"{report.pages} pages", written
 
-    server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)
+    try:
+        server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)
+    except OSError as exc:
+        hint = "the port is in use; choose another with --port, or --port 0 for any free port" \
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES) else "check --host and --port"
+        raise JaridaError([_problem(f"{args.host}:{args.port}", f"cannot listen there ({exc.strerror or exc}); {hint}")], EXIT_USAGE) from exc
     holder["url"] = server.url
     try:
         what, _ = rebuild()
@@ -128,6 +139,8 @@ def cmd_new(args) -> int:
 
     site = _site(args)
     settings = load_settings(site)
+    if not args.title.strip():
+        raise JaridaError([_problem("jarida new", "the headline is empty; write it in quotes: jarida new \"عنوان المقال\"")], EXIT_USAGE)
     folder = site / ARTICLES_DIR
     taken = {p.stem for p in folder.glob("*.md")}
     slug = slug_for(args.title, taken)
@@ -142,6 +155,8 @@ def cmd_new(args) -> int:
 
 def cmd_init(args) -> int:
     target = Path(args.directory)
+    if target.exists() and not target.is_dir():
+        raise JaridaError([_problem(str(target), "this is a file, not a folder; choose a new folder")], EXIT_USAGE)
     if target.exists() and any(target.iterdir()):
         raise JaridaError([_problem(str(target), "the folder is not empty; choose a new folder")], EXIT_USAGE)
     for sub in ("seeds", "content/articles", "content/authors"):
@@ -161,6 +176,12 @@ def cmd_init(args) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``jarida`` command."""
     p = argparse.ArgumentParser(prog="jarida", description="Jarida: a static site generator for Arabic news sites.")
@@ -175,18 +196,23 @@ def parser() -> argparse.ArgumentParser:
                                  description="Convert plain-text seed articles into Markdown with front matter. "
                                              "Unchanged seeds write nothing; edited Markdown is never overwritten."))
     c.add_argument("seeds", nargs="?", help="a folder of seed files (default: <site>/seeds)")
+    c.add_argument("--force", action="store_true",
+                   help="apply changed seeds to articles edited by hand too (the edited file is saved as <name>.md.bak)")
+    c.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
     c.set_defaults(func=cmd_convert)
 
     b = with_site(sub.add_parser("build", help="convert new or changed seeds, then build the site",
                                  description="Convert new or changed seeds, then render the site into the output folder."))
     b.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
     b.add_argument("--base-url", metavar="URL", help="the URL the site is deployed at, e.g. https://user.github.io/akhbar/")
+    b.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
     b.set_defaults(func=cmd_build)
 
     s = with_site(sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on change",
                                  description="Build the site, serve it on http://127.0.0.1:8000/, rebuild on every "
                                              "change and reload open pages."))
-    s.add_argument("--port", type=int, default=8000, help="port (0: any free port; default 8000)")
+    s.add_argument("--port", type=_port, default=8000, help="port (0: any free port; default 8000)")
+    s.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
     s.add_argument("--open", action="store_true", help="open the site in a browser")

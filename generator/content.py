@@ -45,13 +45,21 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def _names(value) -> list[str] | None:
+    """A list of names from a string (split on ``,`` ``،`` ``؛``) or a list; the
+    first of several names with one folded key is kept (``غزة``/``غزه``)."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [v.strip() for v in re.split(r"[,،]", value) if v.strip()]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return None
+        names = [v.strip() for v in re.split(r"[,،؛]", value)]
+    elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        names = [str(v).strip() for v in value]
+    else:
+        return None
+    unique: dict[str, str] = {}
+    for name in names:
+        if name and fold(name) not in unique:
+            unique[fold(name)] = name
+    return list(unique.values())
 
 
 def first_paragraph_text(markdown_body: str) -> str:
@@ -121,6 +129,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     summary = meta.get("summary")
     if summary is not None and not isinstance(summary, str):
         bad("summary", "'summary' must be text")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        bad("draft", "'draft' must be true or false")
     if date is None or any(not p.warning for p in problems):
         return None, problems
     summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(
@@ -128,7 +139,7 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     article = Article(
         path=path, slug=slug, title=str(title).strip(), date=date,
         authors=tuple(authors) or (settings.default_author,), tags=tuple(dict.fromkeys(tags)),
-        summary=summary_text, body=body, body_line=body_line, updated=updated,
+        summary=summary_text, body=body, body_line=body_line, updated=updated, draft=draft is True,
     )
     return article, problems
 
@@ -169,13 +180,17 @@ def read_content(site_root: Path, settings: Settings) -> tuple[list[Article], li
     return articles, profiles, problems
 
 
-def assemble(settings: Settings, articles: list[Article], profiles: list[Profile]) -> Site:
-    """Build the :class:`Site`: articles newest first, tag and author terms.
+def assemble(settings: Settings, articles: list[Article], profiles: list[Profile],
+             drafts: bool = False, problems: list[Problem] | None = None) -> Site:
+    """Build the :class:`Site`: articles newest first (drafts only when ``drafts``),
+    tag and author terms.
 
-    Raises :class:`JaridaError` listing every collision: two articles with one
-    slug, two tags or authors whose slugs collide, a term whose slug is empty.
+    Raises :class:`JaridaError` listing every collision (two articles with one
+    slug, two tags or authors whose slugs collide, a term whose slug is empty)
+    together with the ``problems`` found earlier, if any is not a warning.
     """
-    problems: list[Problem] = []
+    problems = list(problems or [])
+    articles = [a for a in articles if drafts or not a.draft]
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:
@@ -188,7 +203,7 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
         "tags": _terms("tags", ordered, lambda a: a.tags, {}, problems),
         "authors": _terms("authors", ordered, lambda a: a.authors, profiles_by_key, problems),
     }
-    if problems:
+    if any(not p.warning for p in problems):
         raise JaridaError(problems)
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 

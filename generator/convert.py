@@ -57,15 +57,18 @@ class Existing:
 
 @dataclass(frozen=True)
 class Action:
-    """What to do for one seed. ``kind`` is ``"write"``, ``"unchanged"``,
-    ``"skipped"`` (the Markdown was edited) or ``"error"``; ``files`` maps paths
-    relative to the site root to the text to write (only for ``"write"``)."""
+    """What to do for one seed. ``kind`` is ``"write"`` (a new article),
+    ``"update"`` (the seed changed), ``"unchanged"``, ``"skipped"`` (the Markdown
+    was edited) or ``"error"``; ``files`` holds (path relative to the site root,
+    text) pairs to write, ``profiles`` author profiles to write only when no
+    such file exists yet."""
 
     kind: str
     seed: str
     path: str = ""
     files: tuple[tuple[str, str], ...] = ()
     message: str = ""
+    profiles: tuple[tuple[str, str], ...] = ()
 
 
 def sha256(data: bytes) -> str:
@@ -105,66 +108,100 @@ def slug_for(title: str, taken: set[str]) -> str:
     return slug
 
 
-def convert_seed(seed: SeedFile, settings: Settings, existing: Existing | None, taken: set[str],
-                 profiles: set[str]) -> Action:
-    """Decide what to do for one seed (pure). ``taken`` holds the article slugs in
-    use; ``profiles`` the folded names of authors that already have a profile."""
+def _first_paragraph(markdown_body: str) -> str:
+    from .content import first_paragraph_text
+
+    return first_paragraph_text(markdown_body)
+
+
+def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
+    """True when a changed seed still is the article ``doc`` was converted from:
+    the headline or the opening paragraph is unchanged (letter variants folded).
+    A seed whose headline and opening both changed is a new article that
+    re-uses a file name; it never replaces the old one. A ``doc`` whose front
+    matter cannot be read counts as the same article (so it is never duplicated)."""
+    if not doc.meta.get("title"):
+        return True
+    body = frontmatter.split(doc.text)[1]
+    return fold(str(doc.meta["title"])) == fold(title) or fold(_first_paragraph(body)) == fold(first_paragraph)
+
+
+def convert_seed(seed: SeedFile, settings: Settings, candidates: list[Existing], taken: set[str],
+                 profiles: set[str], force: bool = False) -> Action:
+    """Decide what to do for one changed or new seed (pure).
+
+    ``candidates`` are the articles converted earlier from a seed of the same
+    file name; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    names of authors that already have a profile. With ``force``, an edited
+    article is replaced after saving it as ``<name>.md.bak``.
+    """
     digest = sha256(seed.data)
-    if existing is not None:
-        source = existing.meta.get("source") or {}
-        if source.get("sha256") == digest:
-            return Action("unchanged", seed.display, existing.path)
-        if not is_pristine(existing.text):
-            return Action("skipped", seed.display, existing.path,
-                          message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
     try:
         text, warning = decode(seed.data)
         parsed = parse_seed(text)
     except SeedError as exc:
         return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
     paragraphs = [p.text for p in parsed.paragraphs]
+    existing = next((d for d in candidates if same_article(d, parsed.title, paragraphs[0])), None)
+    backup: list[tuple[str, str]] = []
+    if existing is not None and not is_pristine(existing.text):
+        if not force:
+            return Action("skipped", seed.display, existing.path,
+                          message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
+        backup = [(existing.path + ".bak", existing.text)]
     tz = zoneinfo.ZoneInfo(settings.timezone)
+    date = (existing.meta.get("date") if existing is not None else None) or \
+        dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
     if existing is not None:
-        slug = existing.path.rsplit("/", 1)[-1].removesuffix(".md")
-        date = existing.meta.get("date")
+        slug, kind = existing.path.rsplit("/", 1)[-1].removesuffix(".md"), "update"
     else:
-        slug = slug_for(parsed.title, taken)
-        date = dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
-    author = parsed.author or settings.default_author
+        slug, kind = slug_for(parsed.title, taken), "write"
     meta = {
         "title": parsed.title,
         "date": date,
-        "author": author,
+        "author": parsed.author or settings.default_author,
         "tags": extract_tags(parsed.title, paragraphs),
         "summary": cut_at_word(paragraphs[0], settings.summary_length),
         "source": {"file": seed.name, "sha256": digest, "converted": "pending"},
     }
     path = f"{ARTICLES_DIR}/{slug}.md"
-    files = [(path, seal(frontmatter.dump(meta, paragraphs_to_markdown(paragraphs))))]
+    files = backup + [(path, seal(frontmatter.dump(meta, paragraphs_to_markdown(paragraphs))))]
+    new_profiles: tuple[tuple[str, str], ...] = ()
     if parsed.bio and parsed.author and fold(parsed.author) not in profiles:
         profile_slug = slugify(parsed.author) or "author"
-        files.append((f"{AUTHORS_DIR}/{profile_slug}.md", frontmatter.dump({"name": parsed.author}, parsed.bio)))
+        new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md", frontmatter.dump({"name": parsed.author}, parsed.bio)),)
     message = f"{seed.display}: warning: {warning}" if warning else ""
-    return Action("write", seed.display, path, tuple(files), message)
+    return Action(kind, seed.display, path, tuple(files), message, new_profiles)
 
 
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
-                    profiles: set[str]) -> list[Action]:
-    """Plan the conversion of ``seeds`` (sorted by name for stable slugs)."""
-    by_seed = {}
+                    profiles: set[str], force: bool = False) -> list[Action]:
+    """Plan the conversion of ``seeds`` (sorted by name for stable slugs).
+
+    A seed whose bytes were converted before (same SHA-256, whatever its file
+    name now) is unchanged and writes nothing.
+    """
+    by_file: dict[str, list[Existing]] = {}
+    by_digest: dict[str, Existing] = {}
     taken = set()
     for doc in existing:
         taken.add(doc.path.rsplit("/", 1)[-1].removesuffix(".md"))
         source = doc.meta.get("source")
         if isinstance(source, dict) and isinstance(source.get("file"), str):
-            by_seed.setdefault(source["file"], doc)
+            by_file.setdefault(source["file"], []).append(doc)
+            if isinstance(source.get("sha256"), str):
+                by_digest.setdefault(source["sha256"], doc)
     actions = []
     profiles = set(profiles)
     for seed in sorted(seeds, key=lambda s: s.name):
-        action = convert_seed(seed, settings, by_seed.get(seed.name), taken, profiles)
-        if action.kind == "write":
+        known = by_digest.get(sha256(seed.data))
+        if known is not None:
+            actions.append(Action("unchanged", seed.display, known.path))
+            continue
+        action = convert_seed(seed, settings, by_file.get(seed.name, []), taken, profiles, force)
+        if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
-            for path, text in action.files[1:]:
+            for _, text in action.profiles:
                 profiles.add(fold(frontmatter.split(text)[0]["name"]))
         actions.append(action)
     return actions
@@ -182,6 +219,19 @@ def read_seeds(folder: Path, site_root: Path) -> list[SeedFile]:
     return out
 
 
+_SOURCE_RE = re.compile(r"^source:\n  file: (?P<file>.+)\n  sha256: (?P<sha256>[0-9a-f]{64})$", re.M)
+
+
+def _source_of_broken(text: str) -> dict:
+    """The ``source`` of an article whose front matter no longer parses, read
+    line by line, so that its seed is neither converted again nor duplicated."""
+    match = _SOURCE_RE.search(text)
+    if not match:
+        return {}
+    name = match.group("file").strip().strip("'\"")
+    return {"source": {"file": name, "sha256": match.group("sha256")}}
+
+
 def read_existing(site_root: Path) -> tuple[list[Existing], set[str]]:
     """The converted articles in ``content/articles`` (files whose front matter
     cannot be read are left out: the build reports them) and the folded names
@@ -192,7 +242,7 @@ def read_existing(site_root: Path) -> tuple[list[Existing], set[str]]:
         try:
             meta = frontmatter.split(text)[0]
         except frontmatter.FrontMatterError:
-            meta = {}
+            meta = _source_of_broken(text)
         docs.append(Existing(file.relative_to(site_root).as_posix(), text, meta))
     names = set()
     for file in sorted((site_root / AUTHORS_DIR).glob("*.md")):
@@ -205,29 +255,36 @@ def read_existing(site_root: Path) -> tuple[list[Existing], set[str]]:
 
 
 def apply(site_root: Path, actions: list[Action]) -> None:
-    """Write the files of the ``"write"`` actions (each through a temporary file and
-    an atomic rename, so a crash never leaves half a file). Author profiles that
-    exist are never replaced."""
+    """Write the files of the ``"write"`` and ``"update"`` actions, each through a
+    temporary file and an atomic rename so a crash never leaves half a file.
+    Author profiles that exist are never replaced."""
     for action in actions:
-        if action.kind != "write":
+        if action.kind not in ("write", "update"):
             continue
-        for index, (rel, text) in enumerate(action.files):
-            target = site_root / rel
-            if index > 0 and target.exists():
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(text, encoding="utf-8", newline="\n")
-            os.replace(tmp, target)
+        for rel, text in action.files:
+            _write(site_root / rel, text)
+        for rel, text in action.profiles:
+            if not (site_root / rel).exists():
+                _write(site_root / rel, text)
 
 
-def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None) -> list[Action]:
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, target)
+
+
+def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, force: bool = False,
+            dry_run: bool = False) -> list[Action]:
     """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
 
-    Returns the actions taken; never raises for a bad seed (it is an ``"error"`` action).
+    Returns the actions (taken, or only planned with ``dry_run``); never raises
+    for a bad seed (it is an ``"error"`` action). ``force``: see :func:`convert_seed`.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
-    actions = plan_conversion(read_seeds(folder, site_root), settings, existing, profiles)
-    apply(site_root, actions)
+    actions = plan_conversion(read_seeds(folder, site_root), settings, existing, profiles, force)
+    if not dry_run:
+        apply(site_root, actions)
     return actions

@@ -1,7 +1,7 @@
 """YAML front matter: ``---`` fenced YAML at the top of a Markdown file.
 
-Parsing uses PyYAML's C loader when present (libyaml), dumping keeps keys in
-the order given and writes Arabic as UTF-8, not escapes.
+Parsing uses PyYAML's C loader when present (libyaml); dumping keeps keys in
+the order given and writes Arabic and emoji as UTF-8, not escapes.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import yaml
 
 try:
     _Loader = yaml.CSafeLoader
-    _Dumper = yaml.CSafeDumper
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
+#: The pure-Python dumper: libyaml's escapes characters outside the BMP (emoji) as \U0001F680.
+_Dumper = yaml.SafeDumper
 
 FENCE = "---"
 
@@ -48,15 +48,31 @@ def split(text: str) -> tuple[dict, str, int]:
     try:
         data = yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark is where the broken construct starts (an unclosed quote or
+        # bracket); the problem mark is where the parser noticed, often a line later.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
+    except (ValueError, OverflowError) as exc:  # a YAML timestamp that is no real date
+        line = next((n for n, text in enumerate(lines[1:end], 2) if _bad_timestamp(text)), 2)
+        raise FrontMatterError(f"impossible date or time ({exc}); write a real date such as "
+                               "2024-05-01T09:30:00+03:00", line) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be 'key: value' lines", 2)
     return data, "\n".join(lines[end + 1:]), end + 2
+
+
+def _bad_timestamp(line: str) -> bool:
+    try:
+        yaml.load(line, Loader=_Loader)
+    except (ValueError, OverflowError):
+        return True
+    except yaml.YAMLError:
+        return False
+    return False
 
 
 def key_line(text: str, key: str) -> int:

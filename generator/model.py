@@ -14,7 +14,7 @@ class Article:
     ``path`` is the source file relative to the site root (POSIX separators);
     ``date`` is time-zone aware; ``authors`` and ``tags`` are display names in
     the order written; ``body`` is Markdown and ``body_line`` its first line in
-    the file; ``summary`` is plain text.
+    the file; ``summary`` is plain text; a ``draft`` is built only on request.
     """
 
     path: str
@@ -27,6 +27,7 @@ class Article:
     body: str
     body_line: int = 1
     updated: dt.datetime | None = None
+    draft: bool = False
 
 
 @dataclass(frozen=True)

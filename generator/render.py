@@ -22,8 +22,14 @@ if not (BUNDLED_THEMES / "default").is_dir():  # installed from a wheel: themes 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     """Theme folders, most specific first: the site's ``themes/<theme>``, then the
-    bundled theme of that name, then the bundled default."""
+    bundled theme of that name, then the bundled default.
+
+    Raises :class:`JaridaError` (exit code 2) when no theme of that name exists.
+    """
     dirs = [site_root / "themes" / theme, BUNDLED_THEMES / theme, BUNDLED_THEMES / "default"]
+    if not (dirs[0].is_dir() or dirs[1].is_dir()):
+        raise JaridaError([Problem("site.toml", 0, f"theme '{theme}' not found: create themes/{theme}/ "
+                                                   "in the site or set theme = \"default\"")], 2)
     unique = []
     for d in dirs:
         if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:

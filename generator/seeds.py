@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .arabic import SPACE_RE, fold, has_arabic, nfc
+from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc
 
 #: Cities that follow a reporter's name in a ``<name> - <city>`` byline. A line
 #: whose first part is one of these is a dateline, not a byline.
@@ -77,11 +77,13 @@ class SeedError(ValueError):
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """Decode seed bytes: UTF-8 (with or without BOM), else Windows-1256.
+    """Decode seed bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1256.
 
     Returns ``(text, warning)``, where ``warning`` says which encoding was
     guessed when it was not UTF-8. Line ends become ``\\n``; text is NFC.
-    Raises :class:`SeedError` for binary data (NUL bytes) or undecodable bytes.
+    Raises :class:`SeedError` (with the line) for binary data (NUL bytes), for
+    UTF-8 text with stray bytes (mostly valid UTF-8 Arabic: not Windows-1256)
+    and for bytes that are text in none of these encodings.
     """
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SeedError("not a text file (it holds NUL bytes); remove it or save it as UTF-8 text")
@@ -93,6 +95,11 @@ def decode(data: bytes) -> tuple[str, str | None]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            lenient = data.decode("utf-8", "replace")
+            if len(ARABIC_LETTER_RE.findall(lenient)) > 4 * lenient.count("\ufffd"):
+                line = data[: exc.start].count(b"\n") + 1
+                raise SeedError(f"not valid UTF-8: byte 0x{data[exc.start]:02x} in a UTF-8 text; "
+                                "fix or remove it and save the file as UTF-8", line) from exc
             try:
                 text = data.decode("cp1256")
             except UnicodeDecodeError:

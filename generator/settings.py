@@ -6,6 +6,7 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -38,9 +39,15 @@ class Settings:
     arabic_digits: bool = False
 
     def with_base_url(self, base_url: str | None) -> "Settings":
-        """Return a copy with ``base_url`` replaced (when given), ending in ``/``."""
+        """Return a copy with ``base_url`` replaced (when given), ending in ``/``.
+
+        Raises :class:`JaridaError` (exit code 2) when it is not an absolute http(s) URL.
+        """
         if not base_url:
             return self
+        problem = base_url_problem(base_url)
+        if problem:
+            raise JaridaError([Problem("--base-url", 0, problem)], 2)
         return replace(self, base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
@@ -69,9 +76,10 @@ def load_settings(site: Path) -> Settings:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
             continue
-        want = {"str": str, "int": int, "bool": bool}[_TYPES[key]]
+        want, kind = {"str": (str, "text in quotes"), "int": (int, "whole number"),
+                      "bool": (bool, "true or false")}[_TYPES[key]]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be a {want.__name__}"))
+            problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be {kind}"))
             continue
         values[key] = value
     settings = Settings(**values)
@@ -83,11 +91,23 @@ def load_settings(site: Path) -> Settings:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(name, _key_line(path, "timezone"), f"unknown time zone '{settings.timezone}' (try 'Africa/Cairo')"))
+    if base_url_problem(settings.base_url):
+        problems.append(Problem(name, _key_line(path, "base_url"), base_url_problem(settings.base_url)))
+    if "/" in settings.theme or "\\" in settings.theme or settings.theme.startswith("."):
+        problems.append(Problem(name, _key_line(path, "theme"), f"'theme' is a folder name in themes/, not a path: {settings.theme!r}"))
     if settings.per_page < 1:
         problems.append(Problem(name, _key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
     if problems:
         raise JaridaError(problems, 2)
     return settings.with_base_url(settings.base_url)
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a base URL (``None`` when it is an absolute http(s) URL)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        return f"base URL {url!r} must be an absolute http:// or https:// URL, e.g. https://user.github.io/akhbar/"
+    return None
 
 
 def _key_line(path: Path, key: str) -> int:

@@ -119,7 +119,7 @@ def test_convert_bundled_site_changes_nothing(bundled_site):
     mtimes = {p: p.stat().st_mtime_ns for p in (bundled_site / "content").rglob("*")}
     proc = run_jarida("convert", "--site", bundled_site)
     assert proc.returncode == 0
-    assert f"converted 0 seed(s), {len(seeds)} unchanged, 0 skipped, 0 with errors" in proc.stdout, proc.stdout
+    assert f"converted: 0 new, 0 updated, {len(seeds)} unchanged, 0 skipped (edited), 0 failed" in proc.stdout, proc.stdout
     assert snapshot(bundled_site / "content") == before
     assert {p: p.stat().st_mtime_ns for p in (bundled_site / "content").rglob("*")} == mtimes
     assert not list((bundled_site / "content").rglob(".*")), "temporary files left behind"

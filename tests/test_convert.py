@@ -168,7 +168,7 @@ def test_changed_seed_rewrites_pristine_markdown_keeping_date_and_slug(site):
     touch_seed(seed, new_title + old[old.index("\n"):] + "\nفقرة جديدة أضيفت إلى المقال.\n")
     actions = {a.seed: a for a in run(site)}
     changed = actions[f"seeds/{PLAIN}"]
-    assert changed.kind == "write"
+    assert changed.kind == "update"
     assert changed.path == f"content/articles/{slug}.md"
     assert {a.kind for s, a in actions.items() if s != f"seeds/{PLAIN}"} == {"unchanged"}
     meta, body = article(site, slug)
@@ -290,3 +290,67 @@ def test_windows_1256_seed_is_converted_with_a_warning(tmp_path):
     assert action.kind == "write"
     assert "Windows-1256" in action.message
     assert article(site, "مصر-تقود-المفاوضات")[0]["title"] == "مصر تقود المفاوضات"
+
+
+def test_new_seed_reusing_a_file_name_is_a_new_article(tmp_path):
+    site = new_site(tmp_path / "site", {"001.txt": seed_text("خبر يوم الاثنين", "نص يوم الاثنين.")})
+    [first] = run(site)
+    monday = (site / first.path).read_bytes()
+    touch_seed(site / "seeds" / "001.txt", "خبر يوم الثلاثاء\n\nنص يوم الثلاثاء.\n")
+    [second] = run(site)
+    assert second.kind == "write"
+    assert second.path != first.path
+    assert (site / first.path).read_bytes() == monday
+    assert [a.kind for a in run(site)] == ["unchanged"]
+
+
+def test_renamed_seed_is_unchanged(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
+    run(site)
+    (site / "seeds" / "a.txt").rename(site / "seeds" / "b.txt")
+    before = snapshot(site)
+    assert [a.kind for a in run(site)] == ["unchanged"]
+    assert snapshot(site) == before
+
+
+def test_broken_front_matter_is_never_duplicated_nor_overwritten(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
+    [action] = run(site)
+    path = site / action.path
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: [مكسور ", 1), encoding="utf-8")
+    broken = path.read_bytes()
+    assert [a.kind for a in run(site)] == ["unchanged"]
+    touch_seed(site / "seeds" / "a.txt", "مصر تقود المفاوضات\n\nنص المقال.\n\nفقرة جديدة.\n")
+    assert [a.kind for a in run(site)] == ["skipped"]
+    assert path.read_bytes() == broken
+    assert len(list((site / "content" / "articles").glob("*.md"))) == 1
+
+
+def test_force_replaces_an_edited_article_and_keeps_a_backup(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
+    [action] = run(site)
+    path = site / action.path
+    path.write_text(path.read_text(encoding="utf-8") + "\nتعديل المحرر.\n", encoding="utf-8")
+    edited = path.read_bytes()
+    touch_seed(site / "seeds" / "a.txt", "مصر تقود المفاوضات\n\nنص المقال.\n\nفقرة جديدة.\n")
+    [forced] = convert(site, load_settings(site), force=True)
+    assert forced.kind == "update"
+    assert (site / (action.path + ".bak")).read_bytes() == edited
+    assert "فقرة جديدة" in path.read_text(encoding="utf-8")
+    assert is_pristine(path.read_text(encoding="utf-8"))
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
+    actions = convert(site, load_settings(site), dry_run=True)
+    assert [a.kind for a in actions] == ["write"]
+    assert not (site / "content").exists()
+
+
+def test_utf8_seed_with_a_stray_byte_is_an_error_naming_the_line(tmp_path):
+    data = "مصر تقود المفاوضات\n\nنص المقال عن مصر.\n".encode("utf-8") + b"\xff" + "سطر آخر\n".encode("utf-8")
+    site = new_site(tmp_path / "site", {"bad.txt": data})
+    [action] = run(site)
+    assert action.kind == "error"
+    assert "bad.txt:4:" in action.message
+    assert not (site / "content").exists()

@@ -1,0 +1,112 @@
+"""Bad input gets one clear line per problem, all in one run, and the right exit code."""
+import datetime as dt
+import socket
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.problems import JaridaError
+
+from conftest import run_jarida
+
+NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+
+
+def site_with(root: Path, articles: dict[str, str], toml: str = 'base_url = "https://example.org/"\n') -> Path:
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    for name, text in articles.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def md(title: str, extra: str = "", date: str = "2024-01-01T10:00:00+02:00", body: str = "نص المقال.") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\n{body}\n"
+
+
+def messages(exc: JaridaError) -> list[str]:
+    return [str(p) for p in exc.problems]
+
+
+def test_collisions_and_front_matter_errors_are_reported_together(tmp_path):
+    site = site_with(tmp_path, {
+        "a.md": md("مقال أول", "slug: نفس-الرابط\n"),
+        "b.md": md("مقال ثان", "slug: نفس-الرابط\n"),
+        "c.md": "---\ntitle: [مكسور\ndate: 2024-01-01\n---\n\nنص.\n",
+    })
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    lines = messages(info.value)
+    assert any(line.startswith("content/articles/c.md:2: front matter is not valid YAML") for line in lines), lines
+    assert any(line.startswith("content/articles/b.md:1: slug 'نفس-الرابط' is already used by content/articles/a.md")
+               for line in lines), lines
+    assert info.value.exit_code == 1
+
+
+def test_impossible_unquoted_date_names_file_and_line(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان", date="2024-02-30T10:00:00+02:00")})
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    [line] = messages(info.value)
+    assert line.startswith("content/articles/x.md:3: impossible date or time")
+
+
+def test_drafts_are_left_out_unless_asked_for(tmp_path):
+    site = site_with(tmp_path, {
+        "published.md": md("منشور", "tags: [عام]\n"),
+        "secret.md": md("مسودة سرية", "draft: true\ntags: [سري]\n"),
+    })
+    build(site, now=NOW)
+    out = site / "build"
+    assert not (out / "articles" / "secret").exists()
+    assert not (out / "tags" / "سري").exists()
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".html", ".xml"))
+    assert "مسودة سرية" not in everything
+    build(site, now=NOW, drafts=True)
+    assert (out / "articles" / "secret" / "index.html").is_file()
+
+
+def test_tags_and_authors_that_fold_alike_are_merged_within_an_article(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان", "tags: [غزه, غـزة, مصر]\nauthors: [احمد الشامي, أحمدُ الشّامي]\n")})
+    build(site, now=NOW)
+    page = (site / "build" / "articles" / "x" / "index.html").read_text(encoding="utf-8")
+    assert page.count('rel="tag"') == 2
+    assert page.count('rel="author"') == 1
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://example.org/", "https://exa mple.org/"])
+def test_bad_base_url_is_a_usage_error(tmp_path, url):
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    proc = run_jarida("build", "--site", site, "--base-url", url, check=False)
+    assert proc.returncode == 2
+    assert "must be an absolute http:// or https:// URL" in proc.stderr
+    assert not (site / "build").exists()
+
+
+def test_unknown_theme_is_a_settings_error(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان")}, 'theme = "nope"\n')
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2
+    assert "theme 'nope' not found" in proc.stderr
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run_jarida("serve", "--site", site, "--port", port, check=False, timeout=30)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "the port is in use" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [("new", "  "), ("serve", "--port", "99999")])
+def test_bad_arguments_are_usage_errors(tmp_path, args):
+    site = site_with(tmp_path, {})
+    proc = run_jarida(*args, "--site", site, check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert not list((site / "content" / "articles").iterdir())
