@@ -36,8 +36,8 @@ def check_output(output: Path, site_root: Path) -> None:
         reasons.append("it is a file, not a folder")
     elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         reasons.append(f"it is not empty and was not made by Jarida (no {MARKER} file in it); empty it or choose another --output")
-    if reasons:
-        raise JaridaError([Problem(str(output), 0, f"refusing to write the site here: {r}") for r in reasons], 2)
+    if reasons:  # the first reason is the one that matters; the others follow from it
+        raise JaridaError([Problem(str(output), 0, f"refusing to write the site here: {reasons[0]}")], 2)
 
 
 def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:

@@ -95,7 +95,8 @@ def make_handler(output: Path, reloader: Reloader):
             self.do_GET(head=True)
 
         def do_GET(self, head: bool = False):
-            path = urlsplit(self.path).path
+            parts = urlsplit(self.path)
+            path = parts.path
             if path == EVENTS_PATH:
                 return self._events(head)
             file = resolve(root, path)
@@ -103,7 +104,7 @@ def make_handler(output: Path, reloader: Reloader):
             if file is not None and file.is_dir():
                 if not path.endswith("/"):
                     self.send_response(301)
-                    self.send_header("Location", path + "/")
+                    self.send_header("Location", path + "/" + (f"?{parts.query}" if parts.query else ""))
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
