@@ -35,6 +35,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def remove_invisible(text: str) -> str:
+    """Remove bidi controls and zero-width characters (for titles, slugs and tags)."""
+    return INVISIBLE_RE.sub("", text)
+
+
 def strip_marks(text: str) -> str:
     """Remove harakat, tatweel, bidi controls and zero-width characters from ``text``."""
     return INVISIBLE_RE.sub("", HARAKAT_RE.sub("", text.replace(TATWEEL, "")))

@@ -50,6 +50,7 @@ def render_site(site_root: Path, settings: Settings, now: dt.datetime,
         "dir": "rtl",
         "nav": [
             {"title": "الرئيسية", "url": ""},
+            {"title": pages.TAXONOMY_TITLES["sections"], "url": "sections/"},
             {"title": pages.TAXONOMY_TITLES["tags"], "url": "tags/"},
             {"title": pages.TAXONOMY_TITLES["authors"], "url": "authors/"},
         ],

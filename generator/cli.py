@@ -58,7 +58,7 @@ def cmd_convert(args) -> int:
     seeds = Path(args.seeds) if args.seeds else None
     if seeds is not None and not seeds.is_dir():
         raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
-    actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run)
+    actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section)
     if not actions:
         print(f"no seed files (*.txt) in {seeds or site / 'seeds'}")
     return EXIT_CONTENT if _report_actions(actions, dry_run=args.dry_run) else 0
@@ -199,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true",
                    help="apply changed seeds to articles edited by hand too (the edited file is saved as <name>.md.bak)")
     c.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
+    c.add_argument("--section", help="the section of seeds whose metadata names none (e.g. economy)")
     c.set_defaults(func=cmd_convert)
 
     b = with_site(sub.add_parser("build", help="convert new or changed seeds, then build the site",

@@ -21,7 +21,9 @@ from .settings import Settings
 
 ARTICLES_DIR = "content/articles"
 AUTHORS_DIR = "content/authors"
-KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft", "section"}
+KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft",
+              "section", "byline", "dateline", "source_outlet", "url"}
+TEXT_KEYS = ("section", "byline", "dateline", "source_outlet", "url")
 MAX_SLUG_BYTES = 200
 
 
@@ -132,6 +134,13 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         bad("draft", "'draft' must be true or false")
+    texts = {}
+    for key in TEXT_KEYS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            bad(key, f"'{key}' must be text")
+        elif value is not None and str(value).strip():
+            texts[key] = str(value).strip()
     if date is None or any(not p.warning for p in problems):
         return None, problems
     summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(
@@ -139,7 +148,7 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     article = Article(
         path=path, slug=slug, title=str(title).strip(), date=date,
         authors=tuple(authors) or (settings.default_author,), tags=tuple(dict.fromkeys(tags)),
-        summary=summary_text, body=body, body_line=body_line, updated=updated, draft=draft is True,
+        summary=summary_text, body=body, body_line=body_line, updated=updated, draft=draft is True, **texts,
     )
     return article, problems
 
@@ -200,6 +209,8 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     ordered = sorted(seen.values(), key=lambda a: (a.date, a.slug), reverse=True)
     profiles_by_key = {fold(p.name): p for p in profiles}
     taxonomies = {
+        "sections": _terms("sections", ordered, lambda a: (a.section,) if a.section else (), {}, problems,
+                           settings.section_name),
         "tags": _terms("tags", ordered, lambda a: a.tags, {}, problems),
         "authors": _terms("authors", ordered, lambda a: a.authors, profiles_by_key, problems),
     }
@@ -208,7 +219,9 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 
-def _terms(taxonomy, articles, names_of, profiles, problems) -> tuple[Term, ...]:
+def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tuple[Term, ...]:
+    """The terms of one taxonomy; ``display`` maps a term's name to the name shown
+    (sections: ``economy`` -> ``اقتصاد``), the slug still coming from the name."""
     members: dict[str, list[str]] = defaultdict(list)
     forms: dict[str, Counter] = defaultdict(Counter)
     first_path: dict[str, str] = {}
@@ -234,6 +247,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems) -> tuple[Term, ...]
             problems.append(Problem(first_path[key], 1, f"the {taxonomy[:-1]} '{name}' has the same URL slug '{slug}' as '{by_slug[slug]}'; rename one"))
             continue
         by_slug[slug] = name
-        terms.append(Term(taxonomy, key, profile.name if profile else name, slug, tuple(members[key]), profile))
+        shown = profile.name if profile else display(name) if display else name
+        terms.append(Term(taxonomy, key, shown, slug, tuple(members[key]), profile))
     return tuple(sorted(terms, key=lambda t: (t.key, t.slug)))
 

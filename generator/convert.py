@@ -12,22 +12,26 @@ edges. Safety rules:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
 from .arabic import cut_at_word, fold, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR
-from .markup import paragraphs_to_markdown
+from .markup import blocks_to_markdown
+from .metadata import Metadata, parse_date, read_header, read_manifest, read_sidecar
 from .problems import Problem
-from .seeds import SeedError, decode, parse_seed
+from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
-from .tags import extract_tags
+from .tags import Candidates, candidates, choose
 
 SEEDS_DIR = "seeds"
 SLUG_BYTES = 120
@@ -37,12 +41,34 @@ _CONVERTED_RE = re.compile(r"^  converted: ([0-9a-f]{64})\n", re.M)
 @dataclass(frozen=True)
 class SeedFile:
     """A seed as read from disk: ``name`` (file name), raw ``data`` and ``mtime``
-    (seconds since the epoch), ``display`` the path to show in messages."""
+    (seconds since the epoch), ``display`` the path to show in messages, and
+    ``meta`` from the folder's manifest or a sidecar file (the sidecar wins)."""
 
     name: str
     data: bytes
     mtime: float
     display: str
+    meta: Metadata = Metadata()
+
+    def digest(self) -> str:
+        """SHA-256 of the seed's bytes, and of its outside metadata when it has any:
+        a changed manifest line or sidecar is a changed seed."""
+        if self.meta == Metadata():
+            return sha256(self.data)
+        extra = json.dumps(dataclasses.asdict(self.meta), ensure_ascii=False, sort_keys=True)
+        return sha256(self.data + b"\0" + extra.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A seed read and understood: its metadata (outside and header lines merged),
+    the parsed text, the decoding warning and its tag candidates."""
+
+    seed: SeedFile
+    meta: Metadata
+    parsed: ParsedSeed
+    warning: str | None
+    candidates: Candidates
 
 
 @dataclass(frozen=True)
@@ -126,23 +152,33 @@ def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     return fold(str(doc.meta["title"])) == fold(title) or fold(_first_paragraph(body)) == fold(first_paragraph)
 
 
-def convert_seed(seed: SeedFile, settings: Settings, candidates: list[Existing], taken: set[str],
-                 profiles: set[str], force: bool = False) -> Action:
-    """Decide what to do for one changed or new seed (pure).
-
-    ``candidates`` are the articles converted earlier from a seed of the same
-    file name; ``taken`` holds the article slugs in use; ``profiles`` the folded
-    names of authors that already have a profile. With ``force``, an edited
-    article is replaced after saving it as ``<name>.md.bak``.
-    """
-    digest = sha256(seed.data)
+def read_seed(seed: SeedFile) -> Parsed | Action:
+    """Decode and parse one seed with its metadata; an ``"error"`` Action when it cannot be read."""
     try:
         text, warning = decode(seed.data)
-        parsed = parse_seed(text)
+        meta = seed.meta.merged(read_header(text))
+        parsed = parse_seed(text, meta)
     except SeedError as exc:
         return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
     paragraphs = [p.text for p in parsed.paragraphs]
-    existing = next((d for d in candidates if same_article(d, parsed.title, paragraphs[0])), None)
+    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs))
+
+
+def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
+                 profiles: set[str], force: bool = False, df: dict[str, int] | None = None,
+                 documents: int = 0, section: str | None = None) -> Action:
+    """Decide what to do for one changed or new seed (pure).
+
+    ``existing_docs`` are the articles converted earlier from a seed of the same
+    file name; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    names of authors that already have a profile; ``df``/``documents`` the
+    site's tag statistics (see :func:`generator.tags.choose`); ``section`` the
+    section for seeds whose metadata names none. With ``force``, an edited
+    article is replaced after saving it as ``<name>.md.bak``.
+    """
+    seed, meta, parsed = item.seed, item.meta, item.parsed
+    paragraphs = [p.text for p in parsed.paragraphs]
+    existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:
@@ -150,36 +186,50 @@ def convert_seed(seed: SeedFile, settings: Settings, candidates: list[Existing],
                           message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
         backup = [(existing.path + ".bak", existing.text)]
     tz = zoneinfo.ZoneInfo(settings.timezone)
-    date = (existing.meta.get("date") if existing is not None else None) or \
-        dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
+    if meta.date:
+        try:
+            date = parse_date(meta.date, tz).isoformat()
+        except ValueError as exc:
+            return Action("error", seed.display, message=str(Problem(seed.display, 0, str(exc))))
+    else:
+        date = (existing.meta.get("date") if existing is not None else None) or \
+            dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
     if existing is not None:
         slug, kind = existing.path.rsplit("/", 1)[-1].removesuffix(".md"), "update"
     else:
         slug, kind = slug_for(parsed.title, taken), "write"
-    meta = {
+    fields = {
         "title": parsed.title,
         "date": date,
         "author": parsed.author or settings.default_author,
-        "tags": extract_tags(parsed.title, paragraphs),
-        "summary": cut_at_word(paragraphs[0], settings.summary_length),
-        "source": {"file": seed.name, "sha256": digest, "converted": "pending"},
+        "section": meta.section or section,
+        "tags": list(meta.tags) if meta.tags else choose(item.candidates, df, documents),
+        "summary": meta.abstract or cut_at_word(paragraphs[0], settings.summary_length),
+        "byline": parsed.byline,
+        "dateline": parsed.dateline,
+        "source_outlet": parsed.source_outlet,
+        "url": meta.url,
+        "source": {"file": seed.name, "sha256": seed.digest(), "converted": "pending"},
     }
+    fields = {k: v for k, v in fields.items() if v is not None}
     path = f"{ARTICLES_DIR}/{slug}.md"
-    files = backup + [(path, seal(frontmatter.dump(meta, paragraphs_to_markdown(paragraphs))))]
+    files = backup + [(path, seal(frontmatter.dump(fields, blocks_to_markdown(parsed.blocks))))]
     new_profiles: tuple[tuple[str, str], ...] = ()
     if parsed.bio and parsed.author and fold(parsed.author) not in profiles:
         profile_slug = slugify(parsed.author) or "author"
         new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md", frontmatter.dump({"name": parsed.author}, parsed.bio)),)
-    message = f"{seed.display}: warning: {warning}" if warning else ""
+    message = f"{seed.display}: warning: {item.warning}" if item.warning else ""
     return Action(kind, seed.display, path, tuple(files), message, new_profiles)
 
 
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
-                    profiles: set[str], force: bool = False) -> list[Action]:
+                    profiles: set[str], force: bool = False, section: str | None = None) -> list[Action]:
     """Plan the conversion of ``seeds`` (sorted by name for stable slugs).
 
-    A seed whose bytes were converted before (same SHA-256, whatever its file
-    name now) is unchanged and writes nothing.
+    A seed whose bytes and metadata were converted before (same digest,
+    whatever its file name now) is unchanged and writes nothing. Tags are
+    weighted by how many articles of the site (those converted now and those
+    already in ``content/``) have each candidate.
     """
     by_file: dict[str, list[Existing]] = {}
     by_digest: dict[str, Existing] = {}
@@ -191,14 +241,27 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             by_file.setdefault(source["file"], []).append(doc)
             if isinstance(source.get("sha256"), str):
                 by_digest.setdefault(source["sha256"], doc)
+    results: list[Parsed | Action] = []
+    for seed in sorted(seeds, key=lambda s: s.name):
+        known = by_digest.get(seed.digest())
+        results.append(Action("unchanged", seed.display, known.path) if known is not None else read_seed(seed))
+    converting = [r for r in results if isinstance(r, Parsed)]
+    df: Counter = Counter()
+    for item in converting:
+        df.update(set(item.candidates.keys()))
+    replaced = {id(d) for item in converting for d in by_file.get(item.seed.name, [])}
+    for doc in existing:
+        if id(doc) not in replaced:
+            df.update(set(existing_candidates(doc).keys()))
+    documents = len(converting) + len(existing) - len(replaced)
     actions = []
     profiles = set(profiles)
-    for seed in sorted(seeds, key=lambda s: s.name):
-        known = by_digest.get(sha256(seed.data))
-        if known is not None:
-            actions.append(Action("unchanged", seed.display, known.path))
+    for result in results:
+        if isinstance(result, Action):
+            actions.append(result)
             continue
-        action = convert_seed(seed, settings, by_file.get(seed.name, []), taken, profiles, force)
+        action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
+                              df, documents, section)
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -207,16 +270,37 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     return actions
 
 
-def read_seeds(folder: Path, site_root: Path) -> list[SeedFile]:
-    """Read every ``*.txt`` in ``folder`` (not recursive)."""
+def existing_candidates(doc: Existing) -> Candidates:
+    """Tag candidates of an article already in ``content/`` (for site statistics)."""
+    from .content import first_paragraph_text
+
+    try:
+        body = frontmatter.split(doc.text)[1]
+    except frontmatter.FrontMatterError:
+        return candidates("", [])
+    paragraphs = [first_paragraph_text(block) for block in re.split(r"\n\s*\n", body) if block.strip()]
+    return candidates(str(doc.meta.get("title") or ""), paragraphs)
+
+
+def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Problem]]:
+    """Read every ``*.txt`` in ``folder`` (not recursive) with the folder's
+    ``manifest.jsonl`` and each seed's sidecar ``<name>.json``/``.yml``.
+    Returns the seeds and the problems found in metadata files."""
+    manifest, problems = read_manifest(folder)
     out = []
     for file in sorted(folder.glob("*.txt")):
         try:
             display = file.relative_to(site_root).as_posix()
         except ValueError:
             display = str(file)
-        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, display))
-    return out
+        meta = manifest.get(file.name, Metadata())
+        sidecar, problem = read_sidecar(file)
+        if problem:
+            problems.append(problem)
+        if sidecar:
+            meta = meta.merged(sidecar)
+        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, display, meta))
+    return out, problems
 
 
 _SOURCE_RE = re.compile(r"^source:\n  file: (?P<file>.+)\n  sha256: (?P<sha256>[0-9a-f]{64})$", re.M)
@@ -276,15 +360,18 @@ def _write(target: Path, text: str) -> None:
 
 
 def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, force: bool = False,
-            dry_run: bool = False) -> list[Action]:
+            dry_run: bool = False, section: str | None = None) -> list[Action]:
     """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
 
     Returns the actions (taken, or only planned with ``dry_run``); never raises
-    for a bad seed (it is an ``"error"`` action). ``force``: see :func:`convert_seed`.
+    for a bad seed or metadata file (an ``"error"`` action). ``force``: see
+    :func:`convert_seed`; ``section``: the section of seeds whose metadata names none.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
-    actions = plan_conversion(read_seeds(folder, site_root), settings, existing, profiles, force)
+    seeds, problems = read_seeds(folder, site_root)
+    actions = [Action("error", p.path, message=str(p)) for p in problems]
+    actions += plan_conversion(seeds, settings, existing, profiles, force, section)
     if not dry_run:
         apply(site_root, actions)
     return actions

@@ -19,6 +19,29 @@ _ORDERED_RE = re.compile(r"^(\d+)([.)])")
 EXTENSIONS = ("markdown.extensions.extra", "markdown.extensions.sane_lists")
 
 
+#: A web address in running text; trailing punctuation is not part of it.
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»“”]+[^\s<>\"«»“”.,،؛:;!?؟)\]}'’]")
+
+
+def escape_text(text: str) -> str:
+    """Escape one line of plain text for Markdown, turning web addresses into links
+    (``<https://...>`` autolinks; ``www.`` addresses link to ``http://``)."""
+    text = text.strip()
+    out, last = [], 0
+    for match in URL_RE.finditer(text):
+        out.append(_escape_segment(text[last:match.start()], at_start=last == 0))
+        url = match.group(0)
+        href = url if url.startswith("http") else "http://" + url
+        out.append(f"<{href}>" if href == url else f"[{_escape_inline(url)}](<{href}>)")
+        last = match.end()
+    out.append(_escape_segment(text[last:], at_start=last == 0))
+    return "".join(out)
+
+
+def _escape_inline(text: str) -> str:
+    return _INLINE_RE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
 def escape_paragraph(text: str) -> str:
     """Escape one paragraph of plain text (one line) so Markdown renders it back exactly.
 
@@ -27,7 +50,14 @@ def escape_paragraph(text: str) -> str:
     ``*`` or ``>`` stays a plain paragraph. Newlines are not expected (a seed
     paragraph is one line); runs of spaces are kept.
     """
-    text = text.strip().replace("&", "&amp;").replace("<", "&lt;")
+    return _escape_segment(text.strip(), True)
+
+
+def _escape_segment(text: str, at_start: bool) -> str:
+    """Escape a piece of a line; only the piece at the start of the line can start a block."""
+    if not at_start:
+        return _escape_inline(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _INLINE_RE.sub(r"\\\1", text)
     text = _ORDERED_RE.sub(r"\1\\\2", text)
     if text[:1] in _BACKSLASHED_START:
@@ -39,7 +69,34 @@ def escape_paragraph(text: str) -> str:
 
 def paragraphs_to_markdown(paragraphs: list[str]) -> str:
     """Join plain-text paragraphs into a Markdown body, one blank line between them."""
-    return "\n\n".join(escape_paragraph(p) for p in paragraphs) + "\n"
+    return "\n\n".join(escape_text(p) for p in paragraphs) + "\n"
+
+
+def blocks_to_markdown(blocks) -> str:
+    """Markdown for body blocks (see :class:`generator.structure.Block`): paragraphs,
+    bulleted lists (``- item``), numbered lists with their own numbers, lists
+    whose markers stay text, and question/answer lines joined by hard line breaks."""
+    from .structure import ol_start
+
+    parts = []
+    previous = None
+    for block in blocks:
+        if previous in ("ul", "ol", "list") and block.kind in ("ul", "ol", "list"):
+            parts.append("<!-- -->")  # two lists in a row stay two lists
+        previous = block.kind
+        if block.kind == "p":
+            parts.append(escape_text(block.items[0]))
+        elif block.kind == "ul":
+            parts.append("\n".join("- " + escape_text(item) for item in block.items))
+        elif block.kind == "ol":
+            start = ol_start(block.items[0]) if block.items[0][:1].isdigit() else 1
+            parts.append("\n".join(f"{start + i}. " + escape_text(item.split(None, 1)[1] if item[:1].isdigit() else item)
+                                    for i, item in enumerate(block.items)))
+        elif block.kind == "list":
+            parts.append("\n".join("- " + escape_text(item) for item in block.items))
+        else:  # "qa": one paragraph, a line each (two trailing spaces make a line break)
+            parts.append("  \n".join(escape_text(item) for item in block.items))
+    return "\n\n".join(parts) + "\n"
 
 
 class Renderer:

@@ -15,6 +15,8 @@ class Article:
     ``date`` is time-zone aware; ``authors`` and ``tags`` are display names in
     the order written; ``body`` is Markdown and ``body_line`` its first line in
     the file; ``summary`` is plain text; a ``draft`` is built only on request.
+    ``section`` is a section key; ``byline`` the byline line as the source wrote
+    it; ``dateline``, ``source_outlet`` and ``url`` say where the story came from.
     """
 
     path: str
@@ -28,6 +30,11 @@ class Article:
     body_line: int = 1
     updated: dt.datetime | None = None
     draft: bool = False
+    section: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    source_outlet: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class Term:
 @dataclass(frozen=True)
 class Site:
     """Everything a build renders: settings, articles newest first, and the
-    terms of each taxonomy (``"tags"``, ``"authors"``) sorted by name."""
+    terms of each taxonomy (``"sections"``, ``"tags"``, ``"authors"``) sorted by name."""
 
     settings: Settings
     articles: tuple[Article, ...]

@@ -17,8 +17,7 @@ from .arabic import to_arabic_digits
 from .model import Article, Site, Term
 
 #: Arabic names of the taxonomies, for page titles and navigation.
-TAXONOMY_TITLES = {"tags": "الوسوم", "authors": "الكتّاب"}
-TAXONOMY_SINGULAR = {"tags": "وسم", "authors": "كاتب"}
+TAXONOMY_TITLES = {"sections": "الأقسام", "tags": "الوسوم", "authors": "الكتّاب"}
 
 
 @dataclass(frozen=True)
@@ -90,22 +89,43 @@ def article_view(article: Article, site: Site, fmt: Formatter, terms: dict[str, 
         for name in names:
             term = terms[taxonomy].get(fold(name))
             if term:
-                out.append({"name": term.name, "url": term_url(term)})
+                out.append({"name": term.name, "url": term_url(term), "slug": term.slug})
         return out
 
+    section = links("sections", (article.section,) if article.section else ())
+    author_links = links("authors", article.authors)
     return {
         "title": article.title,
         "slug": article.slug,
+        "section": section[0] if section else None,
+        "byline": byline_parts(article.byline, author_links),
+        "dateline": article.dateline,
+        "source_outlet": article.source_outlet,
+        "source_url": article.url,
         "url": article_url(article.slug),
         "date_iso": article.date.isoformat(),
         "date": fmt.date(article.date),
         "time": fmt.time(article.date),
         "updated_iso": article.updated.isoformat() if article.updated else None,
         "updated": fmt.date(article.updated) if article.updated else None,
-        "authors": links("authors", article.authors),
+        "authors": author_links,
         "tags": links("tags", article.tags),
         "summary": article.summary,
     }
+
+
+def byline_parts(byline: str | None, authors: list[dict]) -> dict | None:
+    """Split a byline as written (``كتب: مريم العطار``) around the author's name so
+    the template can link the name: ``{"before", "name", "url", "after"}``;
+    ``None`` without a byline or when it does not contain an author's name."""
+    if not byline:
+        return None
+    for author in authors:
+        index = byline.find(author["name"])
+        if index >= 0:
+            return {"before": byline[:index], "name": author["name"], "url": author["url"],
+                    "after": byline[index + len(author["name"]):]}
+    return {"before": byline, "name": None, "url": None, "after": ""}
 
 
 def paginate(slugs: tuple[str, ...], per_page: int, base: str) -> list[tuple[int, tuple[str, ...], dict]]:
@@ -153,6 +173,8 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str]) -> list[Page]
             heading=None)
     for article in site.articles:
         view = dict(views[article.slug], body_html=bodies[article.slug])
+        view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
+                        for a in view["authors"] if bios.get(a["slug"])]
         path = f"articles/{article.slug}/index.html"
         add(path, "article.html", page_title=article.title, article=view, description=article.summary)
     for taxonomy, term_list in site.taxonomies.items():

@@ -13,16 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc
-
-#: Cities that follow a reporter's name in a ``<name> - <city>`` byline. A line
-#: whose first part is one of these is a dateline, not a byline.
-CITIES = frozenset(fold(c) for c in (
-    "القاهرة الإسكندرية الجيزة الرياض جدة مكة المدينة دبي أبوظبي الشارقة الدوحة "
-    "الكويت المنامة مسقط عمان بيروت دمشق بغداد القدس غزة رام الله الخرطوم "
-    "طرابلس تونس الجزائر الرباط الدار البيضاء نواكشوط صنعاء عدن لندن باريس "
-    "واشنطن نيويورك موسكو برلين جنيف إسطنبول أنقرة طهران"
-).split()) | {fold("رام الله"), fold("الدار البيضاء"), fold("أبو ظبي"), fold("المدينة المنورة"), fold("مكة المكرمة")}
+from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc, remove_invisible
+from .metadata import CITIES, Metadata, is_outlet, parse_credit
+from .structure import Block, blocks, find_dateline
 
 _NAME = r"[^\W\d_][\w.'’ ]{1,60}?"
 BYLINE_RES = (
@@ -57,15 +50,21 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ParsedSeed:
-    """What a seed says: ``title`` and its line, ``author`` (``None`` when the seed
-    names nobody), the author's ``bio`` paragraph (or ``None``), and the body
-    ``paragraphs`` in order."""
+    """What a seed says: ``title`` and its line (0 when the title came from
+    metadata), ``author`` (``None`` when the seed names nobody), the author's
+    ``bio`` paragraph, the ``byline`` line as written (left out of the body),
+    the ``dateline`` place and ``source_outlet`` (kept in the body too), and
+    the body as ``blocks``; ``paragraphs`` lists every body line in order."""
 
     title: str
     title_line: int
     author: str | None
     bio: str | None
     paragraphs: tuple[Paragraph, ...]
+    blocks: tuple[Block, ...] = ()
+    byline: str | None = None
+    dateline: str | None = None
+    source_outlet: str | None = None
 
 
 class SeedError(ValueError):
@@ -118,43 +117,75 @@ def clean_line(line: str) -> str:
     return SPACE_RE.sub(" ", line).strip()
 
 
-def parse_seed(text: str) -> ParsedSeed:
+def parse_seed(text: str, meta: Metadata | None = None) -> ParsedSeed:
     """Parse decoded seed text (see :func:`decode`) into a :class:`ParsedSeed`.
 
+    ``meta`` (from a manifest, a sidecar file or header lines) wins over what
+    is read from the text: with a ``title``, the text may have no headline
+    line (a first line equal to it is still taken as the headline); header
+    lines are left out; a bio counts only when it names the ``author`` given.
     Raises :class:`SeedError` when the seed has no headline or no body.
     """
+    meta = meta or Metadata()
     # Blank and white-space-only lines (no-break spaces included) are separators;
     # the text of the other lines is kept exactly as written, stripped at both ends.
-    lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), 1) if clean_line(raw)]
-    if not lines:
+    lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), 1)
+             if n > meta.header_lines and clean_line(raw)]
+    if not lines and not meta.title:
         raise SeedError("the seed is empty; write the headline on the first line and the text below it")
-    title_line, title = lines[0]
-    rest = lines[1:]
+    rest = lines
+    if meta.title:
+        title, title_line = remove_invisible(meta.title).strip(), 0
+        if rest and _same(rest[0][1], title):
+            title_line, rest = rest[0][0], rest[1:]
+    else:
+        title_line, title = lines[0][0], remove_invisible(lines[0][1]).strip()
+        rest = lines[1:]
     if rest and _same(rest[0][1], title):  # the repeated headline
         rest = rest[1:]
-    author = None
+    credit = parse_credit(meta.author, CITIES) if meta.author else None
+    author = credit.person if credit else None  # metadata > byline > bio > outlet byline
+    outlet = credit.outlet if credit else None
+    place = credit.place if credit else None
+    byline = None
     if rest:
-        author = parse_byline(clean_line(rest[0][1]))
-        if author:
-            rest = rest[1:]
+        found = parse_byline(clean_line(rest[0][1]))
+        if found:
+            byline, rest = rest[0][1], rest[1:]
+            author = author or found.person
+            outlet, place = outlet or found.outlet, place or found.place
     bio = None
     if len(rest) > 1:
         bio_author = parse_bio(clean_line(rest[-1][1]))
-        if bio_author:
-            bio = rest[-1][1]
-            author = author or bio_author
-            rest = rest[:-1]
+        if bio_author and (author is None or fold(author) == fold(bio_author)):
+            bio, author, rest = rest[-1][1], bio_author, rest[:-1]
     if not rest:
         raise SeedError("the seed has a headline but no text; add the article's paragraphs below it", title_line)
-    return ParsedSeed(title, title_line, author, bio, tuple(Paragraph(n, t) for n, t in rest))
+    first = clean_line(rest[0][1])
+    dateline = find_dateline(first, CITIES, is_outlet)
+    if dateline:
+        place, outlet = place or dateline.place, outlet or dateline.outlet
+    else:
+        credit = parse_outlet_byline(first)
+        if credit:
+            author, outlet, place = author or credit.person, outlet or credit.outlet, place or credit.place
+    body = blocks(rest)
+    paragraphs = tuple(Paragraph(n, t) for n, t in rest)
+    return ParsedSeed(title, title_line, author, bio, paragraphs, tuple(body), byline, place, outlet)
 
 
-def parse_byline(line: str) -> str | None:
-    """Return the person named by a byline line, or ``None`` when ``line`` is not one.
+def parse_byline(line: str):
+    """Return who a byline line credits (a :class:`~generator.metadata.Credit`
+    with a ``person``), or ``None`` when ``line`` is not such a byline. These
+    lines are left out of the body (the page shows the byline as written).
 
-    ``parse_byline("بقلم: مريم العطار") == "مريم العطار"``; ``"يوسف المصري - القاهرة"``
-    gives ``"يوسف المصري"``; a dateline such as ``"القاهرة - أ ش أ"`` gives ``None``.
+    ``"بقلم: مريم العطار"`` and ``"كتبت - ليلى النجار"`` credit the person;
+    ``"يوسف المصري - القاهرة"`` the person and a place. A dateline such as
+    ``"القاهرة - أ ش أ"`` or ``"عين اليوم – لندن"`` names no person: ``None``.
+    Bylines that name an outlet are read by :func:`parse_outlet_byline`.
     """
+    from .metadata import Credit
+
     if len(line) > 80:
         return None
     for pattern in BYLINE_RES:
@@ -165,8 +196,25 @@ def parse_byline(line: str) -> str | None:
         if "city" in match.groupdict():
             if fold(match.group("city")) not in CITIES or fold(name) in CITIES:
                 continue
+            if 1 <= len(name.split()) <= 5 and has_arabic(name) and not _names_outlet(name):
+                return Credit(person=name, place=match.group("city"))
+            continue
         if 1 <= len(name.split()) <= 5 and has_arabic(name) and not _names_outlet(name):
-            return name
+            return Credit(person=name)
+    return None
+
+
+def parse_outlet_byline(line: str):
+    """Read a byline that names an outlet and a person: ``"العربية.نت - رانيا لوقا"``,
+    ``"داليا أبوالعيش – عين اليوم"``. Such a line stays in the body (it is part
+    of the text as published); it gives the author when nothing else does,
+    and the ``source_outlet``. Returns a Credit or ``None``."""
+    if len(line) > 80 or not re.search(r"\s[-–—]\s", line) or re.search(r"[.!؟?،,]$", line):
+        return None
+    credit = parse_credit(line, CITIES)
+    if credit.person and credit.outlet and has_arabic(credit.person) and len(credit.person.split()) <= 4 \
+            and not _names_outlet(credit.person):
+        return credit
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +15,17 @@ from .problems import JaridaError, Problem
 SETTINGS_FILE = "site.toml"
 
 
+#: Arabic display names of the section keys that feeds and exports use most.
+#: A site's ``[sections]`` table in ``site.toml`` adds to and overrides these.
+SECTION_NAMES = {
+    "politics": "سياسة", "politic": "سياسة", "economy": "اقتصاد", "business": "أعمال", "sport": "رياضة",
+    "sports": "رياضة", "technology": "تكنولوجيا", "tech": "تكنولوجيا", "culture": "ثقافة", "arts": "فنون",
+    "society": "مجتمع", "health": "صحة", "science": "علوم", "world": "العالم", "internationalnews": "العالم",
+    "middleeast": "الشرق الأوسط", "localnews": "محليات", "local": "محليات", "diverse": "منوعات",
+    "variety": "منوعات", "opinion": "رأي", "religion": "دين", "education": "تعليم", "environment": "بيئة",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """The settings of one site, read from ``site.toml`` (all keys optional).
@@ -23,7 +34,8 @@ class Settings:
     the sitemap and canonical links; page links are relative so the site works
     at any sub-path); ``locale`` is a CLDR locale for dates (``ar_EG``,
     ``ar_LB``...); ``timezone`` an IANA zone name; ``per_page`` the number of
-    articles on one page of a list; ``summary_length`` in characters.
+    articles on one page of a list; ``summary_length`` in characters;
+    ``sections`` maps section keys (``economy``) to display names (``اقتصاد``).
     """
 
     title: str = "جريدة"
@@ -37,6 +49,12 @@ class Settings:
     feed_items: int = 20
     theme: str = "default"
     arabic_digits: bool = False
+    sections: dict = field(default_factory=dict)
+
+    def section_name(self, key: str) -> str:
+        """The display name of a section: the ``[sections]`` table of ``site.toml``,
+        else :data:`SECTION_NAMES`, else the key itself."""
+        return self.sections.get(key) or SECTION_NAMES.get(key) or SECTION_NAMES.get(key.casefold()) or key
 
     def with_base_url(self, base_url: str | None) -> "Settings":
         """Return a copy with ``base_url`` replaced (when given), ending in ``/``.
@@ -77,9 +95,12 @@ def load_settings(site: Path) -> Settings:
             problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
             continue
         want, kind = {"str": (str, "text in quotes"), "int": (int, "whole number"),
-                      "bool": (bool, "true or false")}[_TYPES[key]]
+                      "bool": (bool, "true or false"), "dict": (dict, "a table of names")}[_TYPES[key]]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be {kind}"))
+            continue
+        if want is dict and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            problems.append(Problem(name, _key_line(path, f"[{key}]"), f"[{key}] must map names to text, e.g. economy = \"اقتصاد\""))
             continue
         values[key] = value
     settings = Settings(**values)
@@ -112,7 +133,7 @@ def base_url_problem(url: str) -> str | None:
 
 def _key_line(path: Path, key: str) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip().startswith(key):
+        if line.strip().lstrip("[").startswith(key.lstrip("[")):
             return number
     return 0
 

@@ -11,8 +11,10 @@ harakat or tatweel.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .arabic import fold, strip_marks
@@ -77,19 +79,25 @@ def tokens(text: str) -> list[str]:
     return [strip_marks(t) for t in _WORD_RE.findall(text)]
 
 
-def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 2) -> list[str]:
-    """Return between ``least`` and ``most`` tags for an article (fewer only when
-    the text has fewer candidates), best first, in their most-used surface form.
+@dataclass(frozen=True)
+class Candidates:
+    """Tag candidates of one article: folded key -> weighted ``score`` (headline
+    occurrences count three), raw ``count`` and surface ``forms`` seen."""
 
-    Scoring: occurrences in the body plus three per occurrence in the headline;
-    a candidate needs two occurrences unless it is needed to reach ``least``.
-    """
+    score: dict[str, int]
+    count: dict[str, int]
+    forms: dict[str, Counter]
+
+    def keys(self) -> list[str]:
+        """The keys that can become tags (phrases seen at least twice, words)."""
+        return [k for k in self.score if k in self.forms and (" " not in k or self.count[k] >= 2)]
+
+
+def candidates(title: str, paragraphs: list[str]) -> Candidates:
+    """Find the tag candidates of an article (see the module docstring)."""
     stop = stopwords()
-    title_tokens = tokens(title)
-    body_tokens = [t for p in paragraphs for t in tokens(p)]
-    sequences = [title_tokens] + [tokens(p) for p in paragraphs]
-    all_tokens = title_tokens + body_tokens
-    bare = {fold(t) for t in all_tokens}
+    sequences = [tokens(title)] + [tokens(p) for p in paragraphs]
+    bare = {fold(t) for sequence in sequences for t in sequence}
 
     def base(token: str) -> str | None:
         """The folded key a token counts for, or None when it can be no tag."""
@@ -115,9 +123,8 @@ def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 
             key = base(token)
             if key is None:
                 continue
-            surface = token if fold(token) == key else None
-            if surface:
-                forms.setdefault(key, Counter())[surface] += 1
+            if fold(token) == key:
+                forms.setdefault(key, Counter())[token] += 1
             score[key] += weight
             count[key] += 1
             if position + 1 < len(sequence):
@@ -133,29 +140,54 @@ def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 
                 forms.setdefault(pair, Counter())[f"{token} {second}"] += 1
                 score[pair] += weight
                 count[pair] += 1
+    return Candidates(dict(score), dict(count), forms)
 
-    candidates = [k for k in score if k in forms]
+
+def choose(found: Candidates, df: dict[str, int] | None = None, documents: int = 0,
+           most: int = 6, least: int = 2) -> list[str]:
+    """Choose between ``least`` and ``most`` tags (fewer only when there are fewer
+    candidates), best first, each in its most-used surface form.
+
+    Without site statistics the score is the frequency in the article (headline
+    occurrences count three). With ``df`` (key -> number of the site's
+    ``documents`` whose candidates include it) the score is weighted by
+    inverse document frequency, ``log(documents / df)``, and a key no other
+    article has is taken only to reach ``least``: tags are for browsing
+    related articles, so a tag that can never be shared is worth little.
+    """
+    keys = found.keys()
+    score, count = found.score, found.count
     # A phrase that occurs often enough replaces its first word when the word
     # mostly occurs inside it ("قطاع" in "قطاع غزة").
-    phrases = [k for k in candidates if " " in k and count[k] >= 2]
-    dropped = set()
-    for phrase in phrases:
-        first = phrase.split(" ")[0]
-        if count[phrase] * 2 >= count[first]:
-            dropped.add(first)
-    single_phrases = {k for k in candidates if " " in k and count[k] < 2}
-    ranked = sorted(
-        (k for k in candidates if k not in dropped and k not in single_phrases),
-        key=lambda k: (-score[k], -count[k], k),
-    )
+    dropped = {p.split(" ")[0] for p in keys if " " in p and count[p] * 2 >= count[p.split(" ")[0]]}
+    keys = [k for k in keys if k not in dropped]
+    use_df = bool(df) and documents >= 10
+
+    def weight(key: str) -> float:
+        if not use_df:
+            return float(score[key])
+        return score[key] * math.log((documents + 1) / max(df.get(key, 1), 1))
+
+    def shared(key: str) -> bool:
+        return not use_df or df.get(key, 1) >= 2
+
+    ranked = sorted(keys, key=lambda k: (-weight(k), -count[k], k))
+    good = [k for k in ranked if count[k] >= 2 and shared(k)]
     chosen: list[str] = []
-    for key in [k for k in ranked if count[k] >= 2] + ranked:
-        if len(chosen) >= most or (len(chosen) >= least and count[key] < 2):
+    for key in good + ranked:
+        if len(chosen) >= most or (len(chosen) >= least and key not in good):
             break
         if key in chosen or (" " in key and any(_overlap(key, c) for c in chosen)):
             continue
         chosen.append(key)
-    return [forms[k].most_common(1)[0][0] if len(forms[k]) == 1 else _most_used(forms[k]) for k in chosen]
+    return [_most_used(found.forms[k]) for k in chosen]
+
+
+def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 2,
+                 df: dict[str, int] | None = None, documents: int = 0) -> list[str]:
+    """Return between ``least`` and ``most`` tags for an article in their surface
+    form (see :func:`candidates` and :func:`choose`)."""
+    return choose(candidates(title, paragraphs), df, documents, most, least)
 
 
 def _overlap(phrase: str, other: str) -> bool:

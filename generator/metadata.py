@@ -1,0 +1,256 @@
+"""Metadata that comes with a seed: a folder's ``manifest.jsonl``, a sidecar
+``<name>.json`` / ``<name>.yml``, or ``key: value`` header lines at the top of
+the seed. Values found here win over what is guessed from the text.
+
+Also the readers of the values themselves: dates in the forms newsrooms send
+(RFC 822 / RFC 2822, ISO 8601 with or without offset, ``dd/mm/yyyy``), and
+author strings that mix a person, an outlet and a place
+(``العربية.نت - رانيا لوقا``, ``دبي - العربية.نت``, ``واس - الرياض``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .arabic import fold, has_arabic, strip_marks
+from .problems import Problem
+
+MANIFEST = "manifest.jsonl"
+#: Header keys in Arabic and English, mapped to the metadata field they fill.
+HEADER_KEYS = {
+    "title": "title", "العنوان": "title", "عنوان": "title",
+    "date": "date", "التاريخ": "date", "تاريخ": "date",
+    "author": "author", "الكاتب": "author", "الكاتبة": "author", "كاتب": "author",
+    "tags": "tags", "الوسوم": "tags", "وسوم": "tags", "الكلمات المفتاحية": "tags",
+    "section": "section", "القسم": "section", "قسم": "section",
+    "url": "url", "الرابط": "url", "رابط": "url",
+    "abstract": "abstract", "الملخص": "abstract", "ملخص": "abstract", "summary": "abstract",
+}
+_FIELDS = ("title", "date", "author", "section", "tags", "url", "abstract")
+_HEADER_RE = re.compile(r"^\s*(?P<key>[^:：]{2,25}?)\s*[:：]\s*(?P<value>.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What is known about a seed from outside its text; every field may be ``None``.
+
+    ``date`` is the raw value (see :func:`parse_date`); ``tags`` a list of names;
+    ``header_lines`` the number of header lines at the top of the seed text
+    that held these values (to be left out of the body).
+    """
+
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] | None = None
+    url: str | None = None
+    abstract: str | None = None
+    header_lines: int = 0
+
+    def merged(self, other: "Metadata") -> "Metadata":
+        """Fields of ``other`` where it has them, else ours (``other`` wins)."""
+        values = {f: getattr(other, f) if getattr(other, f) is not None else getattr(self, f) for f in _FIELDS}
+        return Metadata(**values, header_lines=max(self.header_lines, other.header_lines))
+
+
+def split_names(value) -> tuple[str, ...] | None:
+    """Names from a list or a string split on ``,`` ``،`` ``؛`` (empty ones dropped)."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else re.split(r"[,،؛]", str(value))
+    names = tuple(str(v).strip() for v in items if str(v).strip())
+    return names or None
+
+
+def from_mapping(data: dict) -> Metadata:
+    """Metadata from a JSON/YAML mapping with English or Arabic keys; unknown keys are ignored."""
+    values: dict = {}
+    for key, value in data.items():
+        name = HEADER_KEYS.get(str(key).strip().casefold())
+        if name is None or value is None or value == "":
+            continue
+        values[name] = split_names(value) if name == "tags" else str(value).strip()
+    return Metadata(**values)
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
+    """Read ``folder/manifest.jsonl`` if present: file name -> :class:`Metadata`.
+
+    A line that is not a JSON object with a ``file`` is a problem (with its line).
+    """
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}, []
+    out, problems = {}, []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), number, f"not a JSON object: {exc.msg}"))
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("file"), str):
+            problems.append(Problem(str(path), number, "each line must be a JSON object with a \"file\" name"))
+            continue
+        out[data["file"]] = from_mapping(data)
+    return out, problems
+
+
+def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
+    """Read ``<name>.json``, ``<name>.yml`` or ``<name>.yaml`` beside a seed, if any."""
+    for suffix in (".json", ".yml", ".yaml"):
+        path = seed.with_suffix(suffix)
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            line = getattr(exc, "lineno", None) or (getattr(getattr(exc, "problem_mark", None), "line", -1) + 1)
+            return None, Problem(str(path), max(line, 0), f"cannot read this metadata file: {exc}")
+        if not isinstance(data, dict):
+            return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
+        return from_mapping(data), None
+    return None, None
+
+
+def read_header(text: str) -> Metadata:
+    """Header lines at the top of seed text: ``key: value`` lines with known keys
+    (Arabic or English) ended by a blank line. Returns empty metadata when the
+    first non-blank line is not such a header (a headline such as
+    ``كينيا: مقتل 5 أشخاص`` is not: ``كينيا`` is no known key)."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    values: dict = {}
+    end = start
+    while end < len(lines) and lines[end].strip():
+        match = _HEADER_RE.match(lines[end])
+        name = HEADER_KEYS.get(match.group("key").strip().casefold()) if match else None
+        if name is None:
+            return Metadata()
+        value = match.group("value")
+        if value:
+            values[name] = split_names(value) if name == "tags" else value
+        end += 1
+    if not values:
+        return Metadata()
+    return Metadata(**values, header_lines=end)
+
+
+_DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Read a date as newsrooms send it and return a time-zone-aware datetime.
+
+    Accepted: RFC 822 / RFC 2822 (``Sat, 28 Apr 2018 04:58:03 GMT``), ISO 8601
+    / RFC 3339 with or without offset (``2017-02-15T12:53:00+01:00``,
+    ``2015-08-09 17:31:04``), ``dd/mm/yyyy`` (optionally with ``HH:MM``),
+    and datetime/date objects. Values without an offset are in ``tz``.
+    Arabic-Indic digits are accepted. Raises ``ValueError`` otherwise.
+    """
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    else:
+        text = fold(str(value)).strip() if re.search("[٠-٩۰-۹]", str(value)) else str(value).strip()
+        result = None
+        match = _DMY_RE.match(text)
+        if match:
+            day, month, year, hour, minute, second = match.groups()
+            result = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+        if result is None:
+            try:
+                result = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                result = None
+        if result is None:
+            try:
+                result = email.utils.parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                result = None
+        if result is None:
+            raise ValueError(f"not a date I can read: {value!r} (use 2024-05-01T09:30:00+03:00, "
+                             "Sat, 28 Apr 2018 04:58:03 GMT or 28/04/2018)")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=tz)
+    return result
+
+
+#: Places that stand beside a reporter's name or an outlet in bylines and datelines (folded).
+CITIES = frozenset(fold(c) for c in (
+    "القاهرة الإسكندرية الجيزة الرياض جدة مكة المدينة دبي أبوظبي الشارقة الدوحة الكويت المنامة "
+    "مسقط عمان بيروت دمشق بغداد القدس غزة الخرطوم طرابلس تونس الجزائر الرباط نواكشوط صنعاء عدن "
+    "لندن باريس واشنطن نيويورك موسكو برلين جنيف إسطنبول أنقرة طهران الدمام الطائف تبوك أبها "
+    "جازان جيزان نجران حائل بريدة الخبر الظهران الأحساء الاحساء ينبع الباحة القطيف الجبيل عرعر "
+    "سكاكا القريات الرس عنيزة خميس الأقصر أسوان المنصورة طنطا بنغازي مصراتة وهران قسنطينة "
+    "صفاقس سوسة فاس مراكش طنجة أغادير إربد الزرقاء حلب حمص اللاذقية الموصل البصرة أربيل "
+    "كربلاء النجف نابلس الخليل جنين بيت لحم رفح خان يونس صيدا طرابلس زحلة المكلا تعز الحديدة "
+    "عجمان الفجيرة العين روما مدريد بروكسل فيينا بكين طوكيو نيودلهي إسلام آباد كابول جاكرتا "
+    "أثينا ستوكهولم كييف وارسو أوتاوا سيدني كانبيرا"
+).split()) | {fold(c) for c in (
+    "رام الله", "الدار البيضاء", "أبو ظبي", "المدينة المنورة", "مكة المكرمة", "القدس المحتلة",
+    "شرم الشيخ", "بيت لحم", "خان يونس", "إسلام آباد", "نيو دلهي", "بندر عباس",
+)}
+
+#: Outlets and agencies that appear in bylines and datelines (folded for lookup).
+OUTLETS = frozenset(fold(o) for o in (
+    "العربية.نت", "العربية نت", "سكاي نيوز عربية", "سكاي نيوز", "فرانس 24", "فرانس24", "رويترز", "واس",
+    "أ ش أ", "أ.ش.أ", "أ ف ب", "أ.ف.ب", "د ب أ", "أسوشيتد برس", "الوئام", "عين اليوم", "الشرق الأوسط",
+    "الجزيرة", "الجزيرة نت", "بي بي سي", "BBC", "CNN", "سي إن إن", "rt", "روسيا اليوم", "الأناضول",
+    "البوابة العربية للأخبار التقنية", "الرياض الإلكتروني", "جوهرة أف أم", "جوهرة FM", "الحياة",
+    "اليوم السابع", "الأهرام", "المصري اليوم", "وكالات", "متابعة", "سبق", "عكاظ", "الرياض", "المدينة",
+))
+_OUTLET_HINT_RE = re.compile(r"\.نت\b|نيوز|وكالة|صحيفة|جريدة|موقع|بواب[ةه]|للأخبار|مكتب|قناة|إذاعة|تلفزيون|«|»|\d|\b[A-Z]{2,}\b")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What an author string says: a ``person`` (the author), the ``outlet``
+    (``source_outlet``) and the ``place`` (``dateline``); each may be ``None``."""
+
+    person: str | None = None
+    outlet: str | None = None
+    place: str | None = None
+    extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+def is_outlet(text: str) -> bool:
+    """True when ``text`` names an outlet or agency rather than a person."""
+    key = fold(text)
+    return key in OUTLETS or bool(_OUTLET_HINT_RE.search(text)) or not has_arabic(text) and len(text) <= 4
+
+
+def parse_credit(text: str, cities: frozenset[str]) -> Credit:
+    """Split an author string into person, outlet and place.
+
+    ``"العربية.نت - رانيا لوقا"`` -> person ``رانيا لوقا``, outlet ``العربية.نت``;
+    ``"دبي - العربية.نت"`` -> place ``دبي``, outlet; ``"واس - الرياض"`` -> outlet,
+    place; a UUID or other token without letters is no person.
+    """
+    text = strip_marks(text).strip().strip(":：").strip()
+    if not text or _UUID_RE.match(text):
+        return Credit()
+    parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
+    person = outlet = place = None
+    for part in (p for p in parts if p):
+        if fold(part) in cities and place is None:
+            place = part
+        elif is_outlet(part):
+            outlet = outlet or part
+        elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part):
+            person = part
+    return Credit(person, outlet, place)
