@@ -31,7 +31,7 @@ from .metadata import Metadata, parse_date, read_header, read_manifest, read_sid
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
-from .tags import Candidates, candidates, choose
+from .tags import Candidates, candidates, choose, choose_all
 
 SEEDS_DIR = "seeds"
 SLUG_BYTES = 120
@@ -165,14 +165,14 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
-                 profiles: set[str], force: bool = False, df: dict[str, int] | None = None,
-                 documents: int = 0, section: str | None = None) -> Action:
+                 profiles: set[str], force: bool = False, tags: list[str] | None = None,
+                 section: str | None = None) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
     file name; ``taken`` holds the article slugs in use; ``profiles`` the folded
-    names of authors that already have a profile; ``df``/``documents`` the
-    site's tag statistics (see :func:`generator.tags.choose`); ``section`` the
+    names of authors that already have a profile; ``tags`` the tags chosen
+    for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
     article is replaced after saving it as ``<name>.md.bak``.
     """
@@ -203,7 +203,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         "date": date,
         "author": parsed.author or settings.default_author,
         "section": meta.section or section,
-        "tags": list(meta.tags) if meta.tags else choose(item.candidates, df, documents),
+        "tags": list(meta.tags) if meta.tags else tags if tags is not None else choose(item.candidates),
         "summary": meta.abstract or cut_at_word(paragraphs[0], settings.summary_length),
         "byline": parsed.byline,
         "dateline": parsed.dateline,
@@ -250,10 +250,15 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     for item in converting:
         df.update(set(item.candidates.keys()))
     replaced = {id(d) for item in converting for d in by_file.get(item.seed.name, [])}
+    others: Counter = Counter()
     for doc in existing:
         if id(doc) not in replaced:
             df.update(set(existing_candidates(doc).keys()))
+            tags = doc.meta.get("tags")
+            others.update({fold(str(t)) for t in tags} if isinstance(tags, list) else set())
     documents = len(converting) + len(existing) - len(replaced)
+    chosen = choose_all([item.candidates for item in converting], df, documents, others)
+    tags_of = {id(item): tags for item, tags in zip(converting, chosen)}
     actions = []
     profiles = set(profiles)
     for result in results:
@@ -261,7 +266,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             actions.append(result)
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
-                              df, documents, section)
+                              tags_of[id(result)], section)
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import json
 import re
 import zoneinfo
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .arabic import fold, has_arabic, strip_marks
+from .arabic import SPACE_RE, fold, has_arabic, nfc, strip_marks
 from .problems import Problem
 
 MANIFEST = "manifest.jsonl"
@@ -33,6 +34,8 @@ HEADER_KEYS = {
     "url": "url", "الرابط": "url", "رابط": "url",
     "abstract": "abstract", "الملخص": "abstract", "ملخص": "abstract", "summary": "abstract",
 }
+#: Keys used only when the main key is missing (scrapers' extraction date).
+FALLBACK_KEYS = {"date_extracted": "date", "published": "date", "headline": "title", "description": "abstract"}
 _FIELDS = ("title", "date", "author", "section", "tags", "url", "abstract")
 _HEADER_RE = re.compile(r"^\s*(?P<key>[^:：]{2,25}?)\s*[:：]\s*(?P<value>.*?)\s*$")
 
@@ -70,14 +73,25 @@ def split_names(value) -> tuple[str, ...] | None:
     return names or None
 
 
+def clean_value(value) -> str:
+    """A metadata value as text: HTML character references that scrapers leave
+    (``&nbsp;``, ``&amp;``) decoded, NFC, white space folded, ends stripped."""
+    text = html.unescape(str(value)) if "&" in str(value) else str(value)
+    return SPACE_RE.sub(" ", nfc(text)).strip()
+
+
 def from_mapping(data: dict) -> Metadata:
     """Metadata from a JSON/YAML mapping with English or Arabic keys; unknown keys are ignored."""
     values: dict = {}
-    for key, value in data.items():
-        name = HEADER_KEYS.get(str(key).strip().casefold())
+    # Fallback keys first, so that the main key wins when both are present.
+    for key, value in sorted(data.items(), key=lambda item: str(item[0]).casefold() not in FALLBACK_KEYS):
+        name = HEADER_KEYS.get(str(key).strip().casefold()) or FALLBACK_KEYS.get(str(key).strip().casefold())
         if name is None or value is None or value == "":
             continue
-        values[name] = split_names(value) if name == "tags" else str(value).strip()
+        if name == "tags":
+            values[name] = split_names([clean_value(v) for v in value] if isinstance(value, list) else clean_value(value))
+        else:
+            values[name] = clean_value(value) or None
     return Metadata(**values)
 
 
@@ -139,7 +153,7 @@ def read_header(text: str) -> Metadata:
         name = HEADER_KEYS.get(match.group("key").strip().casefold()) if match else None
         if name is None:
             return Metadata()
-        value = match.group("value")
+        value = clean_value(match.group("value"))
         if value:
             values[name] = split_names(value) if name == "tags" else value
         end += 1
@@ -244,8 +258,11 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     text = strip_marks(text).strip().strip(":：").strip()
     if not text or _UUID_RE.match(text):
         return Credit()
-    parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
     person = outlet = place = None
+    bracket = re.search(r"\(([^()]+)\)\s*$", text)  # "واس (جدة)"
+    if bracket and fold(bracket.group(1).strip()) in cities:
+        place, text = bracket.group(1).strip(), text[: bracket.start()].strip()
+    parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
     for part in (p for p in parts if p):
         if fold(part) in cities and place is None:
             place = part

@@ -36,6 +36,7 @@ NEWS_STOPWORDS = """
 مليون ملايين مليار مليارات ألف آلاف مئة مائة نسبة المئة بالمئة دولار دولارات جنيه ريال درهم
 شخص أشخاص جديد جديدة كبير كبيرة أول أولى ثاني ثانية آخر أخرى الآن وقت مرة مرات
 مسؤول مسؤولة مسؤولون مصدر مصادر بيان تصريح تصريحات رئيس وزير عدد جانب إطار ضمن حول
+عمل أعمال دول دولة شركة شركات محمد أحمد علي عبد حالة حالات نحو أكبر كبرى مجموعة فترة مرحلة
 """.split()
 
 
@@ -144,7 +145,7 @@ def candidates(title: str, paragraphs: list[str]) -> Candidates:
 
 
 def choose(found: Candidates, df: dict[str, int] | None = None, documents: int = 0,
-           most: int = 6, least: int = 2) -> list[str]:
+           most: int = 6, least: int = 2, used: dict[str, int] | None = None) -> list[str]:
     """Choose between ``least`` and ``most`` tags (fewer only when there are fewer
     candidates), best first, each in its most-used surface form.
 
@@ -154,6 +155,8 @@ def choose(found: Candidates, df: dict[str, int] | None = None, documents: int =
     inverse document frequency, ``log(documents / df)``, and a key no other
     article has is taken only to reach ``least``: tags are for browsing
     related articles, so a tag that can never be shared is worth little.
+    With ``used`` (folded tag -> number of *other* articles that have it as a
+    tag), only tags in use elsewhere are taken beyond ``least``.
     """
     keys = found.keys()
     score, count = found.score, found.count
@@ -169,6 +172,8 @@ def choose(found: Candidates, df: dict[str, int] | None = None, documents: int =
         return score[key] * math.log((documents + 1) / max(df.get(key, 1), 1))
 
     def shared(key: str) -> bool:
+        if used is not None:
+            return used.get(key, 0) >= 1
         return not use_df or df.get(key, 1) >= 2
 
     ranked = sorted(keys, key=lambda k: (-weight(k), -count[k], k))
@@ -181,6 +186,27 @@ def choose(found: Candidates, df: dict[str, int] | None = None, documents: int =
             continue
         chosen.append(key)
     return [_most_used(found.forms[k]) for k in chosen]
+
+
+def choose_all(found: list[Candidates], df: dict[str, int], documents: int,
+               others: dict[str, int] | None = None, most: int = 6, least: int = 2) -> list[list[str]]:
+    """Choose the tags of many articles together, so that they share tags.
+
+    A first pass chooses each article's tags by site-wide weighting (``df``
+    over ``documents``, see :func:`choose`); the second chooses again, taking
+    beyond ``least`` only tags that some other article has, in the first pass
+    or in ``others`` (folded tag -> number of articles already on the site
+    with it). Deterministic: the result does not depend on the order of ``found``.
+    """
+    first = [[fold(t) for t in choose(item, df, documents, most, least)] for item in found]
+    usage: Counter = Counter(others or {})
+    for keys in first:
+        usage.update(set(keys))
+    out = []
+    for item, mine in zip(found, first):
+        used = {k: n - (1 if k in mine else 0) for k, n in usage.items()}
+        out.append(choose(item, df, documents, most, least, used))
+    return out
 
 
 def extract_tags(title: str, paragraphs: list[str], most: int = 6, least: int = 2,
