@@ -98,11 +98,19 @@ def candidates(title: str, paragraphs: list[str]) -> Candidates:
     """Find the tag candidates of an article (see the module docstring)."""
     stop = stopwords()
     sequences = [tokens(title)] + [tokens(p) for p in paragraphs]
-    bare = {fold(t) for sequence in sequences for t in sequence}
+    folded = {t: fold(t) for sequence in sequences for t in sequence}
+    fold_ = folded.__getitem__
+    bare = set(folded.values())
+    bases: dict[str, str | None] = {}
 
     def base(token: str) -> str | None:
+        if token not in bases:
+            bases[token] = _base(token)
+        return bases[token]
+
+    def _base(token: str) -> str | None:
         """The folded key a token counts for, or None when it can be no tag."""
-        key = fold(token)
+        key = fold_(token)
         for clitic in CLITICS:
             rest = key[len(clitic):]
             if key.startswith(clitic) and len(rest) >= 2 and rest in bare and not rest.startswith("ال"):
@@ -124,14 +132,14 @@ def candidates(title: str, paragraphs: list[str]) -> Candidates:
             key = base(token)
             if key is None:
                 continue
-            if fold(token) == key:
+            if fold_(token) == key:
                 forms.setdefault(key, Counter())[token] += 1
             score[key] += weight
             count[key] += 1
             if position + 1 < len(sequence):
                 second = sequence[position + 1]
-                second_key = fold(second)
-                if fold(token) != key or len(second_key) < 3 or second_key in stop or second_key == key:
+                second_key = fold_(second)
+                if fold_(token) != key or len(second_key) < 3 or second_key in stop or second_key == key:
                     continue
                 if not second_key.startswith("ال") and (
                     looks_prefixed(second_key) or (second_key[:1] in "وفبلك" and second_key[1:] in bare)
@@ -145,7 +153,7 @@ def candidates(title: str, paragraphs: list[str]) -> Candidates:
 
 
 def choose(found: Candidates, df: dict[str, int] | None = None, documents: int = 0,
-           most: int = 6, least: int = 2, used: dict[str, int] | None = None) -> list[str]:
+           most: int = 6, least: int = 2, used=None) -> list[str]:
     """Choose between ``least`` and ``most`` tags (fewer only when there are fewer
     candidates), best first, each in its most-used surface form.
 
@@ -155,8 +163,8 @@ def choose(found: Candidates, df: dict[str, int] | None = None, documents: int =
     inverse document frequency, ``log(documents / df)``, and a key no other
     article has is taken only to reach ``least``: tags are for browsing
     related articles, so a tag that can never be shared is worth little.
-    With ``used`` (folded tag -> number of *other* articles that have it as a
-    tag), only tags in use elsewhere are taken beyond ``least``.
+    With ``used`` (a function: folded tag -> number of *other* articles that
+    have it as a tag), only tags in use elsewhere are taken beyond ``least``.
     """
     keys = found.keys()
     score, count = found.score, found.count
@@ -173,7 +181,7 @@ def choose(found: Candidates, df: dict[str, int] | None = None, documents: int =
 
     def shared(key: str) -> bool:
         if used is not None:
-            return used.get(key, 0) >= 1
+            return used(key) >= 1
         return not use_df or df.get(key, 1) >= 2
 
     ranked = sorted(keys, key=lambda k: (-weight(k), -count[k], k))
@@ -204,8 +212,8 @@ def choose_all(found: list[Candidates], df: dict[str, int], documents: int,
         usage.update(set(keys))
     out = []
     for item, mine in zip(found, first):
-        used = {k: n - (1 if k in mine else 0) for k, n in usage.items()}
-        out.append(choose(item, df, documents, most, least, used))
+        out.append(choose(item, df, documents, most, least,
+                          lambda key, mine=set(mine): usage.get(key, 0) - (key in mine)))
     return out
 
 
