@@ -51,6 +51,7 @@ def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int
 
 def cmd_convert(args) -> int:
     from .convert import convert
+    from .lock import site_lock
     from .settings import load_settings
 
     site = _site(args)
@@ -58,7 +59,8 @@ def cmd_convert(args) -> int:
     seeds = Path(args.seeds) if args.seeds else None
     if seeds is not None and not seeds.is_dir():
         raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
-    actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section)
+    with site_lock(site):
+        actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section)
     if not actions:
         print(f"no seed files (*.txt) in {seeds or site / 'seeds'}")
     return EXIT_CONTENT if _report_actions(actions, dry_run=args.dry_run) else 0
@@ -78,7 +80,7 @@ def cmd_build(args) -> int:
 
     site = _site(args)
     output = Path(args.output) if args.output else None
-    report = build(site, output, args.base_url, now=_now(), drafts=args.drafts)
+    report = build(site, output, args.base_url, now=_now(), drafts=args.drafts, strict=args.strict)
     errors = _report_actions(report.actions)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
@@ -207,6 +209,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
     b.add_argument("--base-url", metavar="URL", help="the URL the site is deployed at, e.g. https://user.github.io/akhbar/")
     b.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
+    b.add_argument("--strict", action="store_true", help="treat warnings (unknown keys, non-UTF-8 seeds...) as errors")
     b.set_defaults(func=cmd_build)
 
     s = with_site(sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on change",

@@ -6,9 +6,11 @@ markup, and character references for ``<`` and ``&`` (raw HTML and entities).
 """
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 
 _INLINE_RE = re.compile(r"([\\`*_\[\]{}])")
 #: Line starts that Markdown reads as a block: headings, quotes, lists, rules,
@@ -79,11 +81,7 @@ def blocks_to_markdown(blocks) -> str:
     from .structure import ol_start
 
     parts = []
-    previous = None
     for block in blocks:
-        if previous in ("ul", "ol", "list") and block.kind in ("ul", "ol", "list"):
-            parts.append("<!-- -->")  # two lists in a row stay two lists
-        previous = block.kind
         if block.kind == "p":
             parts.append(escape_text(block.items[0]))
         elif block.kind == "ul":
@@ -99,11 +97,46 @@ def blocks_to_markdown(blocks) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-class Renderer:
-    """A reusable Python-Markdown converter (resetting it between documents)."""
+#: URL schemes a link or image may use; anything else (``javascript:``, ``data:``,
+#: ``vbscript:``) is removed from the ``href``/``src``. Relative URLs are fine.
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 
-    def __init__(self) -> None:
+
+def safe_url(url: str) -> bool:
+    """True for relative URLs and those with a scheme in :data:`SAFE_SCHEMES`
+    (control and white-space characters, which browsers ignore, are ignored here too)."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
+    match = _SCHEME_RE.match(cleaned)
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop unsafe URLs (see :func:`safe_url`) from links and images."""
+
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not safe_url(value):
+                    del element.attrib[attribute]
+        return root
+
+
+class Renderer:
+    """A reusable Python-Markdown converter (resetting it between documents).
+
+    ``allow_html`` (the site setting): raw HTML in Markdown passes through;
+    otherwise it is shown as text (Python-Markdown's raw HTML handling is
+    removed). Unsafe URL schemes are always removed from links and images.
+    """
+
+    def __init__(self, allow_html: bool = False) -> None:
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        if not allow_html:
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
+        self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
 
     def render(self, text: str) -> str:
         """Render Markdown ``text`` to an HTML fragment (``str``)."""

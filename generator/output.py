@@ -40,13 +40,26 @@ def check_output(output: Path, site_root: Path) -> None:
         raise JaridaError([Problem(str(output), 0, f"refusing to write the site here: {reasons[0]}")], 2)
 
 
-def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], keep: tuple[str, ...] = ()) -> None:
     """Write ``files`` (output path -> bytes) and ``copies`` (output path -> source
-    file) as the new content of ``output``, swapping it in only when complete."""
+    file) as the new content of ``output``, swapping it in only when complete.
+
+    Entries of the previous output named in ``keep`` (top-level names such as
+    ``CNAME``, ``.nojekyll``, ``.well-known``, ``.git``) that the build did not
+    write are carried over (hard links where possible, so the previous output
+    itself is never touched). Temporary folders left by a killed build are removed.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
+        (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
+        written = {rel.split("/", 1)[0] for rel in [*files, *copies]}
+        for name in keep:
+            source = output / name
+            if name not in written and (source.exists() or source.is_symlink()):
+                _carry(source, tmp / name)
         for rel, data in files.items():
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +68,6 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if not output.exists():
             os.rename(tmp, output)
@@ -69,6 +81,35 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _carry(source: Path, target: Path) -> None:
+    """Copy a kept entry of the previous output into the new one."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(str(source), str(target))
+
+
+def _remove_stale(output: Path) -> None:
+    """Remove the temporary folders of builds that were killed: siblings named
+    ``.<output>.new-*`` or ``.<output>.old-*`` that carry Jarida's marker."""
+    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
+        for stale in output.parent.glob(pattern):
+            if stale.is_dir() and not stale.is_symlink() and (
+                    (stale / MARKER).exists() or (stale / "site" / MARKER).exists()):
+                shutil.rmtree(stale, ignore_errors=True)
+            elif stale.is_dir() and not any(stale.iterdir()):
+                stale.rmdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -15,6 +15,10 @@ from .problems import JaridaError, Problem
 SETTINGS_FILE = "site.toml"
 
 
+#: Entries of the output folder that a deployment needs and the build does not write;
+#: they are carried over from one build to the next.
+KEEP = ("CNAME", ".nojekyll", ".well-known", ".git", ".gitignore", "_redirects", "_headers")
+
 #: Arabic display names of the section keys that feeds and exports use most.
 #: A site's ``[sections]`` table in ``site.toml`` adds to and overrides these.
 SECTION_NAMES = {
@@ -35,7 +39,10 @@ class Settings:
     at any sub-path); ``locale`` is a CLDR locale for dates (``ar_EG``,
     ``ar_LB``...); ``timezone`` an IANA zone name; ``per_page`` the number of
     articles on one page of a list; ``summary_length`` in characters;
-    ``sections`` maps section keys (``economy``) to display names (``اقتصاد``).
+    ``sections`` maps section keys (``economy``) to display names (``اقتصاد``);
+    ``keep`` names top-level entries of the output folder kept across builds
+    (``CNAME``, ``.git``...); ``allow_html`` lets hand-written Markdown hold raw
+    HTML (otherwise it is shown as text).
     """
 
     title: str = "جريدة"
@@ -50,6 +57,8 @@ class Settings:
     theme: str = "default"
     arabic_digits: bool = False
     sections: dict = field(default_factory=dict)
+    keep: list = field(default_factory=lambda: list(KEEP))
+    allow_html: bool = False
 
     def section_name(self, key: str) -> str:
         """The display name of a section: the ``[sections]`` table of ``site.toml``,
@@ -95,9 +104,13 @@ def load_settings(site: Path) -> Settings:
             problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
             continue
         want, kind = {"str": (str, "text in quotes"), "int": (int, "whole number"),
-                      "bool": (bool, "true or false"), "dict": (dict, "a table of names")}[_TYPES[key]]
+                      "bool": (bool, "true or false"), "dict": (dict, "a table of names"),
+                      "list": (list, "a list of names in quotes")}[_TYPES[key]]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be {kind}"))
+            continue
+        if want is list and not all(isinstance(v, str) and v and "/" not in v and v not in (".", "..") for v in value):
+            problems.append(Problem(name, _key_line(path, key), f"'{key}' must list top-level names, e.g. [\"CNAME\", \".git\"]"))
             continue
         if want is dict and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             problems.append(Problem(name, _key_line(path, f"[{key}]"), f"[{key}] must map names to text, e.g. economy = \"اقتصاد\""))
