@@ -25,6 +25,8 @@ KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "
               "section", "byline", "dateline", "source_outlet", "url"}
 TEXT_KEYS = ("section", "byline", "dateline", "source_outlet", "url")
 MAX_SLUG_BYTES = 200
+#: Longer titles get a warning (an error with --strict).
+MAX_TITLE = 250
 
 
 def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -100,6 +102,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     if not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
         title = ""
+    elif len(str(title)) > MAX_TITLE:
+        bad("title", f"the title is {len(str(title))} characters long; headlines over {MAX_TITLE} are cut "
+                     "off by search engines and feed readers: shorten it", warning=True)
     tz = zoneinfo.ZoneInfo(settings.timezone)
     date = None
     if "date" not in meta:

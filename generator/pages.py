@@ -7,6 +7,7 @@ page back to the site root, so the built site works at any sub-path.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -114,6 +115,37 @@ def article_view(article: Article, site: Site, fmt: Formatter, terms: dict[str, 
     }
 
 
+def json_ld(data: dict) -> str:
+    """JSON for a ``<script type="application/ld+json">`` block: ``<``, ``>`` and
+    ``&`` written as ``\\u`` escapes, so no text (a title holding
+    ``</script>``) can end the block; still valid JSON (RFC 8259)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def news_article(article: Article, view: dict, site: Site, canonical: str) -> dict:
+    """schema.org NewsArticle data of an article page (time-zone-aware ISO 8601
+    dates; every author a Person with the author page's absolute URL)."""
+    base = site.settings.base_url
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": "ar",
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.updated or article.date).isoformat(),
+        "mainEntityOfPage": canonical,
+        "author": [{"@type": "Person", "name": a["name"], "url": base + a["url"]} for a in view["authors"]],
+        "publisher": {"@type": "Organization", "name": site.settings.title, "url": base},
+    }
+    if view["section"]:
+        data["articleSection"] = view["section"]["name"]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
 def byline_parts(byline: str | None, authors: list[dict]) -> dict | None:
     """Split a byline as written (``كتب: مريم العطار``) around the author's name so
     the template can link the name: ``{"before", "name", "url", "after"}``;
@@ -173,6 +205,8 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str]) -> list[Page]
             heading=None)
     for article in site.articles:
         view = dict(views[article.slug], body_html=bodies[article.slug])
+        canonical = s.base_url + article_url(article.slug)
+        view["json_ld"] = json_ld(news_article(article, view, site, canonical))
         view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
                         for a in view["authors"] if bios.get(a["slug"])]
         path = f"articles/{article.slug}/index.html"
