@@ -290,22 +290,26 @@ def existing_candidates(doc: Existing) -> Candidates:
 def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Problem]]:
     """Read every ``*.txt`` in ``folder`` (not recursive) with the folder's
     ``manifest.jsonl`` and each seed's sidecar ``<name>.json``/``.yml``.
-    Returns the seeds and the problems found in metadata files."""
+    Returns the seeds and the problems found in metadata files (paths shown
+    relative to the site root when inside it)."""
+
+    def shown(path) -> str:
+        try:
+            return Path(path).relative_to(site_root).as_posix()
+        except ValueError:
+            return str(path)
+
     manifest, problems = read_manifest(folder)
     out = []
     for file in sorted(folder.glob("*.txt")):
-        try:
-            display = file.relative_to(site_root).as_posix()
-        except ValueError:
-            display = str(file)
         meta = manifest.get(file.name, Metadata())
         sidecar, problem = read_sidecar(file)
         if problem:
             problems.append(problem)
         if sidecar:
             meta = meta.merged(sidecar)
-        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, display, meta))
-    return out, problems
+        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))
+    return out, [dataclasses.replace(p, path=shown(p.path)) for p in problems]
 
 
 _SOURCE_RE = re.compile(r"^source:\n  file: (?P<file>.+)\n  sha256: (?P<sha256>[0-9a-f]{64})$", re.M)

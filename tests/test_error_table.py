@@ -1,0 +1,99 @@
+"""Every row of the README's table of errors and warnings is produced as documented."""
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, run_jarida
+
+ARTICLE = "---\ntitle: عنوان المقال\ndate: 2024-01-01T10:00:00+02:00\n{extra}---\n\nنص المقال.\n"
+
+
+def table() -> dict[str, tuple[str, int]]:
+    """problem -> (message excerpts, exit code), read from README.md."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Errors and warnings", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2].isdigit():
+            rows[cells[0]] = (cells[1], int(cells[2]))
+    return rows
+
+
+def site(root: Path, toml: str = "", articles: dict[str, str] | None = None, seeds: dict[str, bytes] | None = None,
+         static: dict[str, str] | None = None) -> Path:
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n' + toml, encoding="utf-8")
+    for name, text in (articles or {"ok.md": ARTICLE.format(extra="")}).items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    if seeds:
+        (root / "seeds").mkdir()
+        for name, data in seeds.items():
+            (root / "seeds" / name).write_bytes(data)
+    for name, text in (static or {}).items():
+        (root / "static" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "static" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def build(root: Path, *args):
+    return run_jarida("build", "--site", root, *args, check=False)
+
+
+def seed(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+GOOD_SEED = seed("عنوان المقال\n\nنص المقال الأول.\n")
+
+CASES = {
+    "unknown setting": lambda t: build(site(t, 'titel = "x"\n')),
+    "setting of the wrong type": lambda t: build(site(t, 'per_page = "ten"\n')),
+    "unknown locale": lambda t: build(site(t, 'locale = "xx_YY"\n')),
+    "unknown time zone": lambda t: build(site(t, 'timezone = "Mars/Olympus"\n')),
+    "bad base URL": lambda t: build(site(t), "--base-url", "not a url"),
+    "theme not found": lambda t: build(site(t, 'theme = "nope"\n')),
+    "template missing or broken": lambda t: (
+        (t / "themes" / "mine" / "templates").mkdir(parents=True),
+        (t / "themes" / "mine" / "templates" / "article.html").write_text("{% if %}", encoding="utf-8"),
+        build(site(t, 'theme = "mine"\n')))[-1],
+    "output folder refused": lambda t: build(site(t), "--output", str(t / "content")),
+    "front matter not valid YAML": lambda t: build(site(t, articles={"x.md": "---\ntitle: [مكسور\ndate: 2024-01-01\n---\n\nنص.\n"})),
+    "front matter not closed": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n\nنص.\n"})),
+    "missing title": lambda t: build(site(t, articles={"x.md": "---\ndate: 2024-01-01\n---\n\nنص.\n"})),
+    "missing date": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n---\n\nنص.\n"})),
+    "impossible date": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("2024-01-01T10", "2024-02-30T10").format(extra="")})),
+    "tags not a list": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="tags: {a: b}\n")})),
+    "duplicate slug": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra=""), "y.md": ARTICLE.format(extra="slug: x\n")})),
+    "two tags with one slug": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="tags: [COVID-19, covid 19]\n")})),
+    "file in static/ clashes with a page": lambda t: build(site(t, static={"index.html": "<p>x</p>"})),
+    "empty seed": lambda t: build(site(t, seeds={"x.txt": b""})),
+    "seed with a headline only": lambda t: build(site(t, seeds={"x.txt": seed("عنوان فقط\n")})),
+    "binary seed": lambda t: build(site(t, seeds={"x.txt": b"\x00\x01\x02binary"})),
+    "UTF-8 seed with a stray byte": lambda t: build(site(t, seeds={"x.txt": seed("عنوان المقال\n\nنص المقال الأول.\n") + b"\xff\n"})),
+    "bad date in metadata": lambda t: build(site(t, seeds={"x.txt": seed("التاريخ: غدا\n\nعنوان المقال\n\nنص المقال.\n")})),
+    "bad manifest line": lambda t: build(site(t, seeds={"x.txt": GOOD_SEED, "manifest.jsonl": b'{"file": "x.txt"}\n{broken\n'})),
+    "unknown front matter key (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="titel: x\n")})),
+    "over-long title (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("عنوان المقال", "ع" * 300).format(extra="")})),
+    "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص المقال.\n".encode("cp1256")})),
+}
+
+
+def test_every_row_has_a_case():
+    assert set(table()) == set(CASES)
+
+
+@pytest.mark.parametrize("problem", sorted(CASES))
+def test_row(tmp_path, problem):
+    excerpts, code = table()[problem]
+    proc = CASES[problem](tmp_path / "site")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == code, output
+    assert "Traceback" not in output
+    fragments = [f.strip("` ") for f in re.findall(r"`([^`]+)`", excerpts)]
+    assert any(_matches(fragment, output) for fragment in fragments), (fragments, output)
+
+
+def _matches(fragment: str, output: str) -> bool:
+    return fragment in output
