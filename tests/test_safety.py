@@ -1,0 +1,142 @@
+"""Nothing lost: killed builds, refused output folders, kept deployment files, concurrent builds."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, copy_site, jarida_env, run_jarida, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path):
+    site = copy_site(tmp_path / "site")
+    run_jarida("build", "--site", site, env={"SOURCE_DATE_EPOCH": "1704067200"})
+    return site
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.45, 0.6, 0.8])
+def test_a_killed_build_leaves_the_previous_output_intact(built, delay):
+    before = tree(built / "build")
+    # A change so that the killed build would write different bytes.
+    (built / "site.toml").write_text((built / "site.toml").read_text(encoding="utf-8").replace(
+        'title = "جريدة"', 'title = "جريدة اليوم"'), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(built)],
+                            cwd=REPO_ROOT, env=jarida_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = tree(built / "build")
+    # Either the old site or (when the build had already finished) the new one: never a mix.
+    assert after == before or ("جريدة اليوم" in after["index.html"].decode("utf-8")
+                               and after.keys() >= before.keys() - {"index.html"})
+    run_jarida("build", "--site", built)
+    assert "جريدة اليوم" in (built / "build" / "index.html").read_text(encoding="utf-8")
+    leftovers = [p.name for p in built.iterdir() if p.name.startswith(".build.")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("where", ["site root", "content", "inside content", "seeds", "themes", "home", "root",
+                                   "not made by jarida", "a file"])
+def test_refused_output_folders_delete_nothing(built, where, tmp_path):
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me", encoding="utf-8")
+    (built / "themes").mkdir(exist_ok=True)
+    (built / "themes" / "note.txt").write_text("theme note", encoding="utf-8")
+    target = {
+        "site root": built, "content": built / "content", "inside content": built / "content" / "articles" / "out",
+        "seeds": built / "seeds", "themes": built / "themes", "home": Path.home(), "root": Path("/"),
+        "not made by jarida": foreign, "a file": foreign / "precious.txt",
+    }[where]
+    watched = [built / "content", built / "seeds", built / "themes", foreign]
+    before = {str(folder): snapshot(folder) for folder in watched}
+    proc = run_jarida("build", "--site", built, "--output", target, check=False)
+    assert proc.returncode == 2
+    assert "refusing to write the site here" in proc.stderr
+    assert {str(folder): snapshot(folder) for folder in watched} == before
+
+
+def test_deployment_files_are_kept(built):
+    out = built / "build"
+    (out / "CNAME").write_text("akhbar.example\n", encoding="utf-8")
+    (out / ".nojekyll").write_text("", encoding="utf-8")
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "security.txt").write_text("Contact: mailto:x@example.org\n", encoding="utf-8")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (out / "stray.html").write_text("old page", encoding="utf-8")
+    run_jarida("build", "--site", built)
+    assert (out / "CNAME").read_text(encoding="utf-8") == "akhbar.example\n"
+    assert (out / ".nojekyll").exists()
+    assert (out / ".well-known" / "security.txt").is_file()
+    assert (out / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+    assert not (out / "stray.html").exists()  # not in `keep`: the build owns the folder
+
+
+def test_keep_is_a_setting(built):
+    (built / "build" / "CNAME").write_text("akhbar.example\n", encoding="utf-8")
+    (built / "build" / "extra.txt").write_text("mine\n", encoding="utf-8")
+    toml = built / "site.toml"
+    toml.write_text('keep = ["extra.txt"]\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    run_jarida("build", "--site", built)
+    assert (built / "build" / "extra.txt").read_text(encoding="utf-8") == "mine\n"
+    assert not (built / "build" / "CNAME").exists()
+
+
+def test_site_static_folder_is_copied(built):
+    (built / "static" / "images").mkdir(parents=True)
+    (built / "static" / "CNAME").write_text("akhbar.example\n", encoding="utf-8")
+    (built / "static" / "images" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    run_jarida("build", "--site", built)
+    assert (built / "build" / "CNAME").read_text(encoding="utf-8") == "akhbar.example\n"
+    assert (built / "build" / "images" / "logo.svg").is_file()
+
+
+def test_edited_markdown_survives_convert_and_build(built):
+    article = sorted((built / "content" / "articles").glob("*.md"))[0]
+    edited = article.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر.\n"
+    article.write_text(edited, encoding="utf-8")
+    seed_name = [line.split(": ", 1)[1] for line in edited.splitlines() if line.startswith("  file: ")][0]
+    seed = built / "seeds" / seed_name
+    seed.write_bytes(seed.read_bytes() + "\n\nفقرة جديدة في المصدر.\n".encode("utf-8"))
+    for command in ("convert", "build"):
+        proc = run_jarida(command, "--site", built, check=False)
+        assert "skipped" in proc.stderr
+        assert article.read_text(encoding="utf-8") == edited
+    page = (built / "build" / "articles" / article.stem / "index.html").read_text(encoding="utf-8")
+    assert "فقرة أضافها المحرر" in page
+
+
+def test_two_concurrent_builds_are_serialised(built):
+    procs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(built)],
+                              cwd=REPO_ROOT, env=jarida_env({"SOURCE_DATE_EPOCH": "1704067200"}),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], results
+    reference = tree(built / "build")
+    run_jarida("build", "--site", built, env={"SOURCE_DATE_EPOCH": "1704067200"})
+    assert tree(built / "build") == reference
+    assert not [p for p in built.iterdir() if p.name.startswith(".build.")]
+
+
+def test_lock_blocks_a_second_build(built):
+    from generator.lock import site_lock
+
+    with site_lock(built):
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(built)],
+                                cwd=REPO_ROOT, env=jarida_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1.0)
+        assert proc.poll() is None  # waiting for the lock
+    proc.communicate(timeout=60)
+    assert proc.returncode == 0
