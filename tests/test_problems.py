@@ -110,3 +110,24 @@ def test_bad_arguments_are_usage_errors(tmp_path, args):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert not list((site / "content" / "articles").iterdir())
+
+
+def test_strict_turns_warnings_into_errors(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان", "titel: خطأ\n")})
+    relaxed = run_jarida("build", "--site", site, check=False)
+    assert relaxed.returncode == 0
+    assert "warning: unknown front matter key 'titel'" in relaxed.stderr
+    before = (site / "build" / "index.html").read_bytes()
+    strict = run_jarida("build", "--site", site, "--strict", check=False)
+    assert strict.returncode == 1
+    assert "content/articles/x.md:4: unknown front matter key 'titel'" in strict.stderr
+    assert (site / "build" / "index.html").read_bytes() == before
+
+
+def test_strict_fails_on_a_seed_that_is_not_utf8(tmp_path):
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "w.txt").write_bytes("عنوان المقال\n\nنص المقال.\n".encode("cp1256"))
+    proc = run_jarida("build", "--site", site, "--strict", check=False)
+    assert proc.returncode == 1
+    assert "seeds/w.txt: read as Windows-1256" in proc.stderr
