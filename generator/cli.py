@@ -76,14 +76,22 @@ def _now() -> dt.datetime:
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import ConvertFailed, build
 
     site = _site(args)
     output = Path(args.output) if args.output else None
-    report = build(site, output, args.base_url, now=_now(), drafts=args.drafts, strict=args.strict)
+    try:
+        report = build(site, output, args.base_url, now=_now(), drafts=args.drafts, strict=args.strict,
+                       future=args.future)
+    except ConvertFailed as exc:
+        _report_actions(exc.actions)
+        print("the site was not built: fix or remove the seeds above", file=sys.stderr)
+        return EXIT_CONTENT
     errors = _report_actions(report.actions)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
+    if report.next_due:
+        print(f"the next scheduled article falls due at {report.next_due.isoformat()}; build again then")
     print(f"built {report.pages} pages ({report.files} files) into {output or site / 'build'} in {report.seconds:.2f} s")
     return EXIT_CONTENT if errors else 0
 
@@ -99,7 +107,7 @@ def cmd_serve(args) -> int:
     holder = {}
 
     def rebuild() -> tuple[str, set[Path]]:
-        report = build(site, output, holder["url"], now=_now(), drafts=args.drafts)
+        report = build(site, output, holder["url"], now=_now(), drafts=args.drafts, future=args.drafts)
         _report_actions(report.actions, verbose=False)
         written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
         return f"{report.pages} pages", written
@@ -210,6 +218,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", metavar="URL", help="the URL the site is deployed at, e.g. https://user.github.io/akhbar/")
     b.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
     b.add_argument("--strict", action="store_true", help="treat warnings (unknown keys, non-UTF-8 seeds...) as errors")
+    b.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
     b.set_defaults(func=cmd_build)
 
     s = with_site(sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on change",

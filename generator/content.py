@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import frontmatter
-from .arabic import cut_at_word, fold, slugify
+from .arabic import cut_at_word, fold, remove_invisible, slugify
+from .markup import safe_url
 from .model import Article, Profile, Site, Term
 from .problems import JaridaError, Problem
 from .settings import Settings
@@ -60,7 +61,7 @@ def _names(value) -> list[str] | None:
     else:
         return None
     unique: dict[str, str] = {}
-    for name in names:
+    for name in (remove_invisible(n).strip() for n in names):
         if name and fold(name) not in unique:
             unique[fold(name)] = name
     return list(unique.values())
@@ -159,7 +160,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
 
 
 def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:
-    """Parse an author profile file (front matter ``name``; the body is the bio)."""
+    """Parse an author profile file: front matter ``name`` (required), ``role``,
+    ``avatar`` (an image path or URL) and ``links`` (a mapping label -> URL);
+    the body is the bio in Markdown."""
     try:
         meta, body, _ = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
@@ -167,8 +170,23 @@ def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:
     name = meta.get("name")
     if not isinstance(name, str) or not name.strip():
         return None, [Problem(path, frontmatter.key_line(text, "name"), "missing 'name': add 'name: <the author's name>'")]
+    problems = []
+    links = meta.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(v, str) and safe_url(v) for v in links.values()):
+        problems.append(Problem(path, frontmatter.key_line(text, "links"),
+                                "'links' must map labels to http(s) URLs, e.g. links: {تويتر: https://x.com/name}"))
+        links = {}
+    role, avatar = meta.get("role"), meta.get("avatar")
+    for key, value in (("role", role), ("avatar", avatar)):
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(path, frontmatter.key_line(text, key), f"'{key}' must be text"))
+    if isinstance(avatar, str) and not safe_url(avatar):
+        problems.append(Problem(path, frontmatter.key_line(text, "avatar"), "'avatar' must be an image path or an http(s) URL"))
+    if problems:
+        return None, problems
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    return Profile(path=path, slug=stem, name=name.strip(), bio=body.strip()), []
+    return Profile(path=path, slug=stem, name=name.strip(), bio=body.strip(), role=role, avatar=avatar,
+                   links=tuple((str(k), v) for k, v in links.items())), []
 
 
 def read_content(site_root: Path, settings: Settings) -> tuple[list[Article], list[Profile], list[Problem]]:
@@ -195,9 +213,11 @@ def read_content(site_root: Path, settings: Settings) -> tuple[list[Article], li
 
 
 def assemble(settings: Settings, articles: list[Article], profiles: list[Profile],
-             drafts: bool = False, problems: list[Problem] | None = None) -> Site:
-    """Build the :class:`Site`: articles newest first (drafts only when ``drafts``),
-    tag and author terms.
+             drafts: bool = False, problems: list[Problem] | None = None,
+             now: dt.datetime | None = None) -> Site:
+    """Build the :class:`Site`: articles newest first (drafts only when ``drafts``;
+    with ``now``, articles dated later are scheduled and left out), and the
+    section, tag and author terms.
 
     Raises :class:`JaridaError` listing every collision (two articles with one
     slug, two tags or authors whose slugs collide, a term whose slug is empty)
@@ -211,7 +231,8 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
             problems.append(Problem(article.path, 1, f"slug '{article.slug}' is already used by {seen[article.slug].path}; set a different 'slug:'"))
         else:
             seen[article.slug] = article
-    ordered = sorted(seen.values(), key=lambda a: (a.date, a.slug), reverse=True)
+    published = [a for a in seen.values() if now is None or a.date <= now]
+    ordered = sorted(published, key=lambda a: (a.date, a.slug), reverse=True)
     profiles_by_key = {fold(p.name): p for p in profiles}
     taxonomies = {
         "sections": _terms("sections", ordered, lambda a: (a.section,) if a.section else (), {}, problems,

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
-from .arabic import cut_at_word, fold, slugify
+from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR
-from .markup import blocks_to_markdown
+from .markup import blocks_to_markdown, paragraphs_to_markdown
 from .metadata import Metadata, parse_date, read_header, read_manifest, read_sidecar
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
@@ -152,6 +152,14 @@ def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     return fold(str(doc.meta["title"])) == fold(title) or fold(_first_paragraph(body)) == fold(first_paragraph)
 
 
+def lead_paragraph(parsed: ParsedSeed) -> str:
+    """The paragraph an automatic summary is cut from: the first that is a
+    sentence (six words or more), skipping a dateline or byline line; the
+    first paragraph when none is."""
+    texts = [p.text for p in parsed.paragraphs]
+    return next((t for t in texts if len(t.split()) >= 6), texts[0])
+
+
 def read_seed(seed: SeedFile) -> Parsed | Action:
     """Decode and parse one seed with its metadata; an ``"error"`` Action when it cannot be read."""
     try:
@@ -190,7 +198,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         try:
             date = parse_date(meta.date, tz).isoformat()
         except ValueError as exc:
-            return Action("error", seed.display, message=str(Problem(seed.display, 0, str(exc))))
+            return Action("error", seed.display, message=str(Problem(
+                seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
     else:
         date = (existing.meta.get("date") if existing is not None else None) or \
             dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
@@ -203,8 +212,9 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         "date": date,
         "author": parsed.author or settings.default_author,
         "section": meta.section or section,
-        "tags": list(meta.tags) if meta.tags else tags if tags is not None else choose(item.candidates),
-        "summary": meta.abstract or cut_at_word(paragraphs[0], settings.summary_length),
+        "tags": [remove_invisible(t) for t in meta.tags if remove_invisible(t).strip()] if meta.tags
+        else tags if tags is not None else choose(item.candidates),
+        "summary": meta.abstract or cut_at_word(lead_paragraph(parsed), settings.summary_length),
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "source_outlet": parsed.source_outlet,
@@ -217,7 +227,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     new_profiles: tuple[tuple[str, str], ...] = ()
     if parsed.bio and parsed.author and fold(parsed.author) not in profiles:
         profile_slug = slugify(parsed.author) or "author"
-        new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md", frontmatter.dump({"name": parsed.author}, parsed.bio)),)
+        new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md",
+                         frontmatter.dump({"name": parsed.author}, paragraphs_to_markdown([parsed.bio]))),)
     message = f"{seed.display}: warning: {item.warning}" if item.warning else ""
     return Action(kind, seed.display, path, tuple(files), message, new_profiles)
 

@@ -1,21 +1,31 @@
-"""Feeds and files for machines: Atom feed (RFC 4287), sitemap (sitemaps.org 0.9), robots.txt.
+"""Feeds and files for machines: Atom (RFC 4287) and RSS 2.0 feeds, sitemaps
+(sitemaps.org 0.9, split with an index past 50,000 URLs), the Google News
+sitemap, robots.txt.
 
 Built with ElementTree so every value is escaped; XML-invalid control
 characters (XML 1.0 §2.2) are removed from text first. Links are absolute
-(base URL + percent-encoded path).
+(base URL + percent-encoded path). Atom dates are RFC 3339, RSS dates RFC 822
+with English names (``email.utils.format_datetime``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
-from .model import Site
-from .pages import article_url, encode_path
+from .model import Article, Site
+from .urls import article_url, encode_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_LIMIT = 50_000
+NEWS_DAYS = 2
+NEWS_LIMIT = 1_000
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def xml_text(text: str) -> str:
@@ -24,30 +34,48 @@ def xml_text(text: str) -> str:
 
 
 def _sub(parent, tag, text=None, **attrs):
-    element = ET.SubElement(parent, tag, attrs)
+    """A child element; ``__`` in names stands for the ``:`` of a namespace prefix."""
+    element = ET.SubElement(parent, tag.replace("__", ":"), {k.replace("__", ":"): xml_text(v) for k, v in attrs.items()})
     if text is not None:
         element.text = xml_text(text)
     return element
 
 
-def atom_feed(site: Site, bodies: dict[str, str], updated: dt.datetime) -> bytes:
-    """The site's Atom feed: the newest ``feed_items`` articles with full content.
+def _bytes(root: ET.Element) -> bytes:
+    return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
-    ``updated`` is the feed's ``<updated>`` when there is no article (otherwise
-    the newest article's date), so the output does not depend on the clock.
-    Dates are RFC 3339 with offset; ``xml:lang="ar"``.
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One list's feeds: its ``title``, the site-relative ``page`` URL of the list
+    (``""`` for the front page, ``tags/غزة/`` encoded), where its feeds go
+    (``folder``: ``""`` or ``tags/<slug>/``, not encoded) and its articles, newest first."""
+
+    title: str
+    page: str
+    folder: str
+    articles: tuple[Article, ...]
+
+
+def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime) -> bytes:
+    """An Atom feed of ``spec``'s newest ``feed_items`` articles, with the full
+    content or only the summary (setting ``feed_content``); ``xml:lang="ar"``.
+
+    ``updated`` is the feed's ``<updated>`` when it has no article (otherwise the
+    newest article's date), so the output does not depend on the clock.
     """
     s = site.settings
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "ar"})
-    _sub(feed, "title", s.title)
+    self_url = s.base_url + encode_path(spec.folder) + "feed.xml"
+    _sub(feed, "title", spec.title)
     _sub(feed, "subtitle", s.description)
-    _sub(feed, "id", s.base_url)
-    _sub(feed, "link", href=s.base_url + "feed.xml", rel="self", type="application/atom+xml")
-    _sub(feed, "link", href=s.base_url, rel="alternate", type="text/html")
-    newest = site.articles[0].updated or site.articles[0].date if site.articles else updated
+    _sub(feed, "id", s.base_url + spec.page)
+    _sub(feed, "link", href=self_url, rel="self", type="application/atom+xml")
+    _sub(feed, "link", href=s.base_url + spec.page, rel="alternate", type="text/html")
+    newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
     _sub(feed, "updated", newest.isoformat())
-    _sub(feed, "generator", "Jarida", uri="https://pypi.org/project/jarida/")
-    for article in site.articles[: s.feed_items]:
+    _sub(feed, "generator", "Jarida")
+    for article in spec.articles[: s.feed_items]:
         entry = _sub(feed, "entry")
         url = s.base_url + article_url(article.slug)
         _sub(entry, "title", article.title)
@@ -58,28 +86,95 @@ def atom_feed(site: Site, bodies: dict[str, str], updated: dt.datetime) -> bytes
         for name in article.authors:
             _sub(_sub(entry, "author"), "name", name)
         for tag in article.tags:
-            _sub(entry, "category", term=xml_text(tag))
+            _sub(entry, "category", term=tag)
         _sub(entry, "summary", article.summary)
-        _sub(entry, "content", bodies[article.slug], type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode("utf-8") + b"\n"
+        if s.feed_content == "full":
+            _sub(entry, "content", bodies[article.slug], type="html")
+    return _bytes(feed)
 
 
-def sitemap(site: Site, paths: list[str]) -> bytes:
-    """``sitemap.xml`` listing every page in ``paths`` (output paths of HTML pages,
-    404 left out), article pages with ``<lastmod>``."""
+def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime) -> bytes:
+    """An RSS 2.0 feed of the same entries as :func:`atom_feed` (RFC 822 dates,
+    ``<language>ar</language>``, the full content in ``content:encoded``)."""
     s = site.settings
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS,
+                             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+                             "xmlns:dc": "http://purl.org/dc/elements/1.1/"})
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", spec.title)
+    _sub(channel, "link", s.base_url + spec.page)
+    _sub(channel, "description", s.description)
+    _sub(channel, "language", "ar")
+    _sub(channel, "atom__link", href=s.base_url + encode_path(spec.folder) + "rss.xml", rel="self",
+         type="application/rss+xml")
+    newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
+    _sub(channel, "lastBuildDate", email.utils.format_datetime(newest))
+    for article in spec.articles[: s.feed_items]:
+        item = _sub(channel, "item")
+        url = s.base_url + article_url(article.slug)
+        _sub(item, "title", article.title)
+        _sub(item, "link", url)
+        _sub(item, "guid", url, isPermaLink="true")
+        _sub(item, "pubDate", email.utils.format_datetime(article.date))
+        for name in article.authors:
+            _sub(item, "dc__creator", name)
+        for tag in article.tags:
+            _sub(item, "category", tag)
+        _sub(item, "description", article.summary)
+        if s.feed_content == "full":
+            _sub(item, "content__encoded", bodies[article.slug])
+    return _bytes(rss)
+
+
+def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:
+    """``sitemap.xml`` listing every HTML page in ``paths`` (404 left out), article
+    pages with ``<lastmod>``; past :data:`SITEMAP_LIMIT` URLs the URLs go into
+    ``sitemap-1.xml``, ``sitemap-2.xml``... and ``sitemap.xml`` is their index."""
+    s = site.settings
     lastmod = {f"articles/{a.slug}/index.html": (a.updated or a.date) for a in site.articles}
-    for path in paths:
-        if path == "404.html":
-            continue
+    urls = [p for p in paths if p != "404.html"]
+    chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, max(len(urls), 1), SITEMAP_LIMIT)]
+
+    def urlset(chunk: list[str]) -> bytes:
+        root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+        for path in chunk:
+            url = _sub(root, "url")
+            _sub(url, "loc", s.base_url + encode_path(path.removesuffix("index.html")))
+            if path in lastmod:
+                _sub(url, "lastmod", lastmod[path].isoformat())
+        return _bytes(root)
+
+    if len(chunks) == 1:
+        return {"sitemap.xml": urlset(chunks[0])}
+    out = {f"sitemap-{n}.xml": urlset(chunk) for n, chunk in enumerate(chunks, 1)}
+    index = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for name in out:
+        _sub(_sub(index, "sitemap"), "loc", s.base_url + name)
+    out["sitemap.xml"] = _bytes(index)
+    return out
+
+
+def news_sitemap(site: Site, now: dt.datetime) -> bytes:
+    """``news-sitemap.xml`` (Google News): articles published in the
+    :data:`NEWS_DAYS` days before ``now``, at most :data:`NEWS_LIMIT`, with the
+    publication name and ``ar``."""
+    s = site.settings
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
+    since = now - dt.timedelta(days=NEWS_DAYS)
+    recent = [a for a in site.articles if since <= a.date <= now][:NEWS_LIMIT]
+    for article in recent:
         url = _sub(root, "url")
-        _sub(url, "loc", s.base_url + encode_path(path.removesuffix("index.html")))
-        if path in lastmod:
-            _sub(url, "lastmod", lastmod[path].isoformat())
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+        _sub(url, "loc", s.base_url + article_url(article.slug))
+        news = _sub(url, "news__news")
+        publication = _sub(news, "news__publication")
+        _sub(publication, "news__name", s.title)
+        _sub(publication, "news__language", "ar")
+        _sub(news, "news__publication_date", article.date.isoformat())
+        _sub(news, "news__title", article.title)
+    return _bytes(root)
 
 
 def robots_txt(site: Site) -> bytes:
-    """``robots.txt`` allowing everything and naming the sitemap (absolute URL)."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.settings.base_url}sitemap.xml\n".encode("utf-8")
+    """``robots.txt`` allowing everything and naming the sitemaps (absolute URLs)."""
+    base = site.settings.base_url
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\nSitemap: {base}news-sitemap.xml\n".encode("utf-8")

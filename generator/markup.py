@@ -22,7 +22,7 @@ EXTENSIONS = ("markdown.extensions.extra", "markdown.extensions.sane_lists")
 
 
 #: A web address in running text; trailing punctuation is not part of it.
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»“”]+[^\s<>\"«»“”.,،؛:;!?؟)\]}'’]")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»“”\\`]+[^\s<>\"«»“”\\`.,،؛:;!?؟)\]}'’]")
 
 
 def escape_text(text: str) -> str:
@@ -31,17 +31,20 @@ def escape_text(text: str) -> str:
     text = text.strip()
     out, last = [], 0
     for match in URL_RE.finditer(text):
-        out.append(_escape_segment(text[last:match.start()], at_start=last == 0))
+        before = _escape_segment(text[last:match.start()], at_start=last == 0)
+        if before.endswith("!"):  # "![" would make an image of the link
+            before = before[:-1] + "\\!"
+        out.append(before)
         url = match.group(0)
         href = url if url.startswith("http") else "http://" + url
-        out.append(f"<{href}>" if href == url else f"[{_escape_inline(url)}](<{href}>)")
+        out.append(f"[{_escape_inline(url)}](<{href}>)")
         last = match.end()
     out.append(_escape_segment(text[last:], at_start=last == 0))
     return "".join(out)
 
 
 def _escape_inline(text: str) -> str:
-    return _INLINE_RE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    return _INLINE_RE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;")).replace("(", "\\(").replace(")", "\\)")
 
 
 def escape_paragraph(text: str) -> str:
@@ -62,9 +65,9 @@ def _escape_segment(text: str, at_start: bool) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _INLINE_RE.sub(r"\\\1", text)
     text = _ORDERED_RE.sub(r"\1\\\2", text)
-    if text[:1] in _BACKSLASHED_START:
+    if text and text[0] in _BACKSLASHED_START:
         text = "\\" + text
-    elif text[:1] in _ENTITY_START:
+    elif text and text[0] in _ENTITY_START:
         text = _ENTITY_START[text[0]] + text[1:]
     return text
 
@@ -78,18 +81,14 @@ def blocks_to_markdown(blocks) -> str:
     """Markdown for body blocks (see :class:`generator.structure.Block`): paragraphs,
     bulleted lists (``- item``), numbered lists with their own numbers, lists
     whose markers stay text, and question/answer lines joined by hard line breaks."""
-    from .structure import ol_start
-
     parts = []
     for block in blocks:
         if block.kind == "p":
             parts.append(escape_text(block.items[0]))
         elif block.kind == "ul":
             parts.append("\n".join("- " + escape_text(item) for item in block.items))
-        elif block.kind == "ol":
-            start = ol_start(block.items[0]) if block.items[0][:1].isdigit() else 1
-            parts.append("\n".join(f"{start + i}. " + escape_text(item.split(None, 1)[1] if item[:1].isdigit() else item)
-                                    for i, item in enumerate(block.items)))
+        elif block.kind == "ol":  # sane_lists keeps the first number (<ol start="3">)
+            parts.append("\n".join(f"{block.start + i}. " + escape_text(item) for i, item in enumerate(block.items)))
         elif block.kind == "list":
             parts.append("\n".join("- " + escape_text(item) for item in block.items))
         else:  # "qa": one paragraph, a line each (two trailing spaces make a line break)

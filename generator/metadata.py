@@ -18,6 +18,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functools import lru_cache
+
 import yaml
 
 from .arabic import SPACE_RE, fold, has_arabic, nfc, strip_marks
@@ -130,7 +132,8 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
             data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             line = getattr(exc, "lineno", None) or (getattr(getattr(exc, "problem_mark", None), "line", -1) + 1)
-            return None, Problem(str(path), max(line, 0), f"cannot read this metadata file: {exc}")
+            reason = getattr(exc, "msg", None) or getattr(exc, "problem", None) or "not valid"
+            return None, Problem(str(path), max(line, 0), f"cannot read this metadata file: {reason}")
         if not isinstance(data, dict):
             return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
         return from_mapping(data), None
@@ -184,7 +187,10 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         match = _DMY_RE.match(text)
         if match:
             day, month, year, hour, minute, second = match.groups()
-            result = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+            try:
+                result = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is no real date ({exc})") from exc
         if result is None:
             try:
                 result = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -213,8 +219,18 @@ CITIES = frozenset(fold(c) for c in (
     "صفاقس سوسة فاس مراكش طنجة أغادير إربد الزرقاء حلب حمص اللاذقية الموصل البصرة أربيل "
     "كربلاء النجف نابلس الخليل جنين بيت لحم رفح خان يونس صيدا طرابلس زحلة المكلا تعز الحديدة "
     "عجمان الفجيرة العين روما مدريد بروكسل فيينا بكين طوكيو نيودلهي إسلام آباد كابول جاكرتا "
-    "أثينا ستوكهولم كييف وارسو أوتاوا سيدني كانبيرا"
+    "أثينا ستوكهولم كييف وارسو أوتاوا سيدني كانبيرا كوالالمبور برشلونة ميلانو مانشستر ليفربول "
+    "إسطنبول اسطنبول سنغافورة بانكوك مانيلا هونغ كونغ شنغهاي سيول بيونغ يانغ دكا كراتشي لاهور "
+    "مومباي تورنتو مونتريال شيكاغو لوس ميامي هيوستن ريو ساو باولو بوينس آيرس ليما بوغوتا "
+    "مكسيكو جوهانسبرغ نيروبي أديس أبابا لاغوس داكار أبيدجان "
+    # countries, which stand where a city does in datelines
+    "مصر السعودية الإمارات قطر البحرين الكويت عمان اليمن العراق سوريا سورية لبنان الأردن فلسطين "
+    "ليبيا تونس الجزائر المغرب موريتانيا السودان الصومال جيبوتي تركيا إيران باكستان أفغانستان "
+    "الهند الصين اليابان روسيا أوكرانيا فرنسا ألمانيا بريطانيا إيطاليا إسبانيا أمريكا أميركا "
+    "كندا البرازيل الأرجنتين أستراليا ماليزيا إندونيسيا"
 ).split()) | {fold(c) for c in (
+    "سان بطرسبرج", "سان بطرسبورغ", "هونغ كونغ", "بيونغ يانغ", "لوس أنجلوس", "ساو باولو", "بوينس آيرس",
+    "أديس أبابا", "كيب تاون", "جنوب أفريقيا", "الولايات المتحدة", "المملكة المتحدة",
     "رام الله", "الدار البيضاء", "أبو ظبي", "المدينة المنورة", "مكة المكرمة", "القدس المحتلة",
     "شرم الشيخ", "بيت لحم", "خان يونس", "إسلام آباد", "نيو دلهي", "بندر عباس",
 )}
@@ -226,9 +242,40 @@ OUTLETS = frozenset(fold(o) for o in (
     "الجزيرة", "الجزيرة نت", "بي بي سي", "BBC", "CNN", "سي إن إن", "rt", "روسيا اليوم", "الأناضول",
     "البوابة العربية للأخبار التقنية", "الرياض الإلكتروني", "جوهرة أف أم", "جوهرة FM", "الحياة",
     "اليوم السابع", "الأهرام", "المصري اليوم", "وكالات", "متابعة", "سبق", "عكاظ", "الرياض", "المدينة",
+    "فرانس برس", "وكالة فرانس برس", "ا ف ب", "أ. ف. ب", "يو بي آي", "د.ب.أ", "كونا", "وام", "بترا", "سانا", "قنا",
 ))
 _OUTLET_HINT_RE = re.compile(r"\.نت\b|نيوز|وكالة|صحيفة|جريدة|موقع|بواب[ةه]|للأخبار|مكتب|قناة|إذاعة|تلفزيون|«|»|\d|\b[A-Z]{2,}\b")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+#: Words that are never part of a person's name in a byline or bio.
+NOT_NAME_WORDS = frozenset(fold(w) for w in (
+    "أفاد أفادت ذكر ذكرت قال قالت أضاف أضافت مصدر مصادر مقال افتتاحية بقلم كتب كتبت حاوره حاورته "
+    "قراءة متابعة متابعات تقرير تحقيق خاص وكالات مراسل مراسلة محرر محررة الشركة بيان"
+).split())
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """stopwords-iso's Arabic words (folded), less the particles of names (بن، أبو، أم، آل...)."""
+    import stopwordsiso
+
+    particles = {fold(w) for w in "بن بنت ابن أبو أبي أم آل عبد صباح".split()}
+    return frozenset(fold(w) for w in stopwordsiso.stopwords("ar")) - particles
+
+
+def looks_like_name(name: str, least_words: int = 1) -> bool:
+    """True when ``name`` can be a person's name: Arabic words only (no Latin
+    scraper junk such as ``Next Previous``), no place, and no word that is a
+    stopword or a reporting verb, bare or after ``و``/``ف`` (``وأفاد مصدر``,
+    ``وقالت سيندي``, ``افتتاحية مقال بقلم``)."""
+    words = name.split()
+    if not least_words <= len(words) <= 5 or fold(name) in CITIES or any(not has_arabic(w) for w in words):
+        return False
+    stop = function_words()
+    for word in words:
+        key = fold(word)
+        if key in stop or key in NOT_NAME_WORDS or (key[:1] in "وف" and (key[1:] in stop or key[1:] in NOT_NAME_WORDS)):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -255,6 +302,7 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     ``"دبي - العربية.نت"`` -> place ``دبي``, outlet; ``"واس - الرياض"`` -> outlet,
     place; a UUID or other token without letters is no person.
     """
+    text = re.sub(r"\s\u0640+\s", " - ", text)  # a tatweel used as a dash: "موسكو ـ مازن عباس"
     text = strip_marks(text).strip().strip(":：").strip()
     if not text or _UUID_RE.match(text):
         return Credit()
@@ -268,6 +316,7 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
             place = part
         elif is_outlet(part):
             outlet = outlet or part
-        elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part):
+        elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part) \
+                and fold(part) not in NOT_NAME_WORDS:
             person = part
     return Credit(person, outlet, place)

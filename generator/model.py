@@ -40,12 +40,16 @@ class Article:
 @dataclass(frozen=True)
 class Profile:
     """An author's profile from ``content/authors/<slug>.md``: display ``name``,
-    Markdown ``bio`` and the file ``path``."""
+    Markdown ``bio``, the file ``path``, an optional ``role`` (``محررة``),
+    ``avatar`` (an image path or URL) and ``links`` (label, URL) pairs."""
 
     path: str
     slug: str
     name: str
     bio: str = ""
+    role: str | None = None
+    avatar: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from .problems import JaridaError, Problem
 
 MARKER = ".jarida-build"
-SOURCE_DIRS = ("content", "seeds", "themes")
+SOURCE_DIRS = ("content", "seeds", "themes", "static")
 
 
 def check_output(output: Path, site_root: Path) -> None:

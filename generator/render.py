@@ -7,6 +7,7 @@ template and undefined names fail with the template name and line
 """
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,6 +50,29 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
+def load_strings(dirs: list[Path]) -> dict:
+    """The theme's words: ``strings.toml`` of each theme folder, the most specific
+    winning key by key (tables such as ``[reading_time]`` merged too).
+
+    Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML.
+    """
+    strings: dict = {}
+    for d in reversed(dirs):
+        path = d / "strings.toml"
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise JaridaError([Problem(str(path), 0, f"not valid TOML: {exc}")], 2) from exc
+        for key, value in data.items():
+            if isinstance(value, dict):
+                strings[key] = {**strings.get(key, {}), **value}
+            else:
+                strings[key] = value
+    return strings
+
+
 def static_files(dirs: list[Path]) -> dict[str, Path]:
     """Map output paths (``theme/style.css``) to theme static files, the most
     specific theme winning, sorted by output path."""
@@ -61,13 +85,14 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict, base_url: str) -> dict[str, bytes]:
+def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict, base_url: str,
+                 strings: dict | None = None) -> dict[str, bytes]:
     """Render every page; return output path -> UTF-8 bytes.
 
     Raises :class:`JaridaError` (exit code 2) for a missing template or a
     template error, naming the template file and line.
     """
-    from .pages import root_of
+    from .urls import root_of
 
     out: dict[str, bytes] = {}
     cache: dict[str, jinja2.Template] = {}
@@ -76,7 +101,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict,
         try:
             template = cache.get(page.template) or cache.setdefault(page.template, env.get_template(page.template))
             root = base_path if page.path == "404.html" else root_of(page.path)
-            html = template.render(site=site_context, root=root, page_path=page.path, **page.context)
+            html = template.render(site=site_context, root=root, page_path=page.path, t=strings or {}, **page.context)
         except jinja2.TemplateNotFound as exc:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
         except jinja2.TemplateSyntaxError as exc:

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc, remove_invisible
-from .metadata import CITIES, Metadata, is_outlet, parse_credit
+from .metadata import CITIES, Metadata, is_outlet, looks_like_name, parse_credit
 from .structure import Block, blocks, find_dateline
 
 _NAME = r"[^\W\d_][\w.'’ ]{1,60}?"
 BYLINE_RES = (
-    re.compile(rf"^(?:كتب|كتبت|بقلم|إعداد|تقرير|تحرير)\s*[:：\-–—]\s*(?P<name>{_NAME})\s*$"),
+    re.compile(rf"^(?:كتب|كتبت|بقلم|إعداد|تقرير|تحرير|حاوره|حاورته|حوار)\s*[:：\-–—]\s*(?P<name>{_NAME})\s*$"),
     re.compile(rf"^(?P<name>{_NAME})\s+[-–—]\s+(?P<city>[^\W\d_][\w ]{{1,30}})$"),
 )
 #: Words that start the role in an author bio: "<name> يعمل كمحرر ... لدى ...".
@@ -104,12 +104,23 @@ def decode(data: bytes) -> tuple[str, str | None]:
             except UnicodeDecodeError:
                 line = data[: exc.start].count(b"\n") + 1
                 raise SeedError("not UTF-8 nor Windows-1256 text; save it as UTF-8", line) from exc
-            if not has_arabic(text):
+            if not _plausible_text(text):
                 line = data[: exc.start].count(b"\n") + 1
-                raise SeedError("not UTF-8 text; save it as UTF-8", line) from exc
+                raise SeedError("not a text file (not UTF-8, and not Arabic text in Windows-1256); "
+                                "remove it or save it as UTF-8", line) from exc
             warning = "read as Windows-1256; save it as UTF-8 to silence this warning"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return nfc(text), warning
+
+
+def _plausible_text(text: str) -> bool:
+    """True when bytes read as Windows-1256 look like Arabic text: no control
+    characters but white space, and mostly Arabic among the letters."""
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    arabic = sum(1 for c in letters if ARABIC_LETTER_RE.match(c))
+    return bool(letters) and arabic >= 0.5 * len(letters)
 
 
 def clean_line(line: str) -> str:
@@ -130,7 +141,7 @@ def parse_seed(text: str, meta: Metadata | None = None) -> ParsedSeed:
     # Blank and white-space-only lines (no-break spaces included) are separators;
     # the text of the other lines is kept exactly as written, stripped at both ends.
     lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), 1)
-             if n > meta.header_lines and clean_line(raw)]
+             if n > meta.header_lines and clean_line(remove_invisible(raw))]
     if not lines and not meta.title:
         raise SeedError("the seed is empty; write the headline on the first line and the text below it")
     rest = lines
@@ -212,8 +223,8 @@ def parse_outlet_byline(line: str):
     if len(line) > 80 or not re.search(r"\s[-–—]\s", line) or re.search(r"[.!؟?،,]$", line):
         return None
     credit = parse_credit(line, CITIES)
-    if credit.person and credit.outlet and has_arabic(credit.person) and len(credit.person.split()) <= 4 \
-            and not _names_outlet(credit.person):
+    if credit.person and credit.outlet and looks_like_name(credit.person, least_words=2) \
+            and len(credit.person.split()) <= 4 and not _names_outlet(credit.person):
         return credit
     return None
 
@@ -230,7 +241,7 @@ def parse_bio(paragraph: str) -> str | None:
     if not match or not _BIO_PLACE_RE.search(paragraph[match.end():]):
         return None
     name = match.group("name")
-    if fold(name.split()[0]) in NOT_NAME_START or _names_outlet(name):
+    if fold(name.split()[0]) in NOT_NAME_START or _names_outlet(name) or not looks_like_name(name):
         return None
     return name
 

@@ -42,7 +42,9 @@ class Settings:
     ``sections`` maps section keys (``economy``) to display names (``اقتصاد``);
     ``keep`` names top-level entries of the output folder kept across builds
     (``CNAME``, ``.git``...); ``allow_html`` lets hand-written Markdown hold raw
-    HTML (otherwise it is shown as text).
+    HTML (otherwise it is shown as text); ``hijri`` adds the Hijri date (Umm
+    al-Qura) with ``hijri_offset`` days; ``feed_content`` is ``"full"`` or
+    ``"summary"``.
     """
 
     title: str = "جريدة"
@@ -59,6 +61,9 @@ class Settings:
     sections: dict = field(default_factory=dict)
     keep: list = field(default_factory=lambda: list(KEEP))
     allow_html: bool = False
+    hijri: bool = False
+    hijri_offset: int = 0
+    feed_content: str = "full"
 
     def section_name(self, key: str) -> str:
         """The display name of a section: the ``[sections]`` table of ``site.toml``,
@@ -129,6 +134,10 @@ def load_settings(site: Path) -> Settings:
         problems.append(Problem(name, _key_line(path, "base_url"), base_url_problem(settings.base_url)))
     if "/" in settings.theme or "\\" in settings.theme or settings.theme.startswith("."):
         problems.append(Problem(name, _key_line(path, "theme"), f"'theme' is a folder name in themes/, not a path: {settings.theme!r}"))
+    if settings.hijri_offset not in (-2, -1, 0, 1, 2):
+        problems.append(Problem(name, _key_line(path, "hijri_offset"), "'hijri_offset' must be -1, 0 or 1 (days)"))
+    if settings.feed_content not in ("full", "summary"):
+        problems.append(Problem(name, _key_line(path, "feed_content"), "'feed_content' must be \"full\" or \"summary\""))
     if settings.per_page < 1:
         problems.append(Problem(name, _key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
     if problems:

@@ -22,6 +22,8 @@ _QA_RE = re.compile(r"^(?:س|ج|سؤال|جواب)\s*[:：/]")
 #: The end of a sentence followed by a run of two or more white-space characters:
 #: where a single-line article joined its paragraphs ("... العاصمة. \xa0 رابط ...").
 _JOINED_PARAGRAPHS_RE = re.compile(r"(?<=[.!?؟…»\"”)])[ \t\u00a0\u2007\u202f]{2,}(?=\S)")
+#: A period after a one-letter word is an abbreviation (د. for doctor, م. for engineer), not a sentence end.
+_ABBREVIATION_END_RE = re.compile(r"(?:^|\s)\w\.$")
 
 #: A wire-service dateline line: "<place> 26 شوال 1436 هـ الموافق 11 اغسطس 2015 م واس".
 _SPA_RE = re.compile(r"^(?P<place>[^\d]+?)\s*\d{1,2}\s+\S+\s+\d{4}\s*هـ?\s*الموافق\s+.+?\d{4}\s*م?\s+(?P<outlet>\S+)$")
@@ -33,13 +35,15 @@ _PREFIX_RE = re.compile(r"^(?P<place>[^()\n]{0,60}?)\s*\((?P<outlet>[A-Za-z][\w 
 class Block:
     """A piece of the body: ``kind`` is ``"p"`` (one paragraph), ``"ul"`` (items
     whose marker only marks them, marker removed), ``"ol"`` (items numbered
-    1., 2., ... with their numbers), ``"list"`` (items with a marker that stays
+    ``start``, ``start + 1``... in the source; numbers removed from the items and
+    shown by the list), ``"list"`` (items with a marker that stays
     in the text: ``١)``, ``أولا:``) or ``"qa"`` (question/answer lines kept as
     lines). ``line`` is the 1-based line of the first item in the file."""
 
     kind: str
     line: int
     items: tuple[str, ...]
+    start: int = 1
 
 
 def _family(text: str) -> str | None:
@@ -70,10 +74,12 @@ def blocks(lines: list[tuple[int, str]]) -> list[Block]:
         while family and j < len(lines) and _family(lines[j][1]) == family:
             j += 1
         if family and j - i >= 2:
-            items = tuple(_item(family, text) for _, text in lines[i:j])
-            if family == "ol" and not _consecutive([t for _, t in lines[i:j]]):
-                family, items = "list", tuple(t for _, t in lines[i:j])
-            out.append(Block(family, lines[i][0], items))
+            texts = [t for _, t in lines[i:j]]
+            items = tuple(_item(family, text) for text in texts)
+            start = ol_start(texts[0]) if family == "ol" else 1
+            if family == "ol" and not _consecutive(texts):
+                family, items, start = "list", tuple(texts), 1
+            out.append(Block(family, lines[i][0], items, start))
             i = j
         else:
             out.append(Block("p", lines[i][0], (lines[i][1],)))
@@ -85,7 +91,7 @@ def _item(family: str, text: str) -> str:
     if family == "ul":
         return _BULLET_RE.match(text).group("text")
     if family == "ol":
-        return text[_NUMBER_RE.match(text).end() - 1:]
+        return text[_NUMBER_RE.match(text).end() - 1:].strip()
     return text
 
 
@@ -103,7 +109,15 @@ def split_joined(text: str) -> list[str]:
     """Split one line holding a whole article at real paragraph boundaries: a
     sentence end followed by two or more white-space characters. Never inside
     a sentence; a line without such a boundary stays whole."""
-    return [part.strip() for part in _JOINED_PARAGRAPHS_RE.split(text) if part.strip()]
+    parts: list[str] = []
+    last = 0
+    for match in _JOINED_PARAGRAPHS_RE.finditer(text):
+        if _ABBREVIATION_END_RE.search(text[last:match.start()]):
+            continue
+        parts.append(text[last:match.start()])
+        last = match.end()
+    parts.append(text[last:])
+    return [part.strip() for part in parts if part.strip()]
 
 
 @dataclass(frozen=True)

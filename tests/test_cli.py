@@ -12,6 +12,11 @@ import pytest
 import yaml
 
 from conftest import REPO_ROOT, copy_site, parse_html, run_jarida, snapshot
+from generator.dates import Formatter
+from generator.render import BUNDLED_THEMES, load_strings
+
+STRINGS = load_strings([BUNDLED_THEMES / "default"])
+COUNT = Formatter("ar_EG")
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +137,7 @@ def test_build_writes_front_page_and_report(built):
     assert (build / "index.html").is_file()
     assert (build / "404.html").is_file()
     assert (build / "theme" / "style.css").is_file()
-    assert (build / "robots.txt").read_text(encoding="utf-8").strip().endswith(base_url_of(built) + "sitemap.xml")
+    assert f"Sitemap: {base_url_of(built)}sitemap.xml\n" in (build / "robots.txt").read_text(encoding="utf-8")
 
 
 def test_every_page_is_arabic_rtl(built):
@@ -220,7 +225,7 @@ def test_term_pages_list_their_articles(built):
                 listed |= found
             assert listed == back_links.get((taxonomy, name), set()), f"{taxonomy}/{name}"
             count = parse_html(pages[0].read_bytes()).texts("count")
-            assert count == [f"عدد المقالات: {len(listed)}"], (name, count)
+            assert count == [COUNT.plural(len(listed), STRINGS["article_count"])], (name, count)
 
 
 def test_internal_links_resolve(built):

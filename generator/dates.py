@@ -1,0 +1,85 @@
+"""Dates, numbers and reading time as readers of the site see them.
+
+- Gregorian dates with the month names of the site's CLDR locale (Babel):
+  ``نوفمبر`` in Egypt, ``تشرين الثاني`` in Lebanon, ``نونبر`` in Morocco.
+- Optional Hijri date (Umm al-Qura calendar, hijridate, 1343–1500 AH) with a
+  ±1 day offset, since moon-sighting countries differ.
+- Optional Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩) for dates, counts and page numbers.
+- Reading time at about 180 words a minute (Arabic silent reading), with the
+  plural form of the locale (CLDR plural rules: one, two, few, many, other).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from babel import Locale
+from babel.dates import format_date, format_time
+
+from .arabic import to_arabic_digits
+
+WORDS_PER_MINUTE = 180
+_TAG_RE = re.compile(r"<[^>]+>")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+class Formatter:
+    """Formats dates and numbers for one site.
+
+    ``locale``: a CLDR locale (``ar_EG``); ``arabic_digits``: use ٠-٩;
+    ``hijri``: add the Hijri date; ``hijri_offset``: days added to it (-1, 0, 1).
+    """
+
+    def __init__(self, locale: str, arabic_digits: bool = False, hijri: bool = False, hijri_offset: int = 0):
+        self.locale = locale
+        self.arabic_digits = arabic_digits
+        self.hijri_enabled = hijri
+        self.hijri_offset = hijri_offset
+        self._plural = Locale.parse(locale).plural_form
+
+    def digits(self, value) -> str:
+        """``value`` as text, with Arabic-Indic digits when the site asks for them."""
+        text = str(value)
+        return to_arabic_digits(text) if self.arabic_digits else text
+
+    def date(self, value: dt.datetime) -> str:
+        """``5 نوفمبر 2023`` (day, month name of the locale, year)."""
+        return self.digits(format_date(value, "d MMMM y", locale=self.locale))
+
+    def month_year(self, year: int, month: int) -> str:
+        """``نوفمبر 2023`` (month name of the locale, year)."""
+        return self.digits(format_date(dt.date(year, month, 1), "MMMM y", locale=self.locale))
+
+    def time(self, value: dt.datetime) -> str:
+        """``14:30`` (24-hour clock, the article's own offset)."""
+        return self.digits(format_time(value, "HH:mm", locale=self.locale))
+
+    def hijri(self, value: dt.datetime) -> str | None:
+        """``21 ربيع الثاني 1445 هـ`` (hijridate's Arabic month names), or ``None`` when disabled or out of the calendar's range."""
+        if not self.hijri_enabled:
+            return None
+        from hijridate import Gregorian
+
+        day = value.date() + dt.timedelta(days=self.hijri_offset)
+        try:
+            h = Gregorian(day.year, day.month, day.day).to_hijri()
+        except (OverflowError, ValueError):
+            return None
+        return self.digits(f"{h.day} {h.month_name('ar')} {h.year} هـ")
+
+    def plural(self, count: int, forms: dict[str, str]) -> str:
+        """Pick the CLDR plural form of ``count`` from ``forms`` (``one``, ``two``,
+        ``few``, ``many``, ``other``; ``{n}`` is replaced by the number)."""
+        form = forms.get(self._plural(count)) or forms["other"]
+        return form.replace("{n}", self.digits(count))
+
+
+def word_count(html: str) -> int:
+    """Words in an HTML fragment (tags removed)."""
+    return len(_WORD_RE.findall(_TAG_RE.sub(" ", html)))
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read an HTML fragment at :data:`WORDS_PER_MINUTE`, at least 1."""
+    return max(1, math.ceil(word_count(html) / WORDS_PER_MINUTE))

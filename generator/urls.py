@@ -1,0 +1,41 @@
+"""URLs of the site: percent-encoded (RFC 3986) and relative to the site root.
+
+Output paths keep the Arabic slugs as file names; every URL written into a
+page, feed or sitemap is percent-encoded UTF-8.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .model import Term
+
+
+def encode(segment: str) -> str:
+    """Percent-encode one URL path segment as UTF-8 (RFC 3986)."""
+    return quote(segment, safe="-._~")
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode every segment of a ``/``-separated site path."""
+    return "/".join(encode(part) for part in path.split("/"))
+
+
+def article_url(slug: str) -> str:
+    """Site-relative URL of an article page."""
+    return f"articles/{encode(slug)}/"
+
+
+def term_url(term: Term) -> str:
+    """Site-relative URL of a term's page (``tags/<slug>/``, ``authors/<slug>/``)."""
+    return f"{term.taxonomy}/{encode(term.slug)}/"
+
+
+def list_url(base: str, number: int) -> str:
+    """Site-relative URL of page ``number`` (1-based) of a list whose first page is ``base``."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def root_of(path: str) -> str:
+    """The relative prefix that leads from output ``path`` to the site root (``./``, ``../../``)."""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"

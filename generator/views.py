@@ -1,0 +1,107 @@
+"""View models: the final values templates show for an article (no formatting,
+I/O or logic left to the templates), its schema.org data and related articles."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from .arabic import fold
+from .dates import Formatter
+from .model import Article, Site, Term
+from .urls import article_url, term_url
+
+RELATED = 4
+
+
+def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Term]]) -> dict:
+    """The view model of one article in lists and on its page (without its body).
+
+    ``terms`` maps each taxonomy to its terms by folded key.
+    """
+    def links(taxonomy: str, names: tuple[str, ...]) -> list[dict]:
+        out = []
+        for name in names:
+            term = terms[taxonomy].get(fold(name))
+            if term:
+                out.append({"name": term.name, "url": term_url(term), "slug": term.slug})
+        return out
+
+    section = links("sections", (article.section,) if article.section else ())
+    author_links = links("authors", article.authors)
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "section": section[0] if section else None,
+        "byline": byline_parts(article.byline, author_links),
+        "dateline": article.dateline,
+        "source_outlet": article.source_outlet,
+        "source_url": article.url if article.url and re.match(r"https?://", article.url) else None,
+        "url": article_url(article.slug),
+        "date_iso": article.date.isoformat(),
+        "date": fmt.date(article.date),
+        "time": fmt.time(article.date),
+        "hijri": fmt.hijri(article.date),
+        "updated_iso": article.updated.isoformat() if article.updated else None,
+        "updated": fmt.date(article.updated) if article.updated else None,
+        "authors": author_links,
+        "tags": links("tags", article.tags),
+        "summary": article.summary,
+    }
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a ``<script type="application/ld+json">`` block: ``<``, ``>`` and
+    ``&`` written as ``\\u`` escapes, so no text (a title holding
+    ``</script>``) can end the block; still valid JSON (RFC 8259)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def news_article(article: Article, view: dict, site: Site, canonical: str) -> dict:
+    """schema.org NewsArticle data of an article page (time-zone-aware ISO 8601
+    dates; every author a Person with the author page's absolute URL)."""
+    base = site.settings.base_url
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": "ar",
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.updated or article.date).isoformat(),
+        "mainEntityOfPage": canonical,
+        "author": [{"@type": "Person", "name": a["name"], "url": base + a["url"]} for a in view["authors"]],
+        "publisher": {"@type": "Organization", "name": site.settings.title, "url": base},
+    }
+    if view["section"]:
+        data["articleSection"] = view["section"]["name"]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
+def byline_parts(byline: str | None, authors: list[dict]) -> dict | None:
+    """Split a byline as written (``كتب: مريم العطار``) around the author's name so
+    the template can link the name: ``{"before", "name", "url", "after"}``;
+    ``None`` without a byline or when it does not contain an author's name."""
+    if not byline:
+        return None
+    for author in authors:
+        index = byline.find(author["name"])
+        if index >= 0:
+            return {"before": byline[:index], "name": author["name"], "url": author["url"],
+                    "after": byline[index + len(author["name"]):]}
+    return {"before": byline, "name": None, "url": None, "after": ""}
+
+
+def related(article: Article, tags: dict[str, Term], order: dict[str, int], limit: int = RELATED) -> list[str]:
+    """Slugs of the articles sharing the most tags with ``article`` (then the
+    newest, by ``order``: slug -> position newest first), at most ``limit``;
+    ``tags`` maps folded tag keys to terms. Articles sharing no tag are not related."""
+    shared: Counter = Counter()
+    for key in {fold(t) for t in article.tags}:
+        term = tags.get(key)
+        if term is not None:
+            shared.update(slug for slug in term.articles if slug != article.slug)
+    return sorted(shared, key=lambda slug: (-shared[slug], order[slug]))[:limit]
