@@ -62,7 +62,7 @@ def _names(value) -> list[str] | None:
         return None
     unique: dict[str, str] = {}
     for name in (remove_invisible(n).strip() for n in names):
-        if name and fold(name) not in unique:
+        if name and re.search(r"[^\W_]", name) and fold(name) not in unique:
             unique[fold(name)] = name
     return list(unique.values())
 

@@ -12,7 +12,7 @@ import re
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-_INLINE_RE = re.compile(r"([\\`*_\[\]{}])")
+_INLINE_RE = re.compile(r"([\\`*_\[\]{}|])")
 #: Line starts that Markdown reads as a block: headings, quotes, lists, rules,
 #: definitions, code fences and ordered-list numbers such as "2024." or "1)".
 _BACKSLASHED_START = "#>-+"

@@ -251,7 +251,7 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 #: Words that are never part of a person's name in a byline or bio.
 NOT_NAME_WORDS = frozenset(fold(w) for w in (
     "أفاد أفادت ذكر ذكرت قال قالت أضاف أضافت مصدر مصادر مقال افتتاحية بقلم كتب كتبت حاوره حاورته "
-    "قراءة متابعة متابعات تقرير تحقيق خاص وكالات مراسل مراسلة محرر محررة الشركة بيان"
+    "قراءة متابعة متابعات تقرير تحقيق تحليل حوار نص خاص وكالات مراسل مراسلة محرر محررة الشركة بيان"
 ).split())
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
@@ -303,6 +303,7 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     place; a UUID or other token without letters is no person.
     """
     text = re.sub(r"\s\u0640+\s", " - ", text)  # a tatweel used as a dash: "موسكو ـ مازن عباس"
+    text = re.sub(r"^(?:[A-Za-z]+\s+)+(?=[^\x00-\x7f])", "", text)  # scraper junk: "Next Previous جدة"
     text = strip_marks(text).strip().strip(":：").strip()
     if not text or _UUID_RE.match(text):
         return Credit()
@@ -311,6 +312,7 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     if bracket and fold(bracket.group(1).strip()) in cities:
         place, text = bracket.group(1).strip(), text[: bracket.start()].strip()
     parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
+    parts = [p.strip(" ،,*؛;.-–—") if p.endswith(("،", ",", "*", "؛", ";")) else p for p in parts]
     for part in (p for p in parts if p):
         if fold(part) in cities and place is None:
             place = part
@@ -319,4 +321,6 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
         elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part) \
                 and fold(part) not in NOT_NAME_WORDS:
             person = part
+    if person and outlet and place is None and len(person.split()) == 1:
+        person, place = None, person  # "سوتشي - د ب أ": a place beside an agency, not a person
     return Credit(person, outlet, place)

@@ -118,6 +118,8 @@ def _plausible_text(text: str) -> bool:
     characters but white space, and mostly Arabic among the letters."""
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
         return False
+    if len(text) > 60 and sum(c.isspace() for c in text) < len(text) / 25:
+        return False  # Arabic text has a space every few letters
     letters = [c for c in text if c.isalpha()]
     arabic = sum(1 for c in letters if ARABIC_LETTER_RE.match(c))
     return bool(letters) and arabic >= 0.5 * len(letters)
@@ -182,7 +184,8 @@ def parse_seed(text: str, meta: Metadata | None = None) -> ParsedSeed:
             author, outlet, place = author or credit.person, outlet or credit.outlet, place or credit.place
     body = blocks(rest)
     paragraphs = tuple(Paragraph(n, t) for n, t in rest)
-    return ParsedSeed(title, title_line, author, bio, paragraphs, tuple(body), byline, place, outlet)
+    clean = (lambda v: remove_invisible(v).strip() or None if v else None)
+    return ParsedSeed(title, title_line, clean(author), bio, paragraphs, tuple(body), byline, clean(place), clean(outlet))
 
 
 def parse_byline(line: str):
@@ -203,7 +206,7 @@ def parse_byline(line: str):
         match = pattern.match(line)
         if not match:
             continue
-        name = match.group("name").strip()
+        name = re.sub(r"^(?:[A-Za-z]+\s+)+(?=[^\x00-\x7f])", "", match.group("name").strip())  # "Next Previous"
         if "city" in match.groupdict():
             if fold(match.group("city")) not in CITIES or fold(name) in CITIES:
                 continue

@@ -201,8 +201,6 @@ def test_invisible_characters_are_removed_from_explicit_tags(tmp_path):
     assert front(site, action)[0]["tags"] == ["مصر", "غزة"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: random bytes from the upper half (0x80-0xFF: no control character, "
-                                       "no space) are still read as Windows-1256 'Arabic' with only a warning")
 def test_random_high_bytes_are_refused():
     rng = random.Random(0)
     data = bytes(rng.randrange(0x80, 0x100) for _ in range(600))

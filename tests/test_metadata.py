@@ -396,8 +396,6 @@ def test_credit_tatweel_dash_separates():
 
 # Open bugs found with the public corpus (minimal failing examples).
 
-@pytest.mark.xfail(strict=True, reason="BUG: other role words before the name ('تحليل:', 'حوار -', 'نص :') are "
-                                       "still taken as the person; the real name is dropped")
 @pytest.mark.parametrize(("text", "person"), [
     ("تحليل: د. حمدان الشهري", "د. حمدان الشهري"),
     ("حوار - أحمد الأحمد", "أحمد الأحمد"),
@@ -407,15 +405,11 @@ def test_credit_other_role_words_are_not_the_person(text, person):
     assert parse_credit(text, CITIES).person == person
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a place missing from CITIES beside an agency ('سوتشي - د ب أ', "
-                                       "'كيشيناو - رويترز') becomes the author")
 @pytest.mark.parametrize("text", ["سوتشي - د ب أ", "ميونخ - د ب أ", "كيشيناو - رويترز"])
 def test_credit_one_word_beside_an_agency_is_no_person(text):
     assert parse_credit(text, CITIES).person is None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: scraper junk in a '<name> - <city>' byline line becomes part of the "
-                                       "author: 'Next Previous غالب السهلي'")
 def test_byline_with_latin_junk():
     from generator.seeds import parse_byline
 
