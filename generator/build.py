@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, convert, feeds, output, pages, render, urls
+from . import content, convert, feeds, output, pages, render, search, urls
 from .model import Site
 from .lock import CACHE_DIR, site_lock
 from .markup import Renderer
@@ -85,7 +85,7 @@ def render_site(site_root: Path, settings: Settings, now: dt.datetime, drafts: b
         "lang": "ar",
         "dir": "rtl",
         "nav": [{"title": strings["home"], "url": ""}] + [
-            {"title": strings[name], "url": f"{name}/"} for name in (*pages.TAXONOMIES, "archive")],
+            {"title": strings[name], "url": f"{name}/"} for name in (*pages.TAXONOMIES, "archive", "search")],
         "sections": [{"name": t.name, "url": urls.term_url(t)} for t in site.taxonomies["sections"]],
         "feed_url": "feed.xml",
         "rss_url": "rss.xml",
@@ -97,6 +97,7 @@ def render_site(site_root: Path, settings: Settings, now: dt.datetime, drafts: b
         files[f"{spec.folder}rss.xml"] = feeds.rss_feed(site, spec, bodies, now)
     files.update(feeds.sitemaps(site, [p.path for p in planned]))
     files["news-sitemap.xml"] = feeds.news_sitemap(site, now)
+    files["search/index.json"] = search.search_index(site)
     files["robots.txt"] = feeds.robots_txt(site)
     copies = render.static_files(dirs)
     own = site_static(site_root)

@@ -133,6 +133,7 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
             years.setdefault(year, {"months": []}).update(entry)
     years = [years[y] for y in sorted(years, reverse=True)]
     add("archive/index.html", "archive.html", page_title=strings["archive"], heading=strings["archive"], years=years)
+    add("search/index.html", "search.html", page_title=strings["search"])
     add("404.html", "404.html", page_title=strings["not_found_title"], canonical=s.base_url)
     return pages
 
