@@ -23,8 +23,8 @@ from .settings import Settings
 ARTICLES_DIR = "content/articles"
 AUTHORS_DIR = "content/authors"
 KNOWN_KEYS = {"title", "slug", "date", "updated", "author", "authors", "tags", "summary", "source", "draft",
-              "section", "byline", "dateline", "source_outlet", "url"}
-TEXT_KEYS = ("section", "byline", "dateline", "source_outlet", "url")
+              "section", "byline", "dateline", "source_outlet", "url", "image", "image_alt"}
+TEXT_KEYS = ("section", "byline", "dateline", "source_outlet", "url", "image", "image_alt")
 MAX_SLUG_BYTES = 200
 #: Longer titles get a warning (an error with --strict).
 MAX_TITLE = 250
@@ -147,6 +147,8 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
             bad(key, f"'{key}' must be text")
         elif value is not None and str(value).strip():
             texts[key] = str(value).strip()
+    if "image" in texts and not safe_url(texts["image"]):
+        bad("image", "'image' must be a path in static/ or an http(s) URL")
     if date is None or any(not p.warning for p in problems):
         return None, problems
     summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(

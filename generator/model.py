@@ -16,7 +16,9 @@ class Article:
     the order written; ``body`` is Markdown and ``body_line`` its first line in
     the file; ``summary`` is plain text; a ``draft`` is built only on request.
     ``section`` is a section key; ``byline`` the byline line as the source wrote
-    it; ``dateline``, ``source_outlet`` and ``url`` say where the story came from.
+    it; ``dateline``, ``source_outlet`` and ``url`` say where the story came from;
+    ``image`` is a lead image (a path in the site's ``static/`` folder or an
+    http(s) URL) described by ``image_alt``.
     """
 
     path: str
@@ -35,6 +37,8 @@ class Article:
     dateline: str | None = None
     source_outlet: str | None = None
     url: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
 
 
 @dataclass(frozen=True)

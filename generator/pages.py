@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .dates import Formatter, reading_minutes
 from .model import Site
 from .urls import article_url, encode_path, list_url, term_url
-from .views import article_view, json_ld, news_article, related
+from .views import absolute, article_view, json_ld, news_article, related
 
 #: Keys of the theme's strings naming each taxonomy (titles and navigation).
 TAXONOMIES = ("sections", "tags", "authors")
@@ -96,6 +96,9 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
         view = dict(views[article.slug], body_html=bodies[article.slug])
         canonical = s.base_url + article_url(article.slug)
         view["json_ld"] = json_ld(news_article(article, view, site, canonical))
+        view["image_url"] = absolute(article.image, s.base_url) if article.image else None
+        view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
+            if article.image else None
         view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
                         for a in view["authors"] if bios.get(a["slug"])]
         view["reading_time"] = fmt.plural(reading_minutes(view["body_html"]), strings["reading_time"])

@@ -44,7 +44,8 @@ class Settings:
     (``CNAME``, ``.git``...); ``allow_html`` lets hand-written Markdown hold raw
     HTML (otherwise it is shown as text); ``hijri`` adds the Hijri date (Umm
     al-Qura) with ``hijri_offset`` days; ``feed_content`` is ``"full"`` or
-    ``"summary"``.
+    ``"summary"``; ``logo`` is the publisher's logo (a path in ``static/`` or an
+    http(s) URL) for the masthead and schema.org data.
     """
 
     title: str = "جريدة"
@@ -64,6 +65,7 @@ class Settings:
     hijri: bool = False
     hijri_offset: int = 0
     feed_content: str = "full"
+    logo: str = ""
 
     def section_name(self, key: str) -> str:
         """The display name of a section: the ``[sections]`` table of ``site.toml``,

@@ -9,7 +9,7 @@ from collections import Counter
 from .arabic import fold
 from .dates import Formatter
 from .model import Article, Site, Term
-from .urls import article_url, term_url
+from .urls import article_url, encode_path, term_url
 
 RELATED = 4
 
@@ -37,6 +37,8 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
         "dateline": article.dateline,
         "source_outlet": article.source_outlet,
         "source_url": article.url if article.url and re.match(r"https?://", article.url) else None,
+        "image": article.image,
+        "image_alt": article.image_alt or "",
         "url": article_url(article.slug),
         "date_iso": article.date.isoformat(),
         "date": fmt.date(article.date),
@@ -74,11 +76,22 @@ def news_article(article: Article, view: dict, site: Site, canonical: str) -> di
         "author": [{"@type": "Person", "name": a["name"], "url": base + a["url"]} for a in view["authors"]],
         "publisher": {"@type": "Organization", "name": site.settings.title, "url": base},
     }
+    if site.settings.logo:
+        data["publisher"]["logo"] = {"@type": "ImageObject", "url": absolute(site.settings.logo, base)}
+    if article.image:
+        data["image"] = [absolute(article.image, base)]
     if view["section"]:
         data["articleSection"] = view["section"]["name"]
     if article.tags:
         data["keywords"] = list(article.tags)
     return data
+
+
+def absolute(path_or_url: str, base: str) -> str:
+    """An absolute URL for an image given as an http(s) URL or a site path."""
+    if re.match(r"https?://", path_or_url):
+        return path_or_url
+    return base + encode_path(path_or_url.lstrip("/"))
 
 
 def byline_parts(byline: str | None, authors: list[dict]) -> dict | None:
