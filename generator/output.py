@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -72,7 +73,9 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], k
         if not output.exists():
             os.rename(tmp, output)
         elif _exchange(tmp, output):  # one atomic step: tmp now holds the previous site
-            shutil.rmtree(tmp, ignore_errors=True)
+            old = tmp.with_name(tmp.name.replace(".new-", ".old-", 1))
+            os.rename(tmp, old)  # named as old first, so a kill while deleting leaves a folder cleaned up later
+            shutil.rmtree(old, ignore_errors=True)
         else:
             old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
             os.rename(output, old / "site")
@@ -102,14 +105,14 @@ def _carry(source: Path, target: Path) -> None:
 
 def _remove_stale(output: Path) -> None:
     """Remove the temporary folders of builds that were killed: siblings named
-    ``.<output>.new-*`` or ``.<output>.old-*`` that carry Jarida's marker."""
-    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
-        for stale in output.parent.glob(pattern):
-            if stale.is_dir() and not stale.is_symlink() and (
-                    (stale / MARKER).exists() or (stale / "site" / MARKER).exists()):
-                shutil.rmtree(stale, ignore_errors=True)
-            elif stale.is_dir() and not any(stale.iterdir()):
-                stale.rmdir()
+    exactly as :func:`write_tree` names them (``.<output>.new-XXXXXXXX``,
+    ``.<output>.old-XXXXXXXX``, the suffix from :func:`tempfile.mkdtemp`).
+    Only the build (under the site lock) writes there, so a folder of that name
+    is a leftover whether or not its marker survived."""
+    pattern = re.compile(rf"^\.{re.escape(output.name)}\.(?:new|old)-[a-z0-9_]{{8}}$")
+    for stale in output.parent.iterdir():
+        if pattern.match(stale.name) and stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -193,3 +195,37 @@ def parse_html(html: str | bytes) -> ParsedPage:
 def html_page():
     """The :func:`parse_html` helper, as a fixture."""
     return parse_html
+
+
+# --------------------------------------------------------------------------- shared corpus
+
+#: The shared Arabic corpus: next to the repository, or where JARIDA_SHARED says.
+SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO_ROOT.parent / "shared")
+#: A marker that only marks a list item; in a run of such lines it becomes a real
+#: list, so the page shows a bullet or a number instead of the characters.
+LIST_MARKER = re.compile(r"^(?:[-–•*▪●◦■◆]+|[0-9]{1,3}[.)])\s*")
+
+
+def corpus_marks(folder: Path, needed: str) -> list:
+    """pytest marks for a module that reads ``SHARED/corpus/<folder>``: ``corpus``,
+    ``slow``, and a skip with a clear reason when ``needed`` is missing there."""
+    path = SHARED / "corpus" / folder
+    return [
+        pytest.mark.corpus,
+        pytest.mark.slow,
+        pytest.mark.skipif(
+            not (path / needed).is_file(),
+            reason=f"the shared Arabic corpus is not at {path}: put the 'shared' folder next to the "
+            "repository or set JARIDA_SHARED to its path",
+        ),
+    ]
+
+
+def norm(text: str) -> str:
+    """NFC (Jarida NFC-normalises on purpose), white space collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def visible(line: str) -> str:
+    """The text of a source line as the page shows it (list marker removed)."""
+    return norm(LIST_MARKER.sub("", norm(line)))

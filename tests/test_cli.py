@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import REPO_ROOT, copy_site, parse_html, run_jarida, snapshot
+from conftest import copy_site, parse_html, run_jarida, snapshot
 from generator.dates import Formatter
 from generator.render import BUNDLED_THEMES, load_strings
 

@@ -1,6 +1,5 @@
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import frontmatter
+from conftest import SHARED, corpus_marks, norm, visible
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO.parent / "shared")
 SEEDLIKE = SHARED / "corpus" / "seedlike"
 EXPECTED = SEEDLIKE / "expected.jsonl"
 DEFAULT_AUTHOR = "فريق التحرير"
@@ -25,30 +24,10 @@ SITE_TOML = (
     f'default_author = "{DEFAULT_AUTHOR}"\n'
 )
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not EXPECTED.is_file(),
-        reason=f"the shared Arabic corpus is not at {SEEDLIKE}: put the 'shared' folder next to the "
-        "repository or set JARIDA_SHARED to its path",
-    ),
-]
+pytestmark = corpus_marks("seedlike", "expected.jsonl")
 
 
-def norm(text: str) -> str:
-    """NFC (Jarida NFC-normalises on purpose), white space collapsed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
-
-#: A marker that only marks a list item; in a run of such lines it becomes a real
-#: list, so the page shows a bullet or a number instead of the character.
-LIST_MARKER = re.compile(r"^(?:[-–•*▪●◦■◆]+|[0-9]{1,3}[.)])\s*")
-
-
-def visible(paragraph: str) -> str:
-    """The text of a source line as the page shows it (list marker removed)."""
-    return norm(LIST_MARKER.sub("", norm(paragraph)))
 
 
 class ArticlePage(HTMLParser):

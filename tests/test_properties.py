@@ -30,7 +30,6 @@ from generator.build import build
 from generator.convert import convert
 from generator.markup import Renderer, blocks_to_markdown, escape_text
 from generator.metadata import read_header
-from generator.problems import JaridaError
 from generator.seeds import SeedError, clean_line, decode, parse_seed
 from generator.settings import load_settings
 

@@ -4,11 +4,9 @@ page, and tags that are useful for browsing."""
 import html
 import json
 import os
-import re
 import subprocess
 import sys
 import time
-import unicodedata
 import zoneinfo
 from collections import Counter
 from html.parser import HTMLParser
@@ -20,9 +18,9 @@ from generator import frontmatter
 from generator.arabic import fold, remove_invisible
 from generator.metadata import parse_date
 from generator.tags import looks_prefixed, stopwords
+from conftest import SHARED, corpus_marks, norm, visible
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO.parent / "shared")
 PUBLIC = SHARED / "corpus" / "public"
 MANIFEST = PUBLIC / "manifest.jsonl"
 CAIRO = zoneinfo.ZoneInfo("Africa/Cairo")
@@ -32,29 +30,10 @@ SITE_TOML = (
     'timezone = "Africa/Cairo"\n'
 )
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not MANIFEST.is_file(),
-        reason=f"the shared Arabic corpus is not at {PUBLIC}: put the 'shared' folder next to the "
-        "repository or set JARIDA_SHARED to its path",
-    ),
-]
+pytestmark = corpus_marks("public", "manifest.jsonl")
 
 
-def norm(text: str) -> str:
-    """NFC (Jarida NFC-normalises on purpose), white space collapsed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
-
-#: A marker that only marks a list item; in a run of such lines it becomes a real
-#: list, so the page shows a bullet or a number instead of the characters.
-LIST_MARKER = re.compile(r"^(?:[-–•*▪●◦■◆]+|[0-9]{1,3}[.)])\s*")
-
-
-def visible(line: str) -> str:
-    return norm(LIST_MARKER.sub("", norm(line)))
 
 
 def expected_title(title: str) -> str:

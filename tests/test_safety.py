@@ -1,5 +1,4 @@
 """Nothing lost: killed builds, refused output folders, kept deployment files, concurrent builds."""
-import os
 import signal
 import subprocess
 import sys

@@ -31,9 +31,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import SHARED, corpus_marks
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO.parent / "shared")
 PUBLIC = SHARED / "corpus" / "public"
 MANIFEST = PUBLIC / "manifest.jsonl"
 
@@ -47,15 +47,7 @@ SITE_TOML = (
 #: 2024-01-01T00:00:00Z: after every article of the corpus, so nothing is scheduled.
 EPOCH = "1704067200"
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not MANIFEST.is_file(),
-        reason=f"the shared Arabic corpus is not at {PUBLIC}: put the 'shared' folder next to the "
-        "repository or set JARIDA_SHARED to its path",
-    ),
-]
+pytestmark = corpus_marks("public", "manifest.jsonl")
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
