@@ -42,7 +42,8 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
         "url": article_url(article.slug),
         "date_iso": article.date.isoformat(),
         "date": fmt.date(article.date),
-        "time": fmt.time(article.date),
+        # A date without a time of day (midnight exactly) shows no time.
+        "time": fmt.time(article.date) if (article.date.hour, article.date.minute, article.date.second) != (0, 0, 0) else None,
         "hijri": fmt.hijri(article.date),
         "updated_iso": article.updated.isoformat() if article.updated else None,
         "updated": fmt.date(article.updated) if article.updated else None,
