@@ -107,7 +107,7 @@ def cmd_serve(args) -> int:
     holder = {}
 
     def rebuild() -> tuple[str, set[Path]]:
-        report = build(site, output, holder["url"], now=_now(), drafts=args.drafts, future=args.drafts)
+        report = build(site, output, holder["url"], now=_now(), drafts=args.drafts, future=args.future)
         _report_actions(report.actions, verbose=False)
         written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
         return f"{report.pages} pages", written
@@ -226,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
                                              "change and reload open pages."))
     s.add_argument("--port", type=_port, default=8000, help="port (0: any free port; default 8000)")
     s.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
+    s.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
     s.add_argument("--open", action="store_true", help="open the site in a browser")

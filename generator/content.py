@@ -62,8 +62,8 @@ def _names(value) -> list[str] | None:
         return None
     unique: dict[str, str] = {}
     for name in (remove_invisible(n).strip() for n in names):
-        if name and re.search(r"[^\W_]", name) and fold(name) not in unique:
-            unique[fold(name)] = name
+        if name and re.search(r"[^\W_]", name) and term_key(name) not in unique:
+            unique[term_key(name)] = name
     return list(unique.values())
 
 
@@ -235,7 +235,7 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
             seen[article.slug] = article
     published = [a for a in seen.values() if now is None or a.date <= now]
     ordered = sorted(published, key=lambda a: (a.date, a.slug), reverse=True)
-    profiles_by_key = {fold(p.name): p for p in profiles}
+    profiles_by_key = {term_key(p.name): p for p in profiles}
     taxonomies = {
         "sections": _terms("sections", ordered, lambda a: (a.section,) if a.section else (), {}, problems,
                            settings.section_name),
@@ -247,6 +247,12 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 
+def term_key(name: str) -> str:
+    """The identity of a term: the folded name without punctuation (``_ محمد جراح``
+    and ``محمد جراح`` are one author; ``غزة`` and ``غزه`` one tag)."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(name)).split())
+
+
 def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tuple[Term, ...]:
     """The terms of one taxonomy; ``display`` maps a term's name to the name shown
     (sections: ``economy`` -> ``اقتصاد``), the slug still coming from the name."""
@@ -255,7 +261,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tu
     first_path: dict[str, str] = {}
     for article in articles:
         for name in names_of(article):
-            key = fold(name)
+            key = term_key(name)
             if not key:
                 continue
             if article.slug not in members[key]:

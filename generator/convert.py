@@ -257,6 +257,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
         known = by_digest.get(seed.digest())
         results.append(Action("unchanged", seed.display, known.path) if known is not None else read_seed(seed))
     converting = [r for r in results if isinstance(r, Parsed)]
+    if not converting:  # nothing to convert: no site statistics to gather
+        return [r for r in results if isinstance(r, Action)]
     df: Counter = Counter()
     for item in converting:
         df.update(set(item.candidates.keys()))

@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from .markup import ROOT
 from .model import Article, Site
 from .urls import article_url, encode_path
 
@@ -89,7 +90,7 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
             _sub(entry, "category", term=tag)
         _sub(entry, "summary", article.summary)
         if s.feed_content == "full":
-            _sub(entry, "content", bodies[article.slug], type="html")
+            _sub(entry, "content", bodies[article.slug].replace(ROOT, s.base_url), type="html")
     return _bytes(feed)
 
 
@@ -122,7 +123,7 @@ def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.dat
             _sub(item, "category", tag)
         _sub(item, "description", article.summary)
         if s.feed_content == "full":
-            _sub(item, "content__encoded", bodies[article.slug])
+            _sub(item, "content__encoded", bodies[article.slug].replace(ROOT, s.base_url))
     return _bytes(rss)
 
 

@@ -110,15 +110,25 @@ def safe_url(url: str) -> bool:
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
+#: Stands for the site root in rendered HTML; pages replace it with their relative
+#: root (``../../``), feeds with the base URL.
+ROOT = "\x1fjarida-root\x1f/"
+
+
 class _SafeLinks(Treeprocessor):
-    """Drop unsafe URLs (see :func:`safe_url`) from links and images."""
+    """Drop unsafe URLs (see :func:`safe_url`) from links and images; mark site
+    paths (``images/a.jpg``, ``/images/a.jpg``) as relative to the site root (:data:`ROOT`)."""
 
     def run(self, root):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                if value is not None and not safe_url(value):
+                if value is None:
+                    continue
+                if not safe_url(value):
                     del element.attrib[attribute]
+                elif not _SCHEME_RE.match(value) and not value.startswith(("#", "//", "../", "./", "?")):
+                    element.set(attribute, ROOT + value.lstrip("/"))
         return root
 
 

@@ -227,7 +227,8 @@ CITIES = frozenset(fold(c) for c in (
     "مصر السعودية الإمارات قطر البحرين الكويت عمان اليمن العراق سوريا سورية لبنان الأردن فلسطين "
     "ليبيا تونس الجزائر المغرب موريتانيا السودان الصومال جيبوتي تركيا إيران باكستان أفغانستان "
     "الهند الصين اليابان روسيا أوكرانيا فرنسا ألمانيا بريطانيا إيطاليا إسبانيا أمريكا أميركا "
-    "كندا البرازيل الأرجنتين أستراليا ماليزيا إندونيسيا"
+    "كندا البرازيل الأرجنتين أستراليا ماليزيا إندونيسيا سويسرا زوريخ النمسا هولندا بلجيكا السويد "
+    "النرويج الدنمارك اليونان قبرص كان نيس موناكو"
 ).split()) | {fold(c) for c in (
     "سان بطرسبرج", "سان بطرسبورغ", "هونغ كونغ", "بيونغ يانغ", "لوس أنجلوس", "ساو باولو", "بوينس آيرس",
     "أديس أبابا", "كيب تاون", "جنوب أفريقيا", "الولايات المتحدة", "المملكة المتحدة",
@@ -251,7 +252,8 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 #: Words that are never part of a person's name in a byline or bio.
 NOT_NAME_WORDS = frozenset(fold(w) for w in (
     "أفاد أفادت ذكر ذكرت قال قالت أضاف أضافت مصدر مصادر مقال افتتاحية بقلم كتب كتبت حاوره حاورته "
-    "قراءة متابعة متابعات تقرير تحقيق تحليل حوار نص خاص وكالات مراسل مراسلة محرر محررة الشركة بيان"
+    "قراءة متابعة متابعات تقرير تحقيق تحليل حوار نص خاص وكالات مراسل مراسلة محرر محررة الشركة بيان "
+    "تصوير صور فيديو أب أم ترجمة إعداد تنسيق"
 ).split())
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
@@ -312,7 +314,7 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     if bracket and fold(bracket.group(1).strip()) in cities:
         place, text = bracket.group(1).strip(), text[: bracket.start()].strip()
     parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
-    parts = [p.strip(" ،,*؛;.-–—") if p.endswith(("،", ",", "*", "؛", ";")) else p for p in parts]
+    parts = [p.strip(" ،,*؛;.-–—_") if p.endswith(("،", ",", "*", "؛", ";")) else p.strip(" _*") for p in parts]
     for part in (p for p in parts if p):
         if fold(part) in cities and place is None:
             place = part
@@ -320,7 +322,13 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
             outlet = outlet or part
         elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part) \
                 and fold(part) not in NOT_NAME_WORDS:
-            person = part
+            words = part.split()
+            if len(words) >= 3 and fold(words[0]) in cities and place is None:  # "الرياض محمد جراح"
+                place, words = words[0], words[1:]
+            if any(fold(w) in cities or fold(w) in NOT_NAME_WORDS for w in words):
+                place = place or part  # "زوريخ سويسرا", "تصوير"...: not a person
+                continue
+            person = " ".join(words)
     if person and outlet and place is None and len(person.split()) == 1:
         person, place = None, person  # "سوتشي - د ب أ": a place beside an agency, not a person
     return Credit(person, outlet, place)

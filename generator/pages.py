@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .dates import Formatter, reading_minutes
+from .markup import ROOT
 from .model import Site
 from .urls import article_url, encode_path, list_url, term_url
 from .views import absolute, article_view, json_ld, news_article, related
@@ -86,7 +87,8 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
     def add_list(base_path: str, base_url: str, slugs: tuple[str, ...], template: str, title: str, **context) -> None:
         for number, chunk, pager in paginate(slugs, s.per_page, base_url, fmt):
             suffix = "" if number == 1 else f"page/{number}/"
-            page_title = title if number == 1 else f"{title} – {strings['page']} {fmt.digits(number)}"
+            page_number = f"{strings['page']} {fmt.digits(number)}"
+            page_title = title if number == 1 else page_number if title == s.title else f"{title} – {page_number}"
             add(f"{base_path}{suffix}index.html", template, page_title=page_title,
                 articles=[views[x] for x in chunk], pagination=pager, **context)
 
@@ -114,8 +116,10 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
             base = term_url(term)
             profile = None
             if term.profile is not None:
+                avatar = term.profile.avatar
                 profile = {"name": term.profile.name, "bio_html": bios.get(term.slug, ""),
-                           "role": term.profile.role, "avatar": term.profile.avatar, "links": term.profile.links}
+                           "role": term.profile.role, "links": term.profile.links,
+                           "avatar": (avatar if "://" in avatar else ROOT + encode_path(avatar.lstrip("/"))) if avatar else None}
             add_list(f"{taxonomy}/{term.slug}/", base, term.articles, "term.html", term.name, taxonomy=taxonomy,
                      taxonomy_title=strings[taxonomy],
                      term={"name": term.name, "url": base, "count": fmt.digits(len(term.articles)),

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from .markup import ROOT
 from .pages import Page
 from .problems import JaridaError, Problem
 
@@ -109,7 +110,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict,
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
-        out[page.path] = html.encode("utf-8")
+        out[page.path] = html.replace(ROOT, root).encode("utf-8")
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from .arabic import fold
+from .content import term_key
 from .model import Site
 from .tags import CLITICS, tokens
 from .urls import article_url
@@ -39,7 +40,7 @@ def search_index(site: Site, summary_chars: int = 160) -> bytes:
     docs = []
     section_names = {t.key: t.name for t in site.taxonomies.get("sections", ())}
     for article in site.articles:
-        section = section_names.get(fold(article.section)) if article.section else ""
+        section = section_names.get(term_key(article.section)) if article.section else ""
         text = " ".join([article.title, *article.tags, *article.authors, section or "", article.summary])
         docs.append([article.title, article_url(article.slug), article.summary[:summary_chars],
                      article.date.date().isoformat(), " ".join(sorted(keys(text)))])

@@ -6,7 +6,7 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -82,7 +82,7 @@ class Settings:
         problem = base_url_problem(base_url)
         if problem:
             raise JaridaError([Problem("--base-url", 0, problem)], 2)
-        return replace(self, base_url=base_url if base_url.endswith("/") else base_url + "/")
+        return replace(self, base_url=normal_base_url(base_url))
 
 
 _TYPES = {f.name: f.type for f in fields(Settings)}
@@ -136,7 +136,7 @@ def load_settings(site: Path) -> Settings:
         problems.append(Problem(name, _key_line(path, "base_url"), base_url_problem(settings.base_url)))
     if "/" in settings.theme or "\\" in settings.theme or settings.theme.startswith("."):
         problems.append(Problem(name, _key_line(path, "theme"), f"'theme' is a folder name in themes/, not a path: {settings.theme!r}"))
-    if settings.hijri_offset not in (-2, -1, 0, 1, 2):
+    if settings.hijri_offset not in (-1, 0, 1):
         problems.append(Problem(name, _key_line(path, "hijri_offset"), "'hijri_offset' must be -1, 0 or 1 (days)"))
     if settings.feed_content not in ("full", "summary"):
         problems.append(Problem(name, _key_line(path, "feed_content"), "'feed_content' must be \"full\" or \"summary\""))
@@ -152,7 +152,17 @@ def base_url_problem(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
         return f"base URL {url!r} must be an absolute http:// or https:// URL, e.g. https://user.github.io/akhbar/"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return f"base URL {url!r} must not have a query (?) or a fragment (#)"
     return None
+
+
+def normal_base_url(url: str) -> str:
+    """A base URL ending in ``/`` with its path percent-encoded (RFC 3986):
+    ``https://example.com/أخبار`` -> ``https://example.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/``."""
+    parts = urlsplit(url)
+    path = quote(parts.path, safe="/%-._~!$&'()*+,;=:@")
+    return urlunsplit((parts.scheme, parts.netloc, path if path.endswith("/") else path + "/", "", ""))
 
 
 def _key_line(path: Path, key: str) -> int:

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 
-from .arabic import fold
+from .content import term_key
 from .dates import Formatter
 from .model import Article, Site, Term
 from .urls import article_url, encode_path, term_url
@@ -22,7 +22,7 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
     def links(taxonomy: str, names: tuple[str, ...]) -> list[dict]:
         out = []
         for name in names:
-            term = terms[taxonomy].get(fold(name))
+            term = terms[taxonomy].get(term_key(name))
             if term:
                 out.append({"name": term.name, "url": term_url(term), "slug": term.slug})
         return out
@@ -95,18 +95,22 @@ def absolute(path_or_url: str, base: str) -> str:
     return base + encode_path(path_or_url.lstrip("/"))
 
 
-def byline_parts(byline: str | None, authors: list[dict]) -> dict | None:
-    """Split a byline as written (``كتب: مريم العطار``) around the author's name so
-    the template can link the name: ``{"before", "name", "url", "after"}``;
-    ``None`` without a byline or when it does not contain an author's name."""
+def byline_parts(byline: str | None, authors: list[dict]) -> list[dict] | None:
+    """Split a byline as written (``كتب: ليلى الشامي ومالك السيد``) into pieces so
+    the template can link every author named in it: ``[{"text", "url"}]`` with
+    ``url`` ``None`` for the words between names; ``None`` without a byline."""
     if not byline:
         return None
-    for author in authors:
-        index = byline.find(author["name"])
-        if index >= 0:
-            return {"before": byline[:index], "name": author["name"], "url": author["url"],
-                    "after": byline[index + len(author["name"]):]}
-    return {"before": byline, "name": None, "url": None, "after": ""}
+    found = sorted((byline.find(a["name"]), a) for a in authors if a["name"] in byline)
+    parts, position = [], 0
+    for index, author in found:
+        if index < position:
+            continue
+        parts.append({"text": byline[position:index], "url": None})
+        parts.append({"text": author["name"], "url": author["url"]})
+        position = index + len(author["name"])
+    parts.append({"text": byline[position:], "url": None})
+    return [p for p in parts if p["text"]]
 
 
 def related(article: Article, tags: dict[str, Term], order: dict[str, int], limit: int = RELATED) -> list[str]:
@@ -114,7 +118,7 @@ def related(article: Article, tags: dict[str, Term], order: dict[str, int], limi
     newest, by ``order``: slug -> position newest first), at most ``limit``;
     ``tags`` maps folded tag keys to terms. Articles sharing no tag are not related."""
     shared: Counter = Counter()
-    for key in {fold(t) for t in article.tags}:
+    for key in {term_key(t) for t in article.tags}:
         term = tags.get(key)
         if term is not None:
             shared.update(slug for slug in term.articles if slug != article.slug)
