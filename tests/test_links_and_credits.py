@@ -1,0 +1,85 @@
+"""Bylines naming several authors, site paths in article bodies and profiles,
+base URLs with Arabic paths, and who may be an author."""
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from conftest import run_jarida
+from generator.build import build
+from generator.metadata import CITIES, parse_credit
+
+NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+
+
+def site(root: Path, articles: dict[str, str], authors: dict[str, str] | None = None,
+         toml: str = 'base_url = "https://example.org/"\n') -> Path:
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "content" / "authors").mkdir(parents=True)
+    (root / "static" / "images").mkdir(parents=True)
+    (root / "static" / "images" / "صورة.jpg").write_bytes(b"\xff\xd8\xff")
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    for name, text in articles.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    for name, text in (authors or {}).items():
+        (root / "content" / "authors" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_byline_links_every_author_it_names(tmp_path):
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n"
+                                        "authors: [ليلى الشامي, مالك السيد]\nbyline: 'كتب: ليلى الشامي ومالك السيد'\n---\n\nنص.\n"})
+    build(root, now=NOW)
+    page = (root / "build" / "articles" / "x" / "index.html").read_text(encoding="utf-8")
+    assert page.count('rel="author"') == 2
+    assert "كتب: <a" in page and "</bdi></a> و<a" in page
+
+
+def test_site_paths_in_bodies_bios_and_avatars_resolve(tmp_path):
+    root = site(tmp_path / "s",
+                {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\nauthor: ليلى\n---\n\n![صورة](images/صورة.jpg)\n"},
+                {"layla.md": "---\nname: ليلى\navatar: /images/صورة.jpg\n---\n\nسيرة ![ص](/images/صورة.jpg)\n"})
+    build(root, now=NOW)
+    out = root / "build"
+    for page in (out / "articles" / "x" / "index.html", out / "authors" / "layla" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        sources = re.findall(r'<img[^>]*src="([^"]+)"', html)
+        assert sources, page
+        for src in sources:
+            assert (page.parent / unquote(src)).resolve() == (out / "images" / "صورة.jpg").resolve(), (page, src)
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert "https://example.org/images/" in feed and "\x1f" not in feed
+
+
+def test_an_arabic_base_path_is_percent_encoded(tmp_path):
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n"})
+    run_jarida("build", "--site", root, "--base-url", "https://example.com/أخبار")
+    index = (root / "build" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/"' in index
+
+
+@pytest.mark.parametrize("url", ["https://user.github.io/akhbar/?x=1", "https://user.github.io/akhbar/#top"])
+def test_a_base_url_with_a_query_or_fragment_is_refused(tmp_path, url):
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n"})
+    proc = run_jarida("build", "--site", root, "--base-url", url, check=False)
+    assert proc.returncode == 2
+    assert "must not have a query" in proc.stderr
+
+
+@pytest.mark.parametrize(("text", "person", "place"), [
+    ("برلين - لندن: «الشرق الأوسط»", None, "برلين"),
+    ("زوريخ سويسرا", None, "زوريخ سويسرا"),
+    ("الرياض محمد جراح", "محمد جراح", "الرياض"),
+    ("_ محمد جراح", "محمد جراح", None),
+    ("تصوير", None, None),
+])
+def test_places_and_role_words_are_not_authors(text, person, place):
+    credit = parse_credit(text, CITIES)
+    assert (credit.person, credit.place) == (person, place)
+
+
+def test_serve_has_its_own_future_switch():
+    proc = run_jarida("serve", "--help")
+    assert "--future" in proc.stdout and "--drafts" in proc.stdout
