@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
-from .content import ARTICLES_DIR, AUTHORS_DIR
+from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
 from .markup import blocks_to_markdown, paragraphs_to_markdown
 from .metadata import Metadata, parse_date, read_header, read_manifest, read_sidecar
 from .problems import Problem
@@ -134,12 +134,6 @@ def slug_for(title: str, taken: set[str]) -> str:
     return slug
 
 
-def _first_paragraph(markdown_body: str) -> str:
-    from .content import first_paragraph_text
-
-    return first_paragraph_text(markdown_body)
-
-
 def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     """True when a changed seed still is the article ``doc`` was converted from:
     the headline or the opening paragraph is unchanged (letter variants folded).
@@ -149,7 +143,7 @@ def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     if not doc.meta.get("title"):
         return True
     body = frontmatter.split(doc.text)[1]
-    return fold(str(doc.meta["title"])) == fold(title) or fold(_first_paragraph(body)) == fold(first_paragraph)
+    return fold(str(doc.meta["title"])) == fold(title) or fold(first_paragraph_text(body)) == fold(first_paragraph)
 
 
 def lead_paragraph(parsed: ParsedSeed) -> str:
@@ -290,8 +284,6 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
 
 def existing_candidates(doc: Existing) -> Candidates:
     """Tag candidates of an article already in ``content/`` (for site statistics)."""
-    from .content import first_paragraph_text
-
     try:
         body = frontmatter.split(doc.text)[1]
     except frontmatter.FrontMatterError:
