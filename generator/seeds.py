@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc, remove_invisible
-from .metadata import CITIES, Metadata, is_outlet, looks_like_name, parse_credit
+from .metadata import CITIES, Credit, Metadata, is_outlet, looks_like_name, parse_credit
 from .structure import Block, blocks, find_dateline
 
 _NAME = r"[^\W\d_][\w.'’ ]{1,60}?"
@@ -198,8 +198,6 @@ def parse_byline(line: str):
     ``"القاهرة - أ ش أ"`` or ``"عين اليوم – لندن"`` names no person: ``None``.
     Bylines that name an outlet are read by :func:`parse_outlet_byline`.
     """
-    from .metadata import Credit
-
     if len(line) > 80:
         return None
     for pattern in BYLINE_RES:

@@ -237,8 +237,11 @@ class DevServer:
     def _forget(self, written: set[Path]) -> None:
         """Drop the change events caused by the build itself (articles the converter
         wrote), including those that arrive up to two seconds later."""
-        until = time.monotonic() + 2.0
+        now = time.monotonic()
+        until = now + 2.0
         with self._lock:
+            # Forget expired entries, so a server open all day does not collect every path it ever wrote.
+            self._own_writes = {p: t for p, t in self._own_writes.items() if t > now}
             for path in written:
                 self._own_writes[path.resolve()] = until
             self._pending = {p for p in self._pending if p.resolve() not in self._own_writes}
