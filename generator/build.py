@@ -2,27 +2,54 @@
 
 Everything between the first read and the last write takes data and returns
 data; :func:`build` is the only function here that touches the disk.
+
+Builds are incremental, with a persistent cache (:mod:`generator.cache`):
+
+1. When no input changed since the last build (the stat of every source,
+   theme and static file, ``site.toml``, the options), nothing is read,
+   parsed, rendered or written.
+2. Only article files whose bytes changed are parsed and their bodies
+   rendered; the others come from the cache.
+3. Every output file has a fingerprint of what it is made from (its page's
+   view model and the templates it uses, a feed's articles...). Only files
+   whose fingerprint changed are rendered, and only those whose bytes changed
+   are written. A full rebuild gives exactly the same bytes.
+4. Large amounts of work (a cold build) are spread over a pool of worker
+   processes, one per core (``fork``: the workers share the planned site).
+
+The output is written as a whole new tree swapped in atomically when many
+files change (a cold build, a settings or base template change), and file by
+file (each renamed into place) when few do.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, convert, feeds, output, pages, render, search, urls
-from .model import Site
+from . import cache, output
 from .lock import CACHE_DIR, site_lock
-from .markup import Renderer
 from .problems import JaridaError, Problem
 from .settings import Settings, load_settings
+
+#: Below this many items of work, a build does not start worker processes.
+PARALLEL_MIN = 400
+#: Files per task sent to a worker.
+CHUNK = 64
 
 
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did: the conversion ``actions``, the number of HTML ``pages``,
-    the number of ``files`` written in all, and the time it took in ``seconds``."""
+    the number of ``files`` in the output, the time it took in ``seconds``,
+    the ``warnings``, when the next scheduled article falls due, the number of
+    article files ``parsed`` and of files ``rendered``, and ``changed``: the
+    output paths (relative, POSIX) written or removed because their bytes changed."""
 
     actions: list = field(default_factory=list)
     pages: int = 0
@@ -30,6 +57,9 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     next_due: dt.datetime | None = None
+    parsed: int = 0
+    rendered: int = 0
+    changed: frozenset = frozenset()
 
 
 class ConvertFailed(JaridaError):
@@ -43,75 +73,14 @@ class ConvertFailed(JaridaError):
     def __str__(self) -> str:
         return "\n".join(a.message for a in self.actions if a.kind == "error")
 
-
-@dataclass(frozen=True)
-class Rendered:
-    """A site rendered in memory: output path -> bytes (``files``) and -> source file
-    (``copies``), the number of HTML ``pages``, the ``warnings``, and when the next
-    scheduled article falls due (``None`` when none is)."""
-
-    files: dict
-    copies: dict
-    pages: int
-    warnings: list
-    next_due: dt.datetime | None
+    def __reduce__(self):
+        return (type(self), (self.actions,))
 
 
-def render_site(site_root: Path, settings: Settings, now: dt.datetime, drafts: bool = False,
-                strict: bool = False, future: bool = False) -> Rendered:
-    """Read ``content/`` and render the whole site in memory as of ``now``:
-    drafts only when ``drafts``, articles dated after ``now`` only when ``future``.
-
-    Copies are the theme's static files and the site's ``static/`` folder. Raises
-    :class:`JaridaError` listing every content problem (warnings too when
-    ``strict``), before anything is written; also when a file of ``static/``
-    would replace a page the build writes.
-    """
-    articles, profiles, problems = content.read_content(site_root, settings)
-    if strict and problems:
-        problems = [dataclasses.replace(p, warning=False) for p in problems]
-    site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
-    dirs = render.theme_dirs(site_root, settings.theme)
-    strings = render.load_strings(dirs)
-    md = Renderer(allow_html=settings.allow_html)
-    bodies = {a.slug: md.render(a.body) for a in site.articles}
-    bios = {t.slug: md.render(t.profile.bio) for t in site.taxonomies["authors"] if t.profile}
-    planned = pages.plan(site, bodies, bios, strings)
-    env = render.environment(dirs)
-    site_context = {
-        "title": settings.title,
-        "description": settings.description,
-        "base_url": settings.base_url,
-        "lang": "ar",
-        "dir": "rtl",
-        "nav": [{"title": strings["home"], "url": ""}] + [
-            {"title": strings[name], "url": f"{name}/"} for name in (*pages.TAXONOMIES, "archive", "search")],
-        "sections": [{"name": t.name, "url": urls.term_url(t)} for t in site.taxonomies["sections"]],
-        "feed_url": "feed.xml",
-        "rss_url": "rss.xml",
-        "year": now.year,
-    }
-    files = render.render_pages(env, planned, site_context, settings.base_url, strings)
-    for spec in feed_specs(site):
-        files[f"{spec.folder}feed.xml"] = feeds.atom_feed(site, spec, bodies, now)
-        files[f"{spec.folder}rss.xml"] = feeds.rss_feed(site, spec, bodies, now)
-    files.update(feeds.sitemaps(site, [p.path for p in planned]))
-    files["news-sitemap.xml"] = feeds.news_sitemap(site, now)
-    files["search/index.json"] = search.search_index(site)
-    files["robots.txt"] = feeds.robots_txt(site)
-    copies = render.static_files(dirs)
-    own = site_static(site_root)
-    clashes = sorted(set(own) & (set(files) | set(copies)))
-    if clashes:
-        raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
-                           for rel in clashes])
-    scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
-    next_due = None if future or not scheduled else min(scheduled)
-    return Rendered(files, {**copies, **own}, len(planned), problems, next_due)
-
-
-def feed_specs(site: Site) -> list[feeds.FeedSpec]:
+def feed_specs(site) -> list:
     """The lists that get feeds: the whole site, each section, tag and author."""
+    from . import feeds, urls
+
     by_slug = {a.slug: a for a in site.articles}
     specs = [feeds.FeedSpec(site.settings.title, "", "", site.articles)]
     for taxonomy, terms in site.taxonomies.items():
@@ -128,6 +97,20 @@ def site_static(site_root: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
     return {f.relative_to(folder).as_posix(): f for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def _marker(out: Path) -> list | None:
+    """The stat of the output folder's marker file (a replaced or deleted output
+    folder has another one)."""
+    try:
+        st = os.stat(out / output.MARKER)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns]
+
+
+def _problem_rows(problems: list[Problem]) -> list:
+    return [[p.path, p.line, p.message, p.warning] for p in problems]
 
 
 def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
@@ -147,10 +130,43 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     """
     started = time.perf_counter()
     settings = (settings or load_settings(site_root)).with_base_url(base_url)
-    out = out or site_root / "build"
+    out = (out or site_root / "build")
     output.check_output(out, site_root)
+    now = now or dt.datetime.now(dt.timezone.utc)
     with site_lock(site_root):
-        actions = convert.convert(site_root, settings) if run_convert and (site_root / convert.SEEDS_DIR).is_dir() else []
+        store = cache.Store(site_root)
+        try:
+            return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
+        finally:
+            store.close()
+
+
+def _watched(site_root: Path, settings: Settings) -> list[Path]:
+    from . import render
+
+    return [site_root / "seeds", site_root / "content", site_root / "static",
+            *render.theme_dirs(site_root, settings.theme)]
+
+
+def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
+    options = (str(out.resolve()), repr(settings), drafts, strict, future, run_convert)
+    watched = _watched(site_root, settings)
+    signature = cache.signature(site_root, watched, options)
+    fresh = store.fresh()
+    if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
+            and now.timestamp() < fresh.get("valid_until", 0)):
+        due = dt.datetime.fromisoformat(fresh["next_due"]) if fresh.get("next_due") else None
+        return BuildReport([], fresh["pages"], fresh["files"], time.perf_counter() - started,
+                           [Problem(*row) for row in fresh.get("warnings", [])], due)
+    store.forget_fresh()
+
+    actions = []
+    seeds_signature = cache.signature(site_root, [site_root / "seeds"], (options, sorted(
+        os.listdir(site_root / "content" / "articles")) if (site_root / "content" / "articles").is_dir() else []))
+    if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
+        from . import convert
+
+        actions = convert.convert(site_root, settings)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)
@@ -159,10 +175,351 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                       if a.kind in ("write", "update") and a.message]
             if warned:
                 raise JaridaError(warned)
-        now = now or dt.datetime.now(dt.timezone.utc)
-        rendered = render_site(site_root, settings, now, drafts, strict, future)
-        output.write_tree(out, rendered.files, rendered.copies, tuple(settings.keep))
-        due = site_root / CACHE_DIR / "next-due.txt"
-        due.write_text(rendered.next_due.isoformat() + "\n" if rendered.next_due else "", encoding="utf-8")
-    return BuildReport(actions, rendered.pages, len(rendered.files) + len(rendered.copies),
-                       time.perf_counter() - started, rendered.warnings, rendered.next_due)
+        if any(a.kind in ("write", "update") for a in actions):
+            seeds_signature = cache.signature(site_root, [site_root / "seeds"], (options, sorted(
+                os.listdir(site_root / "content" / "articles"))))
+            signature = cache.signature(site_root, watched, options)
+
+    result = _incremental(site_root, out, settings, now, drafts, strict, future, store)
+    due = site_root / CACHE_DIR / "next-due.txt"
+    due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
+    store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _marker(out),
+                      "valid_until": result.valid_until, "pages": result.pages, "files": result.files,
+                      "warnings": _problem_rows(result.warnings),
+                      "next_due": result.next_due.isoformat() if result.next_due else None})
+    return BuildReport(actions, result.pages, result.files, time.perf_counter() - started, result.warnings,
+                       result.next_due, result.parsed, result.rendered, result.changed)
+
+
+@dataclass
+class _Result:
+    pages: int
+    files: int
+    warnings: list
+    next_due: dt.datetime | None
+    valid_until: float
+    parsed: int
+    rendered: int
+    changed: frozenset
+
+
+# -- work shared with the worker processes (inherited by fork) ----------------------------
+_JOB: dict = {}
+
+
+def _pool(items: int):
+    """A pool of worker processes when the work is large enough, the system can
+    fork and this process runs no other thread; else ``None`` (work in process)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if items < PARALLEL_MIN or cores < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(cores)
+
+
+def _chunks(items: list, size: int = CHUNK) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _parse_chunk(chunk: list) -> list:
+    """Parse article files: ``(rel, path)`` -> ``(rel, SourceEntry, html)``."""
+    from . import content, search
+    from .dates import word_count
+    from .markup import Renderer
+
+    settings = _JOB["settings"]
+    md = _JOB.get("md") or _JOB.setdefault("md", Renderer(allow_html=settings.allow_html))
+    results = []
+    for rel, path, stat in chunk:
+        data = Path(path).read_bytes()
+        key = cache.digest(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
+            results.append((rel, cache.SourceEntry(stat, key, None, [problem]), None))
+            continue
+        article, problems = content.parse_article(rel, text, settings)
+        if article is None:
+            results.append((rel, cache.SourceEntry(stat, key, None, problems), None))
+            continue
+        html = md.render(article.body)
+        words = word_count(html)
+        keys = search.article_keys(article)
+        entry = cache.SourceEntry(stat, key, dataclasses.replace(article, body=""), problems, words, keys)
+        results.append((rel, entry, html))
+    return results
+
+
+class _Bodies:
+    """Article bodies by slug, read from the cache (for feeds with full content)."""
+
+    def __init__(self, store: cache.Store, keys: dict[str, str]):
+        self.store, self.keys, self.memo = store, keys, {}
+
+    def __getitem__(self, slug: str) -> str:
+        key = self.keys[slug]
+        if key not in self.memo:
+            if len(self.memo) > 4096:
+                self.memo.clear()
+            self.memo[key] = self.store.body(key)
+        return self.memo[key]
+
+
+def _produce(job: tuple) -> bytes:
+    """The bytes of one output file from its job description."""
+    from . import feeds
+
+    kind = job[0]
+    if kind == "page":
+        return _JOB["renderer"](_JOB["planned"][job[1]])
+    if kind == "feed":
+        spec = _JOB["specs"][job[1]]
+        make = feeds.atom_feed if job[2] == "atom" else feeds.rss_feed
+        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"])
+    return job[1]
+
+
+def _render_chunk(chunk: list) -> list:
+    """Render ``(rel, job)`` items; write them into ``_JOB["tree"]`` when set (a new
+    tree) and return ``(rel, digest, None)``, else return ``(rel, digest, bytes)``."""
+    tree = _JOB.get("tree")
+    results = []
+    for rel, job in chunk:
+        data = _produce(job)
+        if tree is not None:
+            output.put(tree, rel, data)
+            results.append((rel, cache.digest(data), None))
+        else:
+            results.append((rel, cache.digest(data), data))
+    return results
+
+
+def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store):
+    """Article records from the cache, parsing only the files that changed."""
+    folder = site_root / "content" / "articles"
+    entries: dict[str, cache.SourceEntry] = {}
+    todo = []
+    try:
+        listing = sorted((e for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file()), key=lambda e: e.name)
+    except FileNotFoundError:
+        listing = []
+    for item in listing:
+        rel = f"content/articles/{item.name}"
+        st = item.stat()
+        stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+        old = state.sources.get(rel)
+        if old is not None and old.stat == stat:
+            entries[rel] = old
+            continue
+        todo.append((rel, item.path, stat))
+    parsed = 0
+    if todo:
+        changed = []
+        for rel, path, stat in todo:  # same bytes (a touched file): only the stat changes
+            old = state.sources.get(rel)
+            if old is not None and cache.digest(Path(path).read_bytes()) == old.digest:
+                entries[rel] = dataclasses.replace(old, stat=stat)
+            else:
+                changed.append((rel, path, stat))
+        _JOB.clear()
+        _JOB["settings"] = settings
+        pool = _pool(len(changed))
+        rows = []
+        try:
+            results = pool.imap(_parse_chunk, _chunks(changed)) if pool else map(_parse_chunk, _chunks(changed))
+            for chunk in results:
+                for rel, entry, html in chunk:
+                    entries[rel] = entry
+                    if html is not None:
+                        rows.append((entry.digest, html))
+                        if len(rows) >= 2000:
+                            store.put_bodies(rows)
+                            rows = []
+        finally:
+            if pool:
+                pool.close()
+                pool.join()
+        store.put_bodies(rows)
+        parsed = len(changed)
+    return dict(sorted(entries.items())), parsed
+
+
+def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store) -> _Result:
+    from . import content, feeds, pages, render, search, urls
+    from .markup import Renderer
+
+    parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
+                                   settings.allow_html)).encode())
+    state = store.load(parse_key)
+    marker = _marker(out)
+    valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
+        and state.marker == marker
+    entries, parsed = _read_sources(site_root, settings, state, store)
+    problems = [p for e in entries.values() for p in e.problems]
+    articles = [e.article for e in entries.values() if e.article is not None]
+    profiles = []
+    for file in sorted((site_root / content.AUTHORS_DIR).glob("*.md")):
+        rel = file.relative_to(site_root).as_posix()
+        profile, found = content.parse_profile(rel, file.read_text(encoding="utf-8"))
+        problems += found
+        if profile:
+            profiles.append(profile)
+    if strict and problems:
+        problems = [dataclasses.replace(p, warning=False) for p in problems]
+    site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
+    dirs = render.theme_dirs(site_root, settings.theme)
+    strings = render.load_strings(dirs)
+    md = Renderer(allow_html=settings.allow_html)
+    by_path = {a.path: entries[a.path] for a in site.articles}
+    body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
+    bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}
+    bios = {t.slug: md.render(t.profile.bio) for t in site.taxonomies["authors"] if t.profile}
+    planned = pages.plan(site, bodies, bios, strings)
+    env = render.environment(dirs)
+    site_context = {
+        "title": settings.title,
+        "description": settings.description,
+        "base_url": settings.base_url,
+        "lang": "ar",
+        "dir": "rtl",
+        "nav": [{"title": strings["home"], "url": ""}] + [
+            {"title": strings[name], "url": f"{name}/"} for name in (*pages.TAXONOMIES, "archive", "search")],
+        "sections": [{"name": t.name, "url": urls.term_url(t)} for t in site.taxonomies["sections"]],
+        "feed_url": "feed.xml",
+        "rss_url": "rss.xml",
+        "year": now.year,
+    }
+
+    # Every output file: its fingerprint and how to make it.
+    units: dict[str, tuple[str, tuple]] = {}
+    templates = render.template_fingerprints(env, {p.template for p in planned})
+    common = cache.digest(repr((site_context, strings, settings.base_url)).encode())
+    for index, page in enumerate(planned):
+        fp = cache.digest(repr((templates[page.template], common, page.path, page.body, page.context)).encode())
+        units[page.path] = (fp, ("page", index))
+    specs = feed_specs(site)
+    feed_common = repr((settings.title, settings.description, settings.base_url, settings.feed_items,
+                        settings.feed_content))
+    for index, spec in enumerate(specs):
+        shown = spec.articles[: settings.feed_items]
+        fp = cache.digest(repr((feed_common, spec.title, spec.page, spec.folder,
+                                [(a.path, by_path[a.path].digest) for a in shown],
+                                None if shown else now.isoformat())).encode())
+        units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
+        units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    section_keys: dict[str, frozenset] = {}
+    for term in site.taxonomies.get("sections", ()):
+        section_keys[term.key] = frozenset(search.keys(term.name))
+    extra = dict(feeds.sitemaps(site, [p.path for p in planned]))
+    extra["news-sitemap.xml"] = feeds.news_sitemap(site, now)
+    extra["search/index.json"] = search.index_from_keys(site, {a.slug: by_path[a.path].keys for a in site.articles},
+                                                        section_keys)
+    extra["robots.txt"] = feeds.robots_txt(site)
+    for rel, data in extra.items():
+        units[rel] = (cache.digest(data), ("bytes", data))
+    copies = {**render.static_files(dirs), **site_static(site_root)}
+    own = site_static(site_root)
+    clashes = sorted(set(own) & set(units))
+    if clashes:
+        raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
+                           for rel in clashes])
+    for rel, source in copies.items():
+        st = source.stat()
+        units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))
+
+    old = state.outputs if valid_output else {}
+    todo = [rel for rel, (fp, _) in units.items() if old.get(rel, (None,))[0] != fp]
+    removed = set(old) - set(units)
+    whole = not valid_output or len(todo) > max(64, len(units) // 4)
+
+    _JOB.clear()
+    _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now,
+                renderer=render.PageRenderer(env, site_context, settings.base_url, strings, store.body),
+                bodies=_Bodies(store, body_keys))
+    digests: dict[str, str] = {}
+    changed: set[str] = set()
+    rendered = 0
+    if whole:
+        tree = output.new_tree(out)
+        try:
+            produce = []
+            for rel, (fp, job) in units.items():
+                if job[0] == "copy":
+                    if rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
+                        digests[rel] = old[rel][1]
+                    else:
+                        output.copy(tree, rel, job[1])
+                        digests[rel] = fp
+                        changed.add(rel)
+                elif rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
+                    digests[rel] = old[rel][1]
+                else:
+                    produce.append((rel, job))
+            _JOB["tree"] = tree
+            rendered = len(produce)
+            for rel, key, _ in _run(_render_chunk, produce, store):
+                digests[rel] = key
+                if old.get(rel, (None, None))[1] != key:
+                    changed.add(rel)
+            output.finish_tree(tree, out, set(units), tuple(settings.keep))
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(tree, ignore_errors=True)
+            raise
+        changed |= removed
+    else:
+        produce = [(rel, units[rel][1]) for rel in todo if units[rel][1][0] != "copy"]
+        rendered = len(produce)
+        files: dict[str, bytes] = {}
+        for rel, key, data in _run(_render_chunk, produce, store):
+            digests[rel] = key
+            if old.get(rel, (None, None))[1] != key or not (out / rel).is_file():
+                files[rel] = data
+        copy_todo = {rel: units[rel][1][1] for rel in todo if units[rel][1][0] == "copy"}
+        output.update_in_place(out, files, copy_todo, removed)
+        for rel in copy_todo:
+            digests[rel] = units[rel][0]
+        for rel in units:
+            if rel not in digests:
+                digests[rel] = old[rel][1]
+        changed = set(files) | set(copy_todo) | removed
+    _JOB.clear()
+
+    state.sources = entries
+    state.outputs = {rel: (units[rel][0], digests[rel]) for rel in units}
+    state.output = str(out.resolve())
+    state.marker = _marker(out)
+    store.save(state)
+    if parsed or len(entries) != len(state.sources):
+        store.prune_bodies({e.digest for e in entries.values()})
+
+    scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
+    next_due = None if future or not scheduled else min(scheduled)
+    limits = [dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)]
+    if next_due:
+        limits.append(next_due)
+    since = now - dt.timedelta(days=feeds.NEWS_DAYS)
+    limits += [a.date + dt.timedelta(days=feeds.NEWS_DAYS) for a in site.articles if since <= a.date <= now]
+    if not site.articles:
+        limits.append(now)  # an empty site's feeds carry the build time
+    return _Result(len(planned), len(units), problems, next_due, min(limits).timestamp(), parsed, rendered,
+                   frozenset(changed))
+
+
+def _run(work, items: list, store: cache.Store):
+    """Run ``work`` over chunks of ``items`` in worker processes when they are many, else here."""
+    pool = None
+    if len(items) >= PARALLEL_MIN:
+        store.close()  # each worker opens its own connection
+        pool = _pool(len(items))
+    try:
+        results = pool.imap_unordered(work, _chunks(items)) if pool else map(work, _chunks(items))
+        for chunk in results:
+            yield from chunk
+    finally:
+        if pool:
+            pool.close()
+            pool.join()

@@ -50,25 +50,73 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], k
     write are carried over (hard links where possible, so the previous output
     itself is never touched). Temporary folders left by a killed build are removed.
     """
+    tmp = new_tree(output)
+    try:
+        for rel, data in files.items():
+            put(tmp, rel, data)
+        for rel, source in copies.items():
+            copy(tmp, rel, source)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finish_tree(tmp, output, {*files, *copies}, keep)
+
+
+def new_tree(output: Path) -> Path:
+    """Start a new output tree: an empty temporary folder beside ``output`` holding
+    the marker file (leftovers of killed builds are removed first)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
+    return tmp
+
+
+def put(folder: Path, rel: str, data: bytes) -> None:
+    """Write ``data`` to ``folder/rel``, making its parent folders."""
+    target = folder / rel
     try:
-        (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
-        written = {rel.split("/", 1)[0] for rel in [*files, *copies]}
+        target.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def copy(folder: Path, rel: str, source: Path) -> None:
+    """Copy ``source`` to ``folder/rel``, making its parent folders."""
+    target = folder / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def link(folder: Path, rel: str, source: Path) -> bool:
+    """Hard-link the previous output's ``source`` as ``folder/rel`` (a file
+    unchanged since the last build); False when it cannot (then write it)."""
+    target = folder / rel
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    return True
+
+
+def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...] = ()) -> None:
+    """Swap the complete tree ``tmp`` in as ``output`` (see :func:`write_tree`);
+    ``written`` are the output paths the build wrote (kept entries never replace them)."""
+    output = output.resolve()
+    try:
+        tops = {rel.split("/", 1)[0] for rel in written}
         for name in keep:
             source = output / name
-            if name not in written and (source.exists() or source.is_symlink()):
+            if name not in tops and (source.exists() or source.is_symlink()):
                 _carry(source, tmp / name)
-        for rel, data in files.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for rel, source in copies.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
         os.chmod(tmp, 0o755)
         if not output.exists():
             os.rename(tmp, output)
@@ -84,6 +132,33 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], k
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], removed: set[str]) -> None:
+    """Update an existing output folder file by file: each of ``files`` and
+    ``copies`` is written to a temporary name and renamed over the old file (so
+    no file is ever seen half-written), then the ``removed`` output paths are
+    deleted with the folders they leave empty. Used when few files change;
+    nothing but those paths is touched."""
+    output = output.resolve()
+    for rel, data in files.items():
+        target = output / rel
+        tmp = target.with_name(f".{target.name}.jarida-tmp")
+        put(output, tmp.relative_to(output).as_posix(), data)
+        os.replace(tmp, target)
+    for rel, source in copies.items():
+        target = output / rel
+        tmp = target.with_name(f".{target.name}.jarida-tmp")
+        copy(output, tmp.relative_to(output).as_posix(), source)
+        os.replace(tmp, target)
+    for rel in sorted(removed, reverse=True):
+        target = output / rel
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+        parent = target.parent
+        while parent != output and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
 def _link_or_copy(source: str, target: str) -> None:

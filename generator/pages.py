@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .dates import Formatter, reading_minutes
+from .dates import Formatter, minutes_for
 from .markup import ROOT
 from .model import Site
 from .urls import article_url, encode_path, list_url, term_url
@@ -25,11 +25,14 @@ TAXONOMIES = ("sections", "tags", "authors")
 @dataclass(frozen=True)
 class Page:
     """One HTML page to render: output ``path`` relative to the output folder
-    (POSIX, not encoded), the ``template`` name and its ``context``."""
+    (POSIX, not encoded), the ``template`` name and its ``context``; for an
+    article page, ``body`` is the cache key of its rendered body, filled into
+    ``context["article"]["body_html"]`` only when the page is rendered."""
 
     path: str
     template: str
     context: dict
+    body: str | None = None
 
 
 def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], dict]]:
@@ -64,10 +67,19 @@ def archive_groups(site: Site) -> dict[str, tuple[str, ...]]:
     return {key: tuple(slugs) for key, slugs in sorted(groups.items(), reverse=True)}
 
 
-def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict) -> list[Page]:
+@dataclass(frozen=True)
+class Body:
+    """An article's rendered body as pages refer to it: the cache ``key`` of its
+    HTML and its number of ``words`` (for the reading time)."""
+
+    key: str
+    words: int
+
+
+def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
     """Plan every HTML page of the site.
 
-    ``bodies`` maps article slugs to their rendered HTML body, ``bios`` author
+    ``bodies`` maps article slugs to their :class:`Body`, ``bios`` author
     term slugs to their rendered profile, ``strings`` are the theme's words.
     The order is fixed (front page, articles, taxonomies, archives, 404) so
     output is deterministic.
@@ -79,10 +91,10 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
     order = {a.slug: i for i, a in enumerate(site.articles)}
     pages: list[Page] = []
 
-    def add(path: str, template: str, **context) -> None:
+    def add(path: str, template: str, body: str | None = None, **context) -> None:
         context.setdefault("canonical", s.base_url + encode_path(path.removesuffix("index.html")))
         context.setdefault("feeds", None)
-        pages.append(Page(path, template, context))
+        pages.append(Page(path, template, context, body))
 
     def add_list(base_path: str, base_url: str, slugs: tuple[str, ...], template: str, title: str, **context) -> None:
         for number, chunk, pager in paginate(slugs, s.per_page, base_url, fmt):
@@ -95,7 +107,8 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
     add_list("", "", tuple(order), "index.html", s.title, heading=None,
              feeds={"atom": "feed.xml", "rss": "rss.xml"})
     for article in site.articles:
-        view = dict(views[article.slug], body_html=bodies[article.slug])
+        body = bodies[article.slug]
+        view = dict(views[article.slug], body_html=None)
         canonical = s.base_url + article_url(article.slug)
         view["json_ld"] = json_ld(news_article(article, view, site, canonical))
         view["image_url"] = absolute(article.image, s.base_url) if article.image else None
@@ -103,9 +116,9 @@ def plan(site: Site, bodies: dict[str, str], bios: dict[str, str], strings: dict
             if article.image else None
         view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
                         for a in view["authors"] if bios.get(a["slug"])]
-        view["reading_time"] = fmt.plural(reading_minutes(view["body_html"]), strings["reading_time"])
+        view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
         view["related"] = [views[x] for x in related(article, terms["tags"], order)]
-        add(f"articles/{article.slug}/index.html", "article.html", page_title=article.title, article=view,
+        add(f"articles/{article.slug}/index.html", "article.html", body.key, page_title=article.title, article=view,
             description=article.summary)
     for taxonomy, term_list in site.taxonomies.items():
         add(f"{taxonomy}/index.html", "terms.html", page_title=strings[taxonomy], taxonomy=taxonomy,

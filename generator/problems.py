@@ -34,3 +34,6 @@ class JaridaError(Exception):
         self.problems = sorted(problems)
         self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # raised in a worker process and re-raised in the build
+        return (type(self), (self.problems, self.exit_code))

@@ -87,22 +87,42 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict, base_url: str,
-                 strings: dict | None = None) -> dict[str, bytes]:
-    """Render every page; return output path -> UTF-8 bytes.
+                 strings: dict | None = None, body_of=None) -> dict[str, bytes]:
+    """Render every page; return output path -> UTF-8 bytes. ``body_of`` maps a
+    page's body key to the article's HTML body (see :class:`generator.pages.Page`).
 
     Raises :class:`JaridaError` (exit code 2) for a missing template or a
     template error, naming the template file and line.
     """
-    from .urls import root_of
+    renderer = PageRenderer(env, site_context, base_url, strings, body_of)
+    return {page.path: renderer(page) for page in pages}
 
-    out: dict[str, bytes] = {}
-    cache: dict[str, jinja2.Template] = {}
-    base_path = urlsplit(base_url).path or "/"
-    for page in pages:
+
+class PageRenderer:
+    """Renders one :class:`Page` at a time into UTF-8 bytes (templates loaded once).
+
+    ``body_of`` maps a body key to the article's HTML. Calling it raises
+    :class:`JaridaError` (exit code 2) for a missing template or a template
+    error, naming the template file and line.
+    """
+
+    def __init__(self, env: jinja2.Environment, site_context: dict, base_url: str, strings: dict | None = None,
+                 body_of=None):
+        self.env, self.site_context, self.strings, self.body_of = env, site_context, strings or {}, body_of
+        self.base_path = urlsplit(base_url).path or "/"
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def __call__(self, page: Page) -> bytes:
+        from .urls import root_of
+
+        context = page.context
+        if page.body is not None:
+            context = dict(context, article=dict(context["article"], body_html=self.body_of(page.body)))
         try:
-            template = cache.get(page.template) or cache.setdefault(page.template, env.get_template(page.template))
-            root = base_path if page.path == "404.html" else root_of(page.path)
-            html = template.render(site=site_context, root=root, page_path=page.path, t=strings or {}, **page.context)
+            template = self.templates.get(page.template) or self.templates.setdefault(
+                page.template, self.env.get_template(page.template))
+            root = self.base_path if page.path == "404.html" else root_of(page.path)
+            html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings, **context)
         except jinja2.TemplateNotFound as exc:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
         except jinja2.TemplateSyntaxError as exc:
@@ -110,7 +130,56 @@ def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict,
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
-        out[page.path] = html.replace(ROOT, root).encode("utf-8")
+        return html.replace(ROOT, root).encode("utf-8")
+
+
+def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
+    """A fingerprint for each template in ``names``: the hash of its source and of
+    every template it extends, includes or imports, recursively (found with
+    ``jinja2.meta.find_referenced_templates``). A template that names another one
+    only at run time depends on every template of the theme. A template that
+    cannot be found or parsed gets a fingerprint of its name (rendering then
+    reports the error)."""
+    import hashlib
+
+    from jinja2 import meta
+
+    sources: dict[str, str | None] = {}
+    refs: dict[str, set[str] | None] = {}
+
+    def load(name: str) -> None:
+        if name in sources:
+            return
+        try:
+            source = env.loader.get_source(env, name)[0]
+            sources[name] = source
+            found = set(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            sources[name], found = None, set()
+        refs[name] = None if None in found else found
+        for other in found - {None}:
+            load(other)
+
+    out = {}
+    for name in sorted(names):
+        load(name)
+        closure, todo, dynamic = set(), [name], False
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            if refs.get(current) is None and current in refs:
+                dynamic = True
+            todo.extend(refs.get(current) or ())
+        if dynamic:
+            closure |= set(env.list_templates())
+            for other in closure:
+                load(other)
+        h = hashlib.blake2b(digest_size=16)
+        for member in sorted(closure):
+            h.update(repr((member, sources.get(member))).encode())
+        out[name] = h.hexdigest()
     return out
 
 

@@ -9,6 +9,7 @@ query with the same rules (``search.js``).
 """
 from __future__ import annotations
 
+import functools
 import json
 
 from .arabic import fold
@@ -22,26 +23,48 @@ def keys(text: str) -> set[str]:
     """Folded words of ``text`` and their forms without a leading clitic (3+ letters left)."""
     out = set()
     for token in tokens(text):
-        key = fold(token)
-        out.add(key)
-        for clitic in CLITICS:
-            if key.startswith(clitic) and len(key) - len(clitic) >= 3:
-                out.add(key[len(clitic):])
+        out.update(_token_keys(token))
     for word in text.split():  # Latin words and numbers too
-        key = fold(word).strip(".,:;!?()[]«»\"'،؛؟")
-        if key and not any("\u0600" <= c <= "\u06ff" for c in key):
+        key = _latin_key(word)
+        if key:
             out.add(key)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_keys(token: str) -> tuple[str, ...]:
+    key = fold(token)
+    return (key, *(key[len(c):] for c in CLITICS if key.startswith(c) and len(key) - len(c) >= 3))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _latin_key(word: str) -> str:
+    key = fold(word).strip(".,:;!?()[]«»\"'،؛؟")
+    return key if key and not any("\u0600" <= c <= "\u06ff" for c in key) else ""
+
+
+def article_keys(article) -> frozenset[str]:
+    """The search keys of an article's own words: title, tags, authors, summary."""
+    return frozenset(keys(" ".join([article.title, *article.tags, *article.authors, article.summary])))
 
 
 def search_index(site: Site, summary_chars: int = 160) -> bytes:
     """The index as compact UTF-8 JSON: ``{"docs": [[title, url, summary, date, "key key ..."], ...]}``
     (site-relative percent-encoded URLs, newest first)."""
+    section_keys = {t.key: frozenset(keys(t.name)) for t in site.taxonomies.get("sections", ())}
+    return index_from_keys(site, {a.slug: article_keys(a) for a in site.articles}, section_keys, summary_chars)
+
+
+def index_from_keys(site: Site, article_keys: dict[str, frozenset], section_keys: dict[str, frozenset],
+                    summary_chars: int = 160) -> bytes:
+    """:func:`search_index` from keys computed earlier (and cached): ``article_keys``
+    maps article slugs to :func:`article_keys`, ``section_keys`` section term keys
+    to the keys of the section's display name."""
     docs = []
-    section_names = {t.key: t.name for t in site.taxonomies.get("sections", ())}
     for article in site.articles:
-        section = section_names.get(term_key(article.section)) if article.section else ""
-        text = " ".join([article.title, *article.tags, *article.authors, section or "", article.summary])
+        found = article_keys[article.slug]
+        if article.section:
+            found = found | section_keys.get(term_key(article.section), frozenset())
         docs.append([article.title, article_url(article.slug), article.summary[:summary_chars],
-                     article.date.date().isoformat(), " ".join(sorted(keys(text)))])
+                     article.date.date().isoformat(), " ".join(sorted(found))])
     return json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,217 @@
+"""The persistent build cache in ``<site>/.cache/jarida/`` (deleting it gives a cold build).
+
+Three files:
+
+- ``fresh.json``: the signature of every input of the last build (the stat of
+  each source, theme and static file, ``site.toml``, Jarida's own code, the
+  build options) and until when that output stays valid. A rebuild whose
+  signature matches, before the next scheduled article falls due, reads,
+  parses, renders and writes nothing.
+- ``state.pickle``: for each article file, its stat, the hash of its bytes and
+  what parsing it gave (the record without its Markdown body, the problems,
+  the word count, its search keys); for each output file, the fingerprint of
+  the inputs it was rendered from and the hash of its bytes.
+- ``bodies.sqlite``: rendered article bodies (HTML), keyed by the hash of the
+  source file they came from (SQLite, so a build loads only the bodies of the
+  pages it renders).
+
+Any file that cannot be read, or that was written by another version of
+Jarida's code or for other parse settings, is ignored: the build is then cold.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lock import CACHE_DIR
+
+FORMAT = 1
+_CODE_DIR = Path(__file__).resolve().parent
+
+
+def digest(data: bytes) -> str:
+    """A short content hash (BLAKE2b, 16 bytes, hex) of ``data``."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _walk(folder: str, out: list) -> None:
+    """Append ``(path, mtime_ns, size, inode)`` of every file under ``folder`` (no symlinked folders followed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                _walk(entry.path, out)
+        else:
+            try:
+                st = entry.stat()
+            except FileNotFoundError:
+                continue
+            out.append((entry.path, st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+def code_fingerprint() -> str:
+    """A fingerprint of Jarida's own code (stat of the package's ``.py`` files), so
+    an upgraded Jarida never reuses what an older one cached."""
+    found: list = []
+    for entry in sorted(os.scandir(_CODE_DIR), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            st = entry.stat()
+            found.append((entry.name, st.st_mtime_ns, st.st_size))
+    return digest(repr((FORMAT, found)).encode())
+
+
+def signature(site_root: Path, folders: list[Path], options: tuple) -> str:
+    """The signature of every input of a build: the stat of each file in
+    ``folders`` (the site's ``seeds/``, ``content/``, ``themes/``, ``static/``,
+    the theme folders in use), of ``site.toml``, Jarida's code and ``options``
+    (a tuple of the build options)."""
+    found: list = []
+    for folder in folders:
+        _walk(str(folder), found)
+    for name in ("site.toml", "seeds/manifest.jsonl"):
+        try:
+            st = os.stat(site_root / name)
+            found.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
+        except FileNotFoundError:
+            pass
+    found.sort()
+    return digest(repr((code_fingerprint(), options, found)).encode())
+
+
+@dataclass
+class SourceEntry:
+    """What the cache knows of one article file: its ``stat`` (mtime_ns, size,
+    inode), the ``digest`` of its bytes, and what parsing gave: the ``article``
+    (without its Markdown body; ``None`` when it has errors), its ``problems``,
+    the ``words`` of its body and its search ``keys``."""
+
+    stat: tuple
+    digest: str
+    article: object
+    problems: list
+    words: int = 0
+    keys: frozenset = frozenset()
+
+
+@dataclass
+class State:
+    """The cache of one site, as loaded from ``state.pickle``: ``parse_key`` (the
+    settings parsing depends on), ``sources`` (relative path -> :class:`SourceEntry`),
+    ``outputs`` (output path -> (fingerprint, bytes digest)), ``output`` (the
+    output folder it describes) and ``marker`` (the stat of that folder's marker
+    file, so a deleted or replaced output folder is noticed)."""
+
+    parse_key: str = ""
+    sources: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    output: str = ""
+    marker: tuple | None = None
+    code: str = ""
+
+
+class Store:
+    """The cache folder of ``site_root``: load and save :class:`State`, the
+    ``fresh.json`` signature and the rendered bodies."""
+
+    def __init__(self, site_root: Path):
+        self.dir = site_root / CACHE_DIR
+        self._db: sqlite3.Connection | None = None
+
+    # -- fresh.json: the no-change check, cheap enough to run before anything is imported
+    def fresh(self) -> dict:
+        """The last build's signature record, ``{}`` when there is none."""
+        try:
+            return json.loads((self.dir / "fresh.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def save_fresh(self, record: dict) -> None:
+        """Write ``fresh.json`` atomically."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "fresh.json.tmp"
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, self.dir / "fresh.json")
+
+    def forget_fresh(self) -> None:
+        """Remove ``fresh.json`` (before a build changes the output)."""
+        try:
+            (self.dir / "fresh.json").unlink()
+        except FileNotFoundError:
+            pass
+
+    # -- state.pickle
+    def load(self, parse_key: str) -> State:
+        """The saved state, or an empty one when missing, unreadable, or made by
+        other code or for other parse settings (then the bodies are dropped too)."""
+        try:
+            with open(self.dir / "state.pickle", "rb") as handle:
+                state = pickle.load(handle)
+            if isinstance(state, State) and state.code == code_fingerprint() and state.parse_key == parse_key:
+                return state
+        except Exception:  # noqa: BLE001 - any unreadable cache means a cold build, never a failure
+            pass
+        self.close()
+        for name in ("bodies.sqlite", "bodies.sqlite-journal"):
+            try:
+                (self.dir / name).unlink()
+            except FileNotFoundError:
+                pass
+        return State(parse_key=parse_key, code=code_fingerprint())
+
+    def save(self, state: State) -> None:
+        """Write ``state.pickle`` atomically."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "state.pickle.tmp"
+        with open(tmp, "wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.dir / "state.pickle")
+
+    # -- bodies.sqlite
+    def db(self) -> sqlite3.Connection:
+        """The bodies database (created on first use)."""
+        if self._db is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.dir / "bodies.sqlite", isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+        return self._db
+
+    def put_bodies(self, rows: list[tuple[str, str]]) -> None:
+        """Store ``(digest, html)`` rows."""
+        if rows:
+            db = self.db()
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", rows)
+            db.execute("COMMIT")
+
+    def body(self, key: str) -> str:
+        """The rendered body stored under ``key``. Raises ``KeyError`` when missing."""
+        row = self.db().execute("SELECT html FROM bodies WHERE digest = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0]
+
+    def prune_bodies(self, keep: set[str]) -> None:
+        """Delete the bodies of sources that are gone."""
+        db = self.db()
+        stored = {row[0] for row in db.execute("SELECT digest FROM bodies")}
+        gone = stored - keep
+        if gone:
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM bodies WHERE digest = ?", [(g,) for g in gone])
+            db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database (before a fork, and at the end of a build)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,235 @@
+"""Incremental builds: the persistent cache, dependency-aware rebuilds, parallel rendering.
+
+Every incremental build is compared byte for byte with a cold build of the same
+sources (a copy of the site without output or cache).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_site, snapshot
+from generator import build as build_module
+from generator.build import build
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """The bundled site without its seeds (written in Markdown directly)."""
+    root = copy_site(tmp_path / "site")
+    shutil.rmtree(root / "seeds")
+    return root
+
+
+def cold(site: Path, tmp_path: Path, **options) -> dict[str, bytes]:
+    """A cold build of a copy of ``site`` (no output, no cache); its files."""
+    twin = tmp_path / "twin"
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("build", ".cache"))
+    build(twin, now=NOW, **options)
+    return snapshot(twin / "build")
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def articles(site: Path) -> list[Path]:
+    return sorted((site / "content" / "articles").glob("*.md"))
+
+
+def test_a_rebuild_with_nothing_changed_reads_renders_and_writes_nothing(site):
+    first = build(site, now=NOW)
+    assert first.parsed == 31 and first.pages <= first.rendered < first.files  # static files are copied
+    before = mtimes(site / "build")
+    again = build(site, now=NOW)
+    assert (again.parsed, again.rendered, again.changed) == (0, 0, frozenset())
+    assert (again.pages, again.files) == (first.pages, first.files)
+    assert mtimes(site / "build") == before
+
+
+def test_a_touched_file_is_not_parsed_again(site):
+    build(site, now=NOW)
+    path = articles(site)[3]
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    report = build(site, now=NOW)
+    assert (report.parsed, report.changed) == (0, frozenset())
+
+
+def test_one_edited_article_renders_only_the_pages_that_show_it(site, tmp_path):
+    first = build(site, now=NOW)
+    path = articles(site)[5]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n\nفقرة جديدة أضافها المحرر.\n", encoding="utf-8")
+    before = mtimes(site / "build")
+    report = build(site, now=NOW)
+    assert report.parsed == 1
+    assert 0 < report.rendered < first.files / 4
+    slug = next(p for p in report.changed if p.startswith("articles/")).split("/")[1]
+    assert f"articles/{slug}/index.html" in report.changed
+    page = (site / "build" / "articles" / slug / "index.html").read_text(encoding="utf-8")
+    assert "فقرة جديدة أضافها المحرر." in page
+    after = mtimes(site / "build")
+    assert {rel for rel in after if after[rel] != before.get(rel)} == set(report.changed)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_partial_change_renders_only_the_pages_that_use_it(site, tmp_path):
+    build(site, now=NOW)
+    bundled = Path(build_module.__file__).resolve().parent.parent / "themes" / "default" / "templates"
+    own = site / "themes" / "default" / "templates" / "partials"
+    own.mkdir(parents=True)
+    pagination = (bundled / "partials" / "pagination.html").read_text(encoding="utf-8")
+    (own / "pagination.html").write_text(pagination + "<!-- ترقيم -->\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.parsed == 0
+    assert report.changed and not any(p.startswith("articles/") for p in report.changed)
+    assert all(p.endswith(".html") for p in report.changed)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["delete", "rename", "title", "settings", "tags", "static"])
+def test_incremental_equals_full_rebuild(site, tmp_path, change):
+    build(site, now=NOW)
+    path = articles(site)[7]
+    text = path.read_text(encoding="utf-8")
+    if change == "delete":
+        path.unlink()
+    elif change == "rename":
+        path.rename(path.with_name("مقال-منقول.md"))
+    elif change == "title":
+        path.write_text(text.replace("title:", "title: عاجل -", 1), encoding="utf-8")
+    elif change == "settings":
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace('title = "جريدة"', 'title = "جريدة الغد"'),
+                        encoding="utf-8")
+    elif change == "tags":
+        assert "tags:\n- " in text
+        path.write_text(text.replace("tags:\n", "tags:\n- وسم جديد\n", 1), encoding="utf-8")
+    elif change == "static":
+        (site / "static").mkdir(exist_ok=True)
+        (site / "static" / "favicon.ico").write_bytes(b"\x00\x01icon")
+    report = build(site, now=NOW)
+    assert report.changed
+    full = cold(site, tmp_path)
+    assert snapshot(site / "build") == full
+    if change == "delete":
+        slug = next(p for p in report.changed if p.startswith("articles/")).split("/")[1]
+        assert not (site / "build" / "articles" / slug).exists()
+        assert not any(f"articles/{slug}/".encode() in data for data in full.values())
+
+
+def test_random_edits_always_match_a_full_rebuild(site, tmp_path):
+    rng = random.Random(20261201)
+    build(site, now=NOW)
+    for step in range(8):
+        files = articles(site)
+        path = rng.choice(files)
+        text = path.read_text(encoding="utf-8")
+        action = rng.choice(["body", "section", "author", "delete", "add", "draft"])
+        if action == "body":
+            path.write_text(text + f"\nسطر إضافي رقم {step}.\n", encoding="utf-8")
+        elif action == "section":
+            path.write_text(text.replace("section:", "section: sport\nold_section:", 1).replace("old_section:", "#", 1)
+                            if "section:" in text else text.replace("---\n", "---\nsection: sport\n", 1), encoding="utf-8")
+        elif action == "author":
+            path.write_text(text.replace("author:", "author: كاتب جديد\nx_author:", 1).replace("x_author:", "#", 1),
+                            encoding="utf-8")
+        elif action == "delete" and len(files) > 5:
+            path.unlink()
+        elif action == "add":
+            (path.parent / f"جديد-{step}.md").write_text(
+                f"---\ntitle: خبر جديد رقم {step}\ndate: 2025-0{step + 1}-02T10:00:00+03:00\ntags: [غزة, اقتصاد]\n---\n"
+                f"نص الخبر الجديد رقم {step}.\n", encoding="utf-8")
+        elif action == "draft":
+            path.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+        build(site, now=NOW)
+        assert snapshot(site / "build") == cold(site, tmp_path), f"step {step}: {action} of {path.name}"
+
+
+def test_cache_deleted_or_damaged_gives_a_cold_build(site, tmp_path):
+    build(site, now=NOW)
+    expected = snapshot(site / "build")
+    (site / ".cache" / "jarida" / "state.pickle").write_bytes(b"not a pickle")
+    report = build(site, now=NOW)
+    assert report.parsed == 0  # nothing changed: the signature says so
+    articles(site)[0].write_text(articles(site)[0].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.parsed == 31  # the damaged cache was ignored
+    shutil.rmtree(site / ".cache")
+    report = build(site, now=NOW)
+    assert report.parsed == 31
+    assert snapshot(site / "build") == cold(site, tmp_path)
+    assert snapshot(site / "build") != expected
+
+
+def test_deleted_output_folder_is_rebuilt(site):
+    build(site, now=NOW)
+    expected = snapshot(site / "build")
+    shutil.rmtree(site / "build")
+    report = build(site, now=NOW)
+    assert report.parsed == 0 and report.pages <= report.rendered < report.files
+    assert snapshot(site / "build") == expected
+
+
+def test_worker_processes_give_the_same_bytes(site, tmp_path, monkeypatch):
+    serial = cold(site, tmp_path)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    report = build(site, now=NOW)
+    assert report.parsed == 31
+    assert snapshot(site / "build") == serial
+
+
+def test_a_template_error_in_a_worker_names_the_template(site, monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    own = site / "themes" / "default" / "templates"
+    own.mkdir(parents=True)
+    (own / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ article.nothing.here }}{% endblock %}\n",
+                                      encoding="utf-8")
+    from generator.problems import JaridaError
+
+    with pytest.raises(JaridaError) as error:
+        build(site, now=NOW)
+    assert "article.html" in str(error.value)
+    assert not (site / "build").exists()
+
+
+def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
+    """A rebuild later in time with no file changed still rebuilds what depends on the time."""
+    path = articles(site)[0]
+    text = path.read_text(encoding="utf-8")
+    import re
+
+    path.write_text(re.sub(r"^date: .*$", "date: 2026-01-05T08:00:00+00:00", text, count=1, flags=re.M), encoding="utf-8")
+    first = build(site, now=NOW)
+    assert first.next_due == dt.datetime(2026, 1, 5, 8, tzinfo=dt.timezone.utc)
+    later = NOW + dt.timedelta(days=5)
+    report = build(site, now=later)
+    assert report.changed
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("build", ".cache"))
+    build(twin, now=later)
+    assert snapshot(site / "build") == snapshot(twin / "build")
+
+
+def test_seeds_are_converted_only_when_they_change(tmp_path):
+    site = copy_site(tmp_path / "site")
+    first = build(site, now=NOW)
+    assert len(first.actions) == 31
+    article = articles(site)[2]
+    article.write_text(article.read_text(encoding="utf-8") + "\nتعديل المحرر.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.actions == [] and report.parsed == 1  # the seeds did not change: no conversion
+    seed = sorted((site / "seeds").glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nفقرة جديدة في المصدر.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert [a.kind for a in report.actions].count("update") == 1
+    assert snapshot(site / "build") == cold(site, tmp_path)
