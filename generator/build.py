@@ -142,10 +142,10 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
 
 
 def _watched(site_root: Path, settings: Settings) -> list[Path]:
-    from . import render
+    from . import theme
 
     return [site_root / "seeds", site_root / "content", site_root / "static",
-            *render.theme_dirs(site_root, settings.theme)]
+            *theme.theme_dirs(site_root, settings.theme)]
 
 
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
@@ -492,9 +492,11 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     state.outputs = {rel: (units[rel][0], digests[rel]) for rel in units}
     state.output = str(out.resolve())
     state.marker = _marker(out)
-    store.save(state)
-    if parsed or len(entries) != len(state.sources):
+    state.garbage += parsed + len(removed)
+    if state.garbage > max(100, len(entries) // 10):
         store.prune_bodies({e.digest for e in entries.values()})
+        state.garbage = 0
+    store.save(state)
 
     scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
     next_due = None if future or not scheduled else min(scheduled)

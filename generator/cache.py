@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import pickle
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,8 +105,10 @@ class State:
     """The cache of one site, as loaded from ``state.pickle``: ``parse_key`` (the
     settings parsing depends on), ``sources`` (relative path -> :class:`SourceEntry`),
     ``outputs`` (output path -> (fingerprint, bytes digest)), ``output`` (the
-    output folder it describes) and ``marker`` (the stat of that folder's marker
-    file, so a deleted or replaced output folder is noticed)."""
+    output folder it describes), ``marker`` (the stat of that folder's marker
+    file, so a deleted or replaced output folder is noticed), ``code`` (see
+    :func:`code_fingerprint`) and ``garbage`` (at most how many stored bodies no
+    source uses any more)."""
 
     parse_key: str = ""
     sources: dict = field(default_factory=dict)
@@ -115,15 +116,22 @@ class State:
     output: str = ""
     marker: tuple | None = None
     code: str = ""
+    garbage: int = 0
 
 
 class Store:
     """The cache folder of ``site_root``: load and save :class:`State`, the
-    ``fresh.json`` signature and the rendered bodies."""
+    ``fresh.json`` signature and the rendered bodies.
+
+    A process that builds again (the preview server) keeps the state it saved
+    last in memory and reuses it while ``state.pickle`` is the file it wrote.
+    """
+
+    _memory: dict = {}
 
     def __init__(self, site_root: Path):
         self.dir = site_root / CACHE_DIR
-        self._db: sqlite3.Connection | None = None
+        self._db = None
 
     # -- fresh.json: the no-change check, cheap enough to run before anything is imported
     def fresh(self) -> dict:
@@ -151,9 +159,15 @@ class Store:
     def load(self, parse_key: str) -> State:
         """The saved state, or an empty one when missing, unreadable, or made by
         other code or for other parse settings (then the bodies are dropped too)."""
+        path = self.dir / "state.pickle"
         try:
-            with open(self.dir / "state.pickle", "rb") as handle:
-                state = pickle.load(handle)
+            st = os.stat(path)
+            kept = Store._memory.get(str(path))
+            if kept is not None and kept[0] == (st.st_ino, st.st_mtime_ns, st.st_size):
+                state = kept[1]
+            else:
+                with open(path, "rb") as handle:
+                    state = pickle.load(handle)
             if isinstance(state, State) and state.code == code_fingerprint() and state.parse_key == parse_key:
                 return state
         except Exception:  # noqa: BLE001 - any unreadable cache means a cold build, never a failure
@@ -173,11 +187,16 @@ class Store:
         with open(tmp, "wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.dir / "state.pickle")
+        st = os.stat(self.dir / "state.pickle")
+        Store._memory.clear()
+        Store._memory[str(self.dir / "state.pickle")] = ((st.st_ino, st.st_mtime_ns, st.st_size), state)
 
     # -- bodies.sqlite
-    def db(self) -> sqlite3.Connection:
-        """The bodies database (created on first use)."""
+    def db(self):
+        """The bodies database, a ``sqlite3.Connection`` (created on first use)."""
         if self._db is None:
+            import sqlite3
+
             self.dir.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.dir / "bodies.sqlite", isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=OFF")

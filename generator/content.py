@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import zoneinfo
 from collections import Counter, defaultdict
@@ -247,6 +248,7 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def term_key(name: str) -> str:
     """The identity of a term: the folded name without punctuation (``_ محمد جراح``
     and ``محمد جراح`` are one author; ``غزة`` and ``غزه`` one tag)."""

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 
@@ -22,6 +23,22 @@ from .arabic import to_arabic_digits
 WORDS_PER_MINUTE = 180
 _TAG_RE = re.compile(r"<[^>]+>")
 _WORD_RE = re.compile(r"[^\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_date(day: dt.date, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _format_time(hour: int, minute: int, locale: str) -> str:
+    return format_time(dt.time(hour, minute), "HH:mm", locale=locale)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _plural_category(locale: str, count: int) -> str:
+    """The CLDR plural category (``one``, ``two``, ``few``, ``many``, ``other``) of ``count``."""
+    return Locale.parse(locale).plural_form(count)
 
 
 class Formatter:
@@ -36,7 +53,9 @@ class Formatter:
         self.arabic_digits = arabic_digits
         self.hijri_enabled = hijri
         self.hijri_offset = hijri_offset
-        self._plural = Locale.parse(locale).plural_form
+
+    def _plural(self, count: int) -> str:
+        return _plural_category(self.locale, count)
 
     def digits(self, value) -> str:
         """``value`` as text, with Arabic-Indic digits when the site asks for them."""
@@ -45,15 +64,15 @@ class Formatter:
 
     def date(self, value: dt.datetime) -> str:
         """``5 نوفمبر 2023`` (day, month name of the locale, year)."""
-        return self.digits(format_date(value, "d MMMM y", locale=self.locale))
+        return self.digits(_format_date(value.date(), "d MMMM y", self.locale))
 
     def month_year(self, year: int, month: int) -> str:
         """``نوفمبر 2023`` (month name of the locale, year)."""
-        return self.digits(format_date(dt.date(year, month, 1), "MMMM y", locale=self.locale))
+        return self.digits(_format_date(dt.date(year, month, 1), "MMMM y", self.locale))
 
     def time(self, value: dt.datetime) -> str:
         """``14:30`` (24-hour clock, the article's own offset)."""
-        return self.digits(format_time(value, "HH:mm", locale=self.locale))
+        return self.digits(_format_time(value.hour, value.minute, self.locale))
 
     def hijri(self, value: dt.datetime) -> str | None:
         """``21 ربيع الثاني 1445 هـ`` (hijridate's Arabic month names), or ``None`` when disabled or out of the calendar's range."""

@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 
 from .markup import ROOT
@@ -136,14 +137,20 @@ def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:
     urls = [p for p in paths if p != "404.html"]
     chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, max(len(urls), 1), SITEMAP_LIMIT)]
 
+    base = escape(xml_text(s.base_url))
+
     def urlset(chunk: list[str]) -> bytes:
-        root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+        # Written as text (the values are percent-encoded URLs and dates): many
+        # times faster than a tree for a list of 50,000 URLs; same bytes.
+        parts = [f'<urlset xmlns="{SITEMAP_NS}">']
         for path in chunk:
-            url = _sub(root, "url")
-            _sub(url, "loc", s.base_url + encode_path(path.removesuffix("index.html")))
+            loc = base + escape(encode_path(path.removesuffix("index.html")))
             if path in lastmod:
-                _sub(url, "lastmod", lastmod[path].isoformat())
-        return _bytes(root)
+                parts.append(f"<url><loc>{loc}</loc><lastmod>{lastmod[path].isoformat()}</lastmod></url>")
+            else:
+                parts.append(f"<url><loc>{loc}</loc></url>")
+        parts.append("</urlset>")
+        return _DECLARATION + "".join(parts).encode("utf-8") + b"\n"
 
     if len(chunks) == 1:
         return {"sitemap.xml": urlset(chunks[0])}

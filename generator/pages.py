@@ -16,7 +16,7 @@ from .dates import Formatter, minutes_for
 from .markup import ROOT
 from .model import Site
 from .urls import article_url, encode_path, list_url, term_url
-from .views import absolute, article_view, json_ld, news_article, related
+from .views import View, absolute, article_view, json_ld, news_article, related
 
 #: Keys of the theme's strings naming each taxonomy (titles and navigation).
 TAXONOMIES = ("sections", "tags", "authors")
@@ -35,11 +35,29 @@ class Page:
     body: str | None = None
 
 
+#: Page links shown on each side of the current page (with the first and the last).
+PAGE_LINKS_AROUND = 2
+
+
+def page_window(number: int, total: int, around: int = PAGE_LINKS_AROUND) -> list[int | None]:
+    """The page numbers a list page links to: the first, the last and ``around``
+    on each side of ``number``; ``None`` marks a gap (shown as …). Constant in
+    size, so a list of 10,000 pages does not write 10,000 links on each page."""
+    shown = sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(None if n - out[-1] > 2 else n - 1)
+        out.append(n)
+    return out
+
+
 def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], dict]]:
     """Split ``slugs`` into pages of ``per_page``: ``(number, slugs, pagination view)``.
 
     Always at least one page (an empty list still gets its first page). Page
-    numbers are shown with the site's digits.
+    numbers are shown with the site's digits; ``pages`` holds the links of
+    :func:`page_window`, a gap as ``{"gap": True}``.
     """
     total = max(1, math.ceil(len(slugs) / per_page))
     out = []
@@ -50,8 +68,9 @@ def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -
             "total": total,
             "prev_url": list_url(base, number - 1) if number > 1 else None,
             "next_url": list_url(base, number + 1) if number < total else None,
-            "pages": [{"number": fmt.digits(n), "url": list_url(base, n), "current": n == number}
-                      for n in range(1, total + 1)],
+            "pages": [{"gap": True} if n is None else
+                      {"number": fmt.digits(n), "url": list_url(base, n), "current": n == number, "gap": False}
+                      for n in page_window(number, total)],
         }
         out.append((number, chunk, view))
     return out
@@ -87,7 +106,8 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     s = site.settings
     fmt = Formatter(s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
     terms = {name: {t.key: t for t in ts} for name, ts in site.taxonomies.items()}
-    views = {a.slug: article_view(a, fmt, terms) for a in site.articles}
+    views = {a.slug: View(article_view(a, fmt, terms)) for a in site.articles}
+    positions: dict = {}
     order = {a.slug: i for i, a in enumerate(site.articles)}
     pages: list[Page] = []
 
@@ -117,7 +137,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
         view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
                         for a in view["authors"] if bios.get(a["slug"])]
         view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
-        view["related"] = [views[x] for x in related(article, terms["tags"], order)]
+        view["related"] = [views[x] for x in related(article, terms["tags"], order, positions=positions)]
         add(f"articles/{article.slug}/index.html", "article.html", body.key, page_title=article.title, article=view,
             description=article.summary)
     for taxonomy, term_list in site.taxonomies.items():

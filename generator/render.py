@@ -7,7 +7,6 @@ template and undefined names fail with the template name and line
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,27 +15,7 @@ import jinja2
 from .markup import ROOT
 from .pages import Page
 from .problems import JaridaError, Problem
-
-BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
-if not (BUNDLED_THEMES / "default").is_dir():  # installed from a wheel: themes ship inside the package
-    BUNDLED_THEMES = Path(__file__).resolve().parent / "themes"
-
-
-def theme_dirs(site_root: Path, theme: str) -> list[Path]:
-    """Theme folders, most specific first: the site's ``themes/<theme>``, then the
-    bundled theme of that name, then the bundled default.
-
-    Raises :class:`JaridaError` (exit code 2) when no theme of that name exists.
-    """
-    dirs = [site_root / "themes" / theme, BUNDLED_THEMES / theme, BUNDLED_THEMES / "default"]
-    if not (dirs[0].is_dir() or dirs[1].is_dir()):
-        raise JaridaError([Problem("site.toml", 0, f"theme '{theme}' not found: create themes/{theme}/ "
-                                                   "in the site or set theme = \"default\"")], 2)
-    unique = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
-            unique.append(d)
-    return unique
+from .theme import BUNDLED_THEMES, load_strings, static_files, theme_dirs  # noqa: F401 - the theme API, here too
 
 
 def environment(dirs: list[Path]) -> jinja2.Environment:
@@ -49,41 +28,6 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def load_strings(dirs: list[Path]) -> dict:
-    """The theme's words: ``strings.toml`` of each theme folder, the most specific
-    winning key by key (tables such as ``[reading_time]`` merged too).
-
-    Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML.
-    """
-    strings: dict = {}
-    for d in reversed(dirs):
-        path = d / "strings.toml"
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise JaridaError([Problem(str(path), 0, f"not valid TOML: {exc}")], 2) from exc
-        for key, value in data.items():
-            if isinstance(value, dict):
-                strings[key] = {**strings.get(key, {}), **value}
-            else:
-                strings[key] = value
-    return strings
-
-
-def static_files(dirs: list[Path]) -> dict[str, Path]:
-    """Map output paths (``theme/style.css``) to theme static files, the most
-    specific theme winning, sorted by output path."""
-    found: dict[str, Path] = {}
-    for d in reversed(dirs):
-        static = d / "static"
-        for file in sorted(static.rglob("*")):
-            if file.is_file():
-                found["theme/" + file.relative_to(static).as_posix()] = file
-    return dict(sorted(found.items()))
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict, base_url: str,

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from babel import Locale, UnknownLocaleError
 
 from .problems import JaridaError, Problem
 
@@ -88,6 +88,24 @@ class Settings:
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
 
+def known_locale(name: str) -> bool:
+    """True when CLDR (through Babel) has data for the locale ``name`` (``ar_EG``).
+    Babel itself is imported only for names that are not a locale file's name."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec and spec.origin and re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", name) and \
+            (Path(spec.origin).parent / "locale-data" / f"{name}.dat").is_file():
+        return True
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def load_settings(site: Path) -> Settings:
     """Read ``site/site.toml`` (missing file: all defaults).
 
@@ -124,9 +142,7 @@ def load_settings(site: Path) -> Settings:
             continue
         values[key] = value
     settings = Settings(**values)
-    try:
-        Locale.parse(settings.locale)
-    except (UnknownLocaleError, ValueError):
+    if not known_locale(settings.locale):
         problems.append(Problem(name, _key_line(path, "locale"), f"unknown locale '{settings.locale}' (try 'ar_EG')"))
     try:
         zoneinfo.ZoneInfo(settings.timezone)

@@ -5,16 +5,19 @@ page, feed or sitemap is percent-encoded UTF-8.
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from .model import Term
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def encode(segment: str) -> str:
     """Percent-encode one URL path segment as UTF-8 (RFC 3986)."""
     return quote(segment, safe="-._~")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def encode_path(path: str) -> str:
     """Percent-encode every segment of a ``/``-separated site path."""
     return "/".join(encode(part) for part in path.split("/"))

@@ -113,13 +113,46 @@ def byline_parts(byline: str | None, authors: list[dict]) -> list[dict] | None:
     return [p for p in parts if p["text"]]
 
 
-def related(article: Article, tags: dict[str, Term], order: dict[str, int], limit: int = RELATED) -> list[str]:
+#: Related articles are looked for among this many articles on each side of the
+#: article in each of its tags (newest first), so that the cost per article
+#: stays the same however large a tag grows.
+RELATED_WINDOW = 100
+
+
+class View(dict):
+    """An article's view model; its ``repr`` is the hash of its content, computed
+    once, so fingerprints of list pages that show it stay cheap. Not to be
+    changed after it is first fingerprinted (copy it with ``dict(view)``)."""
+
+    def __repr__(self) -> str:
+        fp = self.__dict__.get("fp")
+        if fp is None:
+            import hashlib
+
+            fp = self.__dict__["fp"] = "V" + hashlib.blake2b(dict.__repr__(self).encode(), digest_size=16).hexdigest()
+        return fp
+
+
+def related(article: Article, tags: dict[str, Term], order: dict[str, int], limit: int = RELATED,
+            positions: dict | None = None) -> list[str]:
     """Slugs of the articles sharing the most tags with ``article`` (then the
     newest, by ``order``: slug -> position newest first), at most ``limit``;
-    ``tags`` maps folded tag keys to terms. Articles sharing no tag are not related."""
+    ``tags`` maps folded tag keys to terms. Articles sharing no tag are not
+    related. Only the :data:`RELATED_WINDOW` articles before and after it in
+    each tag are looked at (the nearest in time). ``positions`` is a memo
+    (term key -> {slug: index}) shared between calls."""
     shared: Counter = Counter()
+    positions = {} if positions is None else positions
     for key in {term_key(t) for t in article.tags}:
         term = tags.get(key)
-        if term is not None:
-            shared.update(slug for slug in term.articles if slug != article.slug)
+        if term is None:
+            continue
+        members = term.articles
+        if len(members) > 2 * RELATED_WINDOW + 1:
+            index = positions.get(key)
+            if index is None:
+                index = positions[key] = {slug: i for i, slug in enumerate(members)}
+            at = index[article.slug]
+            members = members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
+        shared.update(slug for slug in members if slug != article.slug)
     return sorted(shared, key=lambda slug: (-shared[slug], order[slug]))[:limit]

@@ -1,0 +1,70 @@
+"""Theme folders: which theme files a site uses, its words and its static files.
+
+A site's own ``themes/<name>/`` overrides the bundled default theme one file at
+a time (templates and static files alike). Kept apart from :mod:`generator.render`
+so that finding the inputs of a build does not load Jinja2.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from .problems import JaridaError, Problem
+
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+if not (BUNDLED_THEMES / "default").is_dir():  # installed from a wheel: themes ship inside the package
+    BUNDLED_THEMES = Path(__file__).resolve().parent / "themes"
+
+
+def theme_dirs(site_root: Path, theme: str) -> list[Path]:
+    """Theme folders, most specific first: the site's ``themes/<theme>``, then the
+    bundled theme of that name, then the bundled default.
+
+    Raises :class:`JaridaError` (exit code 2) when no theme of that name exists.
+    """
+    dirs = [site_root / "themes" / theme, BUNDLED_THEMES / theme, BUNDLED_THEMES / "default"]
+    if not (dirs[0].is_dir() or dirs[1].is_dir()):
+        raise JaridaError([Problem("site.toml", 0, f"theme '{theme}' not found: create themes/{theme}/ "
+                                                   "in the site or set theme = \"default\"")], 2)
+    unique = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def load_strings(dirs: list[Path]) -> dict:
+    """The theme's words: ``strings.toml`` of each theme folder, the most specific
+    winning key by key (tables such as ``[reading_time]`` merged too).
+
+    Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML.
+    """
+    strings: dict = {}
+    for d in reversed(dirs):
+        path = d / "strings.toml"
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise JaridaError([Problem(str(path), 0, f"not valid TOML: {exc}")], 2) from exc
+        for key, value in data.items():
+            if isinstance(value, dict):
+                strings[key] = {**strings.get(key, {}), **value}
+            else:
+                strings[key] = value
+    return strings
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """Map output paths (``theme/style.css``) to theme static files, the most
+    specific theme winning, sorted by output path."""
+    found: dict[str, Path] = {}
+    for d in reversed(dirs):
+        static = d / "static"
+        for file in sorted(static.rglob("*")):
+            if file.is_file():
+                found["theme/" + file.relative_to(static).as_posix()] = file
+    return dict(sorted(found.items()))
+
+
