@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .dates import Formatter, minutes_for
 from .markup import ROOT
+from .content import term_key
 from .model import Site
 from .urls import article_url, encode_path, list_url, term_url
 from .views import View, absolute, article_view, json_ld, news_article, related
@@ -95,6 +96,25 @@ class Body:
     words: int
 
 
+#: Article view models of earlier plans in this process (the preview server plans
+#: again after every change), by article and everything else the view shows.
+_VIEWS: dict = {}
+
+
+def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
+    """:func:`article_view` as a :class:`View`, reused while the article, the
+    formatting settings and the names and slugs of its terms are the same."""
+    names = (("sections", (article.section,) if article.section else ()), ("authors", article.authors),
+             ("tags", article.tags))
+    deps = tuple((t.name, t.slug) if t else None for taxonomy, values in names
+                 for t in (terms[taxonomy].get(term_key(n)) for n in values))
+    key = (article, fmt_key, deps)
+    view = _VIEWS.get(key)
+    if view is None:
+        view = _VIEWS[key] = View(article_view(article, fmt, terms))
+    return view
+
+
 def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
     """Plan every HTML page of the site.
 
@@ -106,7 +126,10 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     s = site.settings
     fmt = Formatter(s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
     terms = {name: {t.key: t for t in ts} for name, ts in site.taxonomies.items()}
-    views = {a.slug: View(article_view(a, fmt, terms)) for a in site.articles}
+    fmt_key = (s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
+    views = {a.slug: _view(a, fmt, fmt_key, terms) for a in site.articles}
+    if len(_VIEWS) > 3 * len(views) + 1000:
+        _VIEWS.clear()
     positions: dict = {}
     order = {a.slug: i for i, a in enumerate(site.articles)}
     pages: list[Page] = []

@@ -18,8 +18,28 @@ from .problems import JaridaError, Problem
 from .theme import BUNDLED_THEMES, load_strings, static_files, theme_dirs  # noqa: F401 - the theme API, here too
 
 
+_ENVIRONMENTS: dict = {}
+_REFERENCES: dict = {}
+
+
 def environment(dirs: list[Path]) -> jinja2.Environment:
-    """A Jinja2 environment over the ``templates/`` folders of ``dirs``."""
+    """A Jinja2 environment over the ``templates/`` folders of ``dirs``; one per
+    process and theme (templates are compiled once and compiled again when
+    their file changes: Jinja2's ``auto_reload``)."""
+    import os
+
+    # Which file provides each template may change (an override added or removed): part of the key.
+    files = tuple((str(d), tuple(sorted(os.path.join(top, name) for top, _, names in os.walk(d / "templates")
+                                        for name in names))) for d in dirs)
+    env = _ENVIRONMENTS.get(files)
+    if env is None:
+        if len(_ENVIRONMENTS) > 8:
+            _ENVIRONMENTS.clear()
+        env = _ENVIRONMENTS[files] = _new_environment(dirs)
+    return env
+
+
+def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True,
@@ -97,7 +117,9 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
         try:
             source = env.loader.get_source(env, name)[0]
             sources[name] = source
-            found = set(meta.find_referenced_templates(env.parse(source)))
+            found = _REFERENCES.get(source)
+            if found is None:
+                found = _REFERENCES[source] = set(meta.find_referenced_templates(env.parse(source)))
         except jinja2.TemplateError:
             sources[name], found = None, set()
         refs[name] = None if None in found else found
