@@ -277,7 +277,7 @@ def _produce(job: tuple) -> bytes:
     if kind == "feed":
         spec = _JOB["specs"][job[1]]
         make = feeds.atom_feed if job[2] == "atom" else feeds.rss_feed
-        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"])
+        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"], _JOB.setdefault("feed_memo", {}))
     return job[1]
 
 

@@ -59,12 +59,23 @@ class FeedSpec:
     articles: tuple[Article, ...]
 
 
-def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime) -> bytes:
+def _splice(head: ET.Element, closing: str, entries: list[str]) -> bytes:
+    """Serialise ``head`` with the serialised ``entries`` inserted before its last
+    ``closing`` tag: the same bytes as serialising the whole tree, but an
+    article's entry, the same in every feed that lists it, is serialised once."""
+    text = ET.tostring(head, encoding="unicode")
+    at = text.rindex(closing)
+    return _DECLARATION + (text[:at] + "".join(entries) + text[at:]).encode("utf-8") + b"\n"
+
+
+def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
+              memo: dict | None = None) -> bytes:
     """An Atom feed of ``spec``'s newest ``feed_items`` articles, with the full
     content or only the summary (setting ``feed_content``); ``xml:lang="ar"``.
 
     ``updated`` is the feed's ``<updated>`` when it has no article (otherwise the
     newest article's date), so the output does not depend on the clock.
+    ``memo`` keeps the serialised entries of articles between feeds of one build.
     """
     s = site.settings
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "ar"})
@@ -77,25 +88,38 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
     newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
     _sub(feed, "updated", newest.isoformat())
     _sub(feed, "generator", "Jarida")
+    memo = {} if memo is None else memo
+    entries = []
     for article in spec.articles[: s.feed_items]:
-        entry = _sub(feed, "entry")
-        url = s.base_url + article_url(article.slug)
-        _sub(entry, "title", article.title)
-        _sub(entry, "link", href=url, rel="alternate", type="text/html")
-        _sub(entry, "id", url)
-        _sub(entry, "published", article.date.isoformat())
-        _sub(entry, "updated", (article.updated or article.date).isoformat())
-        for name in article.authors:
-            _sub(_sub(entry, "author"), "name", name)
-        for tag in article.tags:
-            _sub(entry, "category", term=tag)
-        _sub(entry, "summary", article.summary)
-        if s.feed_content == "full":
-            _sub(entry, "content", bodies[article.slug].replace(ROOT, s.base_url), type="html")
-    return _bytes(feed)
+        key = ("atom", article.slug)
+        if key not in memo:
+            memo[key] = ET.tostring(_atom_entry(site, article, bodies), encoding="unicode")
+        entries.append(memo[key])
+    return _splice(feed, "</feed>", entries)
 
 
-def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime) -> bytes:
+def _atom_entry(site: Site, article: Article, bodies) -> ET.Element:
+    """The ``<entry>`` of ``article`` (serialised once per build, see :func:`_splice`)."""
+    s = site.settings
+    entry = ET.Element("entry")
+    url = s.base_url + article_url(article.slug)
+    _sub(entry, "title", article.title)
+    _sub(entry, "link", href=url, rel="alternate", type="text/html")
+    _sub(entry, "id", url)
+    _sub(entry, "published", article.date.isoformat())
+    _sub(entry, "updated", (article.updated or article.date).isoformat())
+    for name in article.authors:
+        _sub(_sub(entry, "author"), "name", name)
+    for tag in article.tags:
+        _sub(entry, "category", term=tag)
+    _sub(entry, "summary", article.summary)
+    if s.feed_content == "full":
+        _sub(entry, "content", bodies[article.slug].replace(ROOT, s.base_url), type="html")
+    return entry
+
+
+def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
+             memo: dict | None = None) -> bytes:
     """An RSS 2.0 feed of the same entries as :func:`atom_feed` (RFC 822 dates,
     ``<language>ar</language>``, the full content in ``content:encoded``)."""
     s = site.settings
@@ -111,21 +135,33 @@ def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.dat
          type="application/rss+xml")
     newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
     _sub(channel, "lastBuildDate", email.utils.format_datetime(newest))
+    memo = {} if memo is None else memo
+    items = []
     for article in spec.articles[: s.feed_items]:
-        item = _sub(channel, "item")
-        url = s.base_url + article_url(article.slug)
-        _sub(item, "title", article.title)
-        _sub(item, "link", url)
-        _sub(item, "guid", url, isPermaLink="true")
-        _sub(item, "pubDate", email.utils.format_datetime(article.date))
-        for name in article.authors:
-            _sub(item, "dc__creator", name)
-        for tag in article.tags:
-            _sub(item, "category", tag)
-        _sub(item, "description", article.summary)
-        if s.feed_content == "full":
-            _sub(item, "content__encoded", bodies[article.slug].replace(ROOT, s.base_url))
-    return _bytes(rss)
+        key = ("rss", article.slug)
+        if key not in memo:
+            memo[key] = ET.tostring(_rss_item(site, article, bodies), encoding="unicode")
+        items.append(memo[key])
+    return _splice(rss, "</channel>", items)
+
+
+def _rss_item(site: Site, article: Article, bodies) -> ET.Element:
+    """The ``<item>`` of ``article`` (serialised once per build, see :func:`_splice`)."""
+    s = site.settings
+    item = ET.Element("item")
+    url = s.base_url + article_url(article.slug)
+    _sub(item, "title", article.title)
+    _sub(item, "link", url)
+    _sub(item, "guid", url, isPermaLink="true")
+    _sub(item, "pubDate", email.utils.format_datetime(article.date))
+    for name in article.authors:
+        _sub(item, "dc__creator", name)
+    for tag in article.tags:
+        _sub(item, "category", tag)
+    _sub(item, "description", article.summary)
+    if s.feed_content == "full":
+        _sub(item, "content__encoded", bodies[article.slug].replace(ROOT, s.base_url))
+    return item
 
 
 def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:
