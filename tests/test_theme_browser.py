@@ -3,7 +3,7 @@ built bundled site and a 300-article site from ``../shared/corpus/public``,
 served on 127.0.0.1.
 
 Checked on every kind of page, at 360 px and 1280 px and in light and dark
-mode: no horizontal scrolling, ``document.dir`` is ``rtl``, the bundled Arabic
+mode (axe-core: both modes at 1280 px, light at 360 px): no horizontal scrolling, ``document.dir`` is ``rtl``, the bundled Arabic
 fonts are the ones used, no serious or critical axe-core violation, and a
 sentence mixing Arabic with Latin words, numbers and a URL is laid out in
 logical order. Screenshots of each page go to ``.cache/screenshots/`` (not
@@ -253,7 +253,8 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
 def sweep(browser, site):
     """Every kind of page of ``site`` at each width in light and dark mode, once:
     its layout, the requests that left the site, axe-core's serious and critical
-    violations; a screenshot of each is written to ``.cache/screenshots/``."""
+    violations (in the views of :data:`AXE_VIEWS`); a screenshot of each is
+    written to ``.cache/screenshots/``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     axe = AXE.read_text(encoding="utf-8")
     results = []
