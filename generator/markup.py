@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+import xml.etree.ElementTree as etree
+
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
@@ -132,6 +134,54 @@ class _SafeLinks(Treeprocessor):
         return root
 
 
+#: A phone number written with spaces or hyphens between its groups
+#: (``+20 2 2345 6789``, ``010-1234-5678``): it starts with ``+`` or ``0``.
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+|0)\d{1,4}(?:[ \-]\d{1,5}){1,5}(?![\w])")
+_NO_ISOLATE = {"a", "code", "pre", "span", "script", "style"}
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds phone numbers (8 to 15 digits in groups)."""
+    return [m.span() for m in PHONE_RE.finditer(text) if 8 <= sum(c.isdigit() for c in m.group(0)) <= 15]
+
+
+class _Isolate(Treeprocessor):
+    """Keep left-to-right pieces of Arabic sentences in their order: links whose
+    text is a web address get ``dir="ltr"``, and phone numbers written in groups
+    are wrapped in ``<span dir="ltr">`` (the bidi algorithm would otherwise show
+    ``+20 2 2345 6789`` as ``6789 2345 2 20+`` in right-to-left text). The text
+    itself is unchanged."""
+
+    def run(self, root):
+        for element in list(root.iter()):
+            if element.tag == "a" and element.text and URL_RE.fullmatch(element.text.strip()) and len(element) == 0:
+                element.set("dir", "ltr")
+            if element.tag in _NO_ISOLATE:
+                continue
+            element.text = self._split(element, element.text, 0)
+            for child in list(element):
+                child.tail = self._split(element, child.tail, list(element).index(child) + 1)
+        return root
+
+    @staticmethod
+    def _split(parent, text: str | None, position: int) -> str | None:
+        """Move the phone numbers of ``text`` (the text at ``position`` among
+        ``parent``'s children) into spans; return what stays as text."""
+        if not text:
+            return text
+        spans = _phone_spans(text)
+        if not spans:
+            return text
+        head = text[:spans[0][0]]
+        for number, (start, end) in enumerate(spans):
+            span = etree.Element("span", {"dir": "ltr"})
+            span.text = text[start:end]
+            following = spans[number + 1][0] if number + 1 < len(spans) else len(text)
+            span.tail = text[end:following]
+            parent.insert(position + number, span)
+        return head
+
+
 class Renderer:
     """A reusable Python-Markdown converter (resetting it between documents).
 
@@ -146,6 +196,7 @@ class Renderer:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
         self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
+        self._md.treeprocessors.register(_Isolate(self._md), "jarida_isolate", 1)
 
     def render(self, text: str) -> str:
         """Render Markdown ``text`` to an HTML fragment (``str``)."""

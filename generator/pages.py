@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .dates import Formatter, minutes_for
 from .markup import ROOT
@@ -21,6 +22,18 @@ from .views import View, absolute, article_view, json_ld, news_article, related
 
 #: Keys of the theme's strings naming each taxonomy (titles and navigation).
 TAXONOMIES = ("sections", "tags", "authors")
+#: Articles shown in each section's block on the front page.
+BLOCK_SIZE = 4
+#: Share links of an article page: key of ``[share_to]`` in the theme's strings ->
+#: address with ``{url}`` and ``{title}`` (both percent-encoded). Plain links: no
+#: script, nothing loaded from the networks until the reader follows one.
+SHARE = (
+    ("x", "https://x.com/intent/post?url={url}&text={title}"),
+    ("facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("whatsapp", "https://wa.me/?text={title}%20{url}"),
+    ("telegram", "https://t.me/share/url?url={url}&text={title}"),
+    ("email", "mailto:?subject={title}&body={url}"),
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,26 @@ def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -
         }
         out.append((number, chunk, view))
     return out
+
+
+def share_links(canonical: str, title: str, labels: dict) -> list[dict]:
+    """Share links of an article: ``[{"key", "label", "url"}]`` in :data:`SHARE`
+    order (a network without a label in ``labels`` is left out)."""
+    url, text = quote(canonical, safe=""), quote(title, safe="")
+    return [{"key": key, "label": labels[key], "url": address.format(url=url, title=text)}
+            for key, address in SHARE if key in labels]
+
+
+def section_blocks(site: Site, views: dict[str, dict], size: int = BLOCK_SIZE) -> list[dict]:
+    """The front page's per-section blocks: ``[{"name", "url", "articles"}]`` with
+    the newest ``size`` article views of each section that has articles, the
+    section with the newest article first."""
+    order = {a.slug: i for i, a in enumerate(site.articles)}
+    sections = [t for t in site.taxonomies.get("sections", ()) if t.articles]
+    sections.sort(key=lambda t: (min(order[x] for x in t.articles), t.key))
+    return [{"name": t.name, "url": term_url(t),
+             "articles": [views[x] for x in sorted(t.articles, key=order.__getitem__)[:size]]}
+            for t in sections]
 
 
 def archive_groups(site: Site) -> dict[str, tuple[str, ...]]:
@@ -139,16 +172,22 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
         context.setdefault("feeds", None)
         pages.append(Page(path, template, context, body))
 
-    def add_list(base_path: str, base_url: str, slugs: tuple[str, ...], template: str, title: str, **context) -> None:
+    def add_list(base_path: str, base_url: str, slugs: tuple[str, ...], template: str, title: str,
+                 first: dict | None = None, rest: dict | None = None, **context) -> None:
+        """Pages of a list; ``first`` adds context to its first page only, ``rest`` to the others."""
         for number, chunk, pager in paginate(slugs, s.per_page, base_url, fmt):
             suffix = "" if number == 1 else f"page/{number}/"
             page_number = f"{strings['page']} {fmt.digits(number)}"
             page_title = title if number == 1 else page_number if title == s.title else f"{title} – {page_number}"
             add(f"{base_path}{suffix}index.html", template, page_title=page_title,
-                articles=[views[x] for x in chunk], pagination=pager, **context)
+                articles=[views[x] for x in chunk], pagination=pager,
+                **((first or {}) if number == 1 else (rest or {})), **context)
 
+    # The section blocks are on the first page only: a change in them does not
+    # touch the other pages of the front page.
     add_list("", "", tuple(order), "index.html", s.title, heading=None,
-             feeds={"atom": "feed.xml", "rss": "rss.xml"})
+             feeds={"atom": "feed.xml", "rss": "rss.xml"},
+             first={"blocks": section_blocks(site, views)}, rest={"blocks": []})
     for article in site.articles:
         body = bodies[article.slug]
         view = dict(views[article.slug], body_html=None)
@@ -161,6 +200,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
                         for a in view["authors"] if bios.get(a["slug"])]
         view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
         view["related"] = [views[x] for x in related(article, terms["tags"], order, positions=positions)]
+        view["share"] = share_links(canonical, article.title, strings.get("share_to", {}))
         add(f"articles/{article.slug}/index.html", "article.html", body.key, page_title=article.title, article=view,
             description=article.summary)
     for taxonomy, term_list in site.taxonomies.items():

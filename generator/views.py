@@ -8,6 +8,7 @@ from collections import Counter
 
 from .content import term_key
 from .dates import Formatter
+from .markup import ROOT
 from .model import Article, Site, Term
 from .urls import article_url, encode_path, term_url
 
@@ -24,7 +25,8 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
         for name in names:
             term = terms[taxonomy].get(term_key(name))
             if term:
-                out.append({"name": term.name, "url": term_url(term), "slug": term.slug})
+                out.append({"name": term.name, "url": term_url(term), "slug": term.slug,
+                            **(avatar(term) if taxonomy == "authors" else {})})
         return out
 
     section = links("sections", (article.section,) if article.section else ())
@@ -51,6 +53,18 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
         "tags": links("tags", article.tags),
         "summary": article.summary,
     }
+
+
+def avatar(term: Term) -> dict:
+    """What a byline shows beside an author's name: ``avatar``, the URL of the
+    profile picture (site paths relative to the site root, see
+    :data:`generator.markup.ROOT`) or ``None``, and ``initial``, the first letter
+    of the name for a drawn badge when there is no picture."""
+    picture = term.profile.avatar if term.profile is not None else None
+    if picture and "://" not in picture:
+        picture = ROOT + encode_path(picture.lstrip("/"))
+    initial = next((c for c in term.name if c.isalpha()), "")
+    return {"avatar": picture or None, "initial": initial}
 
 
 def json_ld(data: dict) -> str:

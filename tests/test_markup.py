@@ -41,7 +41,8 @@ def render_paragraph(text: str) -> tuple[list[str], str, str]:
 
 def assert_round_trip(text: str) -> None:
     tags, shown, html = render_paragraph(text)
-    assert tags == ["p"], html
+    # a phone number written in groups is isolated left to right (<span dir="ltr">)
+    assert [t for t in tags if t != "span"] == ["p"] and html.count("<span") == html.count('<span dir="ltr">'), html
     assert html.startswith("<p>") and html.endswith("</p>"), html
     assert shown == text, html
 

@@ -196,7 +196,8 @@ def test_every_kind_of_list_is_paginated_with_prev_and_next(tmp_path):
         assert pages[1].rel_links("next") == [paths[2]], base
         assert pages[2].rel_links("prev") == [paths[1]], base
         assert pages[2].rel_links("next") == [], base
-        listed = [page.article_links() for page in pages]
+        # the front page's list (its first page also has a block per section below it)
+        listed = [page.article_links("front-list" if base == "" else None) for page in pages]
         assert [len(x) for x in listed] == [2, 2, 1], (base, listed)
         assert sum(listed, []) == newest_first, base
         # every page number links to its page
@@ -400,7 +401,7 @@ def test_arabic_indic_digits_in_dates_counts_and_page_numbers(tmp_path):
     tag = Page(out, "tags/غزة/index.html")
     assert [e.text for e in tag.find("p", cls="count")] == ["٥ مقالات"]
     terms = Page(out, "tags/index.html")
-    assert [e.text for e in terms.find(cls="count")] == ["(٥)"]
+    assert [e.text for e in terms.find(cls="count")] == ["٥"]  # a badge beside the tag
     archive = Page(out, "archive/index.html")
     assert "نوفمبر ٢٠٢٣" in [e.text for e in archive.find("a")]
 
