@@ -8,6 +8,7 @@ yearly and monthly archives.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -90,10 +91,15 @@ def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(text: str) -> str:
+    return quote(text, safe="")
+
+
 def share_links(canonical: str, title: str, labels: dict) -> list[dict]:
     """Share links of an article: ``[{"key", "label", "url"}]`` in :data:`SHARE`
     order (a network without a label in ``labels`` is left out)."""
-    url, text = quote(canonical, safe=""), quote(title, safe="")
+    url, text = _quoted(canonical), _quoted(title)
     return [{"key": key, "label": labels[key], "url": address.format(url=url, title=text)}
             for key, address in SHARE if key in labels]
 
@@ -148,6 +154,22 @@ def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
     return view
 
 
+_JSON_LD: dict = {}
+
+
+def _json_ld(article, shown: View, view: dict, site: Site, canonical: str) -> str:
+    """:func:`json_ld` of the article's schema.org data, reused while the article,
+    its view and the site's name, logo and base URL are the same."""
+    s = site.settings
+    key = (article, repr(shown), canonical, s.title, s.logo, s.base_url)
+    text = _JSON_LD.get(key)
+    if text is None:
+        if len(_JSON_LD) > 200_000:
+            _JSON_LD.clear()
+        text = _JSON_LD[key] = json_ld(news_article(article, view, site, canonical))
+    return text
+
+
 def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
     """Plan every HTML page of the site.
 
@@ -192,7 +214,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
         body = bodies[article.slug]
         view = dict(views[article.slug], body_html=None)
         canonical = s.base_url + article_url(article.slug)
-        view["json_ld"] = json_ld(news_article(article, view, site, canonical))
+        view["json_ld"] = _json_ld(article, views[article.slug], view, site, canonical)
         view["image_url"] = absolute(article.image, s.base_url) if article.image else None
         view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
             if article.image else None

@@ -2,6 +2,7 @@
 I/O or logic left to the templates), its schema.org data and related articles."""
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections import Counter
@@ -130,7 +131,7 @@ def byline_parts(byline: str | None, authors: list[dict]) -> list[dict] | None:
 #: Related articles are looked for among this many articles on each side of the
 #: article in each of its tags (newest first), so that the cost per article
 #: stays the same however large a tag grows.
-RELATED_WINDOW = 100
+RELATED_WINDOW = 30
 
 
 class View(dict):
@@ -168,5 +169,11 @@ def related(article: Article, tags: dict[str, Term], order: dict[str, int], limi
                 index = positions[key] = {slug: i for i, slug in enumerate(members)}
             at = index[article.slug]
             members = members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
-        shared.update(slug for slug in members if slug != article.slug)
-    return sorted(shared, key=lambda slug: (-shared[slug], order[slug]))[:limit]
+        shared.update(members)
+    shared.pop(article.slug, None)
+    # The most shared tags first, then the newest: few articles share two tags or more.
+    several = sorted((s for s, count in shared.items() if count > 1), key=lambda s: (-shared[s], order[s]))
+    if len(several) >= limit:
+        return several[:limit]
+    once = heapq.nsmallest(limit - len(several), [(order[s], s) for s, count in shared.items() if count == 1])
+    return several + [s for _, s in once]
