@@ -545,9 +545,10 @@ class DevServer:
         names = []
         for p in changed[:3]:
             try:
-                names.append(p.relative_to(self._root).as_posix())
+                name = p.relative_to(self._root).as_posix()
             except ValueError:
-                names.append(str(p))
+                name = str(p)
+            names.append(name if p.exists() else f"{name} (removed)")
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         return ", ".join(names) + more
 
