@@ -303,14 +303,12 @@ def make_handler(output: Path, reloader: Reloader):
                 if not path.endswith("/"):
                     return self._redirect(path)
                 file = file / "index.html"
-            status, ctype = 200, None
+            status = 200
             body = _read(file) if file is not None else None
             if body is None:
                 status, file = 404, root / "404.html"
-                body = _read(file)
-                if body is None:
-                    body, ctype = FALLBACK_404, "text/html"
-            ctype = ctype or content_type(file.name)
+                body = _read(file) or FALLBACK_404
+            ctype = content_type(file.name)
             if ctype.startswith("text/html"):
                 body = inject(body, version)
             self.send_response(status)

@@ -258,3 +258,39 @@ def test_source_folder_removed_and_created_again_is_watched_again(inproc):
     seen = wait_log(inproc, "rebuilt 1 page after change to content", seen + 1)
     (inproc.site / "content" / "again.md").write_text("x", encoding="utf-8")
     wait_log(inproc, "after change to content/again.md", seen + 1)
+
+
+def test_a_first_build_that_fails_still_shows_the_problem(tmp_path):
+    """No site was ever built: missing pages get a small Arabic page that carries
+    the script, so the overlay shows and the page reloads once the fix builds."""
+    site, out = tmp_path / "site", tmp_path / "site" / "build"
+    site.mkdir()
+    log: list[str] = []
+
+    def broken():
+        raise JaridaError([Problem("content/articles/a.md", 2, "front matter is not valid YAML")])
+
+    server = DevServer(site, out, broken, log.append, port=0)
+    try:
+        assert server.rebuild_now() is False
+        server.start()
+        stream = EventStream(type("Address", (), {"host": server.httpd.server_address[0],
+                                                  "port": server.httpd.server_address[1]})())
+        try:
+            assert stream.wait_for("version", "build-error")[0] == "version"
+            assert json.loads(stream.wait_for("build-error")[1])[0]["line"] == 2
+        finally:
+            stream.close()
+        import http.client
+
+        conn = http.client.HTTPConnection(*server.httpd.server_address[:2], timeout=WAIT)
+        conn.request("GET", "/")
+        resp = conn.getresponse()
+        body = resp.read().decode("utf-8")
+        conn.close()
+        assert resp.status == 404 and resp.getheader("Content-Type") == "text/html; charset=utf-8"
+        assert 'dir="rtl"' in body and "/__jarida/events" in body
+        assert log[0] == "rebuild failed (" + log[0].split("(", 1)[1]
+        assert log[-1] == "content/articles/a.md:2: front matter is not valid YAML"
+    finally:
+        server.stop()
