@@ -98,19 +98,22 @@ def cmd_build(args) -> int:
 
 def cmd_serve(args) -> int:
     from .build import build
-    from .server import DevServer
+    from .server import DevServer, Outcome
 
     site = _site(args)
     output = Path(args.output) if args.output else site / "build"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {args.host} makes the preview reachable from other machines", file=sys.stderr)
+        print(f"warning: serving on {args.host} makes the preview reachable from other machines; "
+              "use the default 127.0.0.1 unless you mean it", file=sys.stderr)
     holder = {}
 
-    def rebuild() -> tuple[str, set[Path]]:
+    def rebuild() -> Outcome:
         report = build(site, output, holder["url"], now=_now(), drafts=args.drafts, future=args.future)
         _report_actions(report.actions, verbose=False)
         written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
-        return f"{report.pages} pages", written
+        changed = getattr(report, "changed", None)  # output paths whose bytes changed; None: unknown
+        summary = f"{report.pages} pages" + (f", {len(changed)} files changed" if changed is not None else "")
+        return Outcome(summary, frozenset(written), changed)
 
     try:
         server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)
@@ -119,14 +122,10 @@ def cmd_serve(args) -> int:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES) else "check --host and --port"
         raise JaridaError([_problem(f"{args.host}:{args.port}", f"cannot listen there ({exc.strerror or exc}); {hint}")], EXIT_USAGE) from exc
     holder["url"] = server.url
-    try:
-        what, _ = rebuild()
-        print(f"built {what}", flush=True)
-    except JaridaError as exc:
-        print(exc, file=sys.stderr, flush=True)
+    if not server.rebuild_now():
         print("the first build failed; fix the problems above, the server rebuilds on save", file=sys.stderr, flush=True)
     server.start()
-    print(f"Serving {output} on {server.url} (Ctrl+C to stop)", flush=True)
+    print(f"Serving {site} at {server.url} (Ctrl+C to stop)", flush=True)
     if args.open:
         import webbrowser
 
