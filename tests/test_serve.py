@@ -367,7 +367,10 @@ def test_content_error_keeps_serving_last_good_site(server, bundled_site):
         status, _, after = server.request("/")
         assert status == 200 and after == before
         (bundled_site / "content" / "articles" / "معطوب.md").unlink()
-        assert stream.next_version(time.monotonic() + WAIT) != first
+        # Fixed: the overlay goes away; the site is the same as before, so no page reloads.
+        assert stream.wait_for("build-ok", "version")[0] == "build-ok"
+        status, _, again = server.request("/")
+        assert status == 200 and again == before
     finally:
         stream.close()
 
