@@ -136,7 +136,12 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     with site_lock(site_root):
         store = cache.Store(site_root)
         try:
-            return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
+            try:
+                return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
+            except cache.CacheDamaged:
+                store.clear()
+                _LAST.clear()
+                return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
         finally:
             store.close()
 
@@ -180,7 +185,9 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
                 os.listdir(site_root / "content" / "articles"))))
             signature = cache.signature(site_root, watched, options)
 
-    result = _incremental(site_root, out, settings, now, drafts, strict, future, store)
+    others = cache.signature(site_root, [site_root / "seeds", site_root / "content" / "authors", site_root / "static",
+                                         *watched[3:]], options)
+    result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others)
     due = site_root / CACHE_DIR / "next-due.txt"
     due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
     store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _marker(out),
@@ -346,8 +353,91 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
     return dict(sorted(entries.items())), parsed
 
 
-def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store) -> _Result:
+#: What the last build of each output folder in this process planned, for
+#: :func:`_body_only`: output folder -> its plan, fingerprints and inputs.
+_LAST: dict = {}
+
+
+def _feed_fp(spec, feed_common: str, entries: dict, settings: Settings, now: dt.datetime) -> str:
+    """The fingerprint of a list's feeds: its title and place, and the source
+    hashes of the articles it shows (the build time only for an empty list)."""
+    shown = spec.articles[: settings.feed_items]
+    return cache.digest(repr((feed_common, spec.title, spec.page, spec.folder,
+                              [(a.path, entries[a.path].digest) for a in shown],
+                              None if shown else now.isoformat())).encode())
+
+
+def _page_fp(page, templates: dict, common: str) -> str:
+    """The fingerprint of a page: its templates, the site-wide context, its path, body and view model."""
+    return cache.digest(repr((templates[page.template], common, page.path, page.body, page.context)).encode())
+
+
+def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store, out: Path, now: dt.datetime):
+    """Rebuild after edits that changed only the bodies of articles (the preview
+    server's common case: an editor typing in an article): the article's page
+    (body, reading time) and the feeds that carry its content are rendered
+    again, nothing else is planned. Returns ``None`` when the change is of any
+    other kind (then the whole plan is made again)."""
+    from .dates import minutes_for
+
+    old = last["entries"]
+    if set(entries) != set(old) or now.timestamp() >= last["valid_until"]:
+        return None
+    edited = [rel for rel, entry in entries.items() if entry.digest != old[rel].digest]
+    if not edited:
+        return None
+    for rel in edited:
+        new, before = entries[rel], old[rel]
+        if new.article is None or before.article is None or new.article != before.article \
+                or new.problems != before.problems or new.keys != before.keys:
+            return None
+    planned, units, settings = list(last["planned"]), dict(last["units"]), last["settings"]
+    todo = []
+    for rel in edited:
+        article = entries[rel].article
+        index = last["page_index"].get(f"articles/{article.slug}/index.html")
+        if index is None:
+            continue  # a draft or a scheduled article: on no page
+        page = planned[index]
+        view = dict(page.context["article"], reading_time=last["fmt"].plural(
+            minutes_for(entries[rel].words), last["strings"]["reading_time"]))
+        page = dataclasses.replace(page, context=dict(page.context, article=view), body=entries[rel].digest)
+        planned[index] = page
+        units[page.path] = (_page_fp(page, last["templates"], last["common"]), ("page", index))
+        todo.append(page.path)
+    slugs = {entries[rel].article.slug for rel in edited}
+    for index, spec in enumerate(last["specs"]):
+        if any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
+            fp = _feed_fp(spec, last["feed_common"], entries, settings, now)
+            units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
+            units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+            todo += [f"{spec.folder}feed.xml", f"{spec.folder}rss.xml"]
+    todo = [rel for rel in todo if state.outputs.get(rel, (None,))[0] != units[rel][0]]
+    body_keys = {entries[a.path].article.slug: entries[a.path].digest for a in last["site"].articles}
+    _JOB.clear()
+    from .render import PageRenderer
+
+    _JOB.update(settings=settings, planned=planned, specs=last["specs"], site=last["site"], now=now,
+                renderer=PageRenderer(last["env"], last["site_context"], settings.base_url, last["strings"], store.body),
+                bodies=_Bodies(store, body_keys))
+    files = {}
+    outputs = dict(state.outputs)
+    for rel, key, data in _run(_render_chunk, [(rel, units[rel][1]) for rel in todo], store):
+        if outputs.get(rel, (None, None))[1] != key:
+            files[rel] = data
+        outputs[rel] = (units[rel][0], key)
+    _JOB.clear()
+    output.update_in_place(out, files, {}, set())
+    state.sources, state.outputs = entries, outputs
+    state.garbage += len(edited)
+    store.save(state)
+    last.update(planned=planned, units=units, entries=entries, outputs=outputs)
+    return len(todo), frozenset(files)
+
+
+def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str = "") -> _Result:
     from . import content, feeds, pages, render, search, urls
+    from .dates import Formatter
     from .markup import Renderer
 
     parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
@@ -357,6 +447,15 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
         and state.marker == marker
     entries, parsed = _read_sources(site_root, settings, state, store)
+    plan_key = (str(out.resolve()), repr(settings), drafts, strict, future, others)
+    last = _LAST.get(str(out.resolve()))
+    if last is not None and last["key"] == plan_key and last["outputs"] is state.outputs and valid_output:
+        done = _body_only(last, entries, state, store, out, now)
+        if done is not None:
+            rendered, changed = done
+            return _Result(len(last["page_index"]), len(last["units"]), last["problems"], last["next_due"],
+                           last["valid_until"], parsed, rendered, changed)
+    _LAST.pop(str(out.resolve()), None)
     problems = [p for e in entries.values() for p in e.problems]
     articles = [e.article for e in entries.values() if e.article is not None]
     profiles = []
@@ -397,16 +496,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     templates = render.template_fingerprints(env, {p.template for p in planned})
     common = cache.digest(repr((site_context, strings, settings.base_url)).encode())
     for index, page in enumerate(planned):
-        fp = cache.digest(repr((templates[page.template], common, page.path, page.body, page.context)).encode())
-        units[page.path] = (fp, ("page", index))
+        units[page.path] = (_page_fp(page, templates, common), ("page", index))
     specs = feed_specs(site)
     feed_common = repr((settings.title, settings.description, settings.base_url, settings.feed_items,
                         settings.feed_content))
     for index, spec in enumerate(specs):
-        shown = spec.articles[: settings.feed_items]
-        fp = cache.digest(repr((feed_common, spec.title, spec.page, spec.folder,
-                                [(a.path, by_path[a.path].digest) for a in shown],
-                                None if shown else now.isoformat())).encode())
+        fp = _feed_fp(spec, feed_common, entries, settings, now)
         units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
         units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
     section_keys: dict[str, frozenset] = {}
@@ -507,8 +602,16 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     limits += [a.date + dt.timedelta(days=feeds.NEWS_DAYS) for a in site.articles if since <= a.date <= now]
     if not site.articles:
         limits.append(now)  # an empty site's feeds carry the build time
-    return _Result(len(planned), len(units), problems, next_due, min(limits).timestamp(), parsed, rendered,
-                   frozenset(changed))
+    valid_until = min(limits).timestamp()
+    _LAST[str(out.resolve())] = {
+        "key": plan_key, "planned": planned, "units": units, "entries": entries, "outputs": state.outputs,
+        "page_index": {page.path: index for index, page in enumerate(planned)}, "specs": specs, "site": site,
+        "settings": settings, "templates": templates, "common": common, "feed_common": feed_common,
+        "fmt": Formatter(settings.locale, settings.arabic_digits, settings.hijri, settings.hijri_offset),
+        "strings": strings, "env": env, "site_context": site_context,
+        "problems": problems, "next_due": next_due, "valid_until": valid_until,
+    }
+    return _Result(len(planned), len(units), problems, next_due, valid_until, parsed, rendered, frozenset(changed))
 
 
 def _run(work, items: list, store: cache.Store):

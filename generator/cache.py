@@ -85,6 +85,11 @@ def signature(site_root: Path, folders: list[Path], options: tuple) -> str:
     return digest(repr((code_fingerprint(), options, found)).encode())
 
 
+class CacheDamaged(KeyError):
+    """A rendered body the cache should hold is missing (the cache folder was
+    changed by hand): the build starts again cold."""
+
+
 @dataclass
 class SourceEntry:
     """What the cache knows of one article file: its ``stat`` (mtime_ns, size,
@@ -213,10 +218,10 @@ class Store:
             db.execute("COMMIT")
 
     def body(self, key: str) -> str:
-        """The rendered body stored under ``key``. Raises ``KeyError`` when missing."""
+        """The rendered body stored under ``key``. Raises :class:`CacheDamaged` when missing."""
         row = self.db().execute("SELECT html FROM bodies WHERE digest = ?", (key,)).fetchone()
         if row is None:
-            raise KeyError(key)
+            raise CacheDamaged(key)
         return row[0]
 
     def prune_bodies(self, keep: set[str]) -> None:
@@ -228,6 +233,16 @@ class Store:
             db.execute("BEGIN")
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(g,) for g in gone])
             db.execute("COMMIT")
+
+    def clear(self) -> None:
+        """Forget everything cached (the next build is cold)."""
+        self.close()
+        Store._memory.clear()
+        for name in ("state.pickle", "fresh.json", "bodies.sqlite", "bodies.sqlite-journal"):
+            try:
+                (self.dir / name).unlink()
+            except FileNotFoundError:
+                pass
 
     def close(self) -> None:
         """Close the database (before a fork, and at the end of a build)."""

@@ -236,3 +236,15 @@ def test_seeds_are_converted_only_when_they_change(tmp_path):
     report = build(site, now=NOW)
     assert [a.kind for a in report.actions].count("update") == 1
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_bodies_missing_from_the_cache_give_a_cold_build(site, tmp_path):
+    build(site, now=NOW)
+    import sqlite3
+
+    with sqlite3.connect(site / ".cache" / "jarida" / "bodies.sqlite") as db:
+        db.execute("DELETE FROM bodies")
+    articles(site)[1].write_text(articles(site)[1].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.parsed == 31
+    assert snapshot(site / "build") == cold(site, tmp_path)
