@@ -461,6 +461,7 @@ class DevServer:
             server_class = type("_HTTPServer6", (_HTTPServer,), {"address_family": socket.AF_INET6})
         self.httpd = server_class((host, port), make_handler(self.output, self.reloader))
         self._dirty = threading.Event()
+        self._last_change = 0.0  # time.monotonic() of the latest change event
         self._pending: set[Path] = set()
         self._own_writes: dict[Path, float] = {}
         self._watches: dict[Path, object] = {}
@@ -492,6 +493,7 @@ class DevServer:
             if until is not None and time.monotonic() < until:
                 return
             self._pending.add(real)
+            self._last_change = time.monotonic()
         self._dirty.set()
 
     def _forget(self, written: Iterable[Path]) -> None:
@@ -597,9 +599,12 @@ class DevServer:
                 self._check_observer()
                 if not self._dirty.wait(0.2):
                     continue
-                while self._dirty.is_set():  # wait for quiet
-                    self._dirty.clear()
-                    time.sleep(QUIET_SECONDS)
+                self._dirty.clear()
+                while True:  # wait until no change came for QUIET_SECONDS
+                    quiet = time.monotonic() - self._last_change
+                    if quiet >= QUIET_SECONDS:
+                        break
+                    time.sleep(QUIET_SECONDS - quiet)
                 with self._lock:
                     changed, self._pending = sorted(self._pending), set()
                 if not self._stop.is_set():
