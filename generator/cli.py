@@ -92,7 +92,9 @@ def cmd_build(args) -> int:
         print(warning, file=sys.stderr)
     if report.next_due:
         print(f"the next scheduled article falls due at {report.next_due.isoformat()}; build again then")
-    print(f"built {report.pages} pages ({report.files} files) into {output or site / 'build'} in {report.seconds:.2f} s")
+    what = "nothing changed" if not report.changed else f"{len(report.changed)} written or removed"
+    print(f"built {report.pages} pages ({report.files} files; {what}) into {output or site / 'build'} "
+          f"in {report.seconds:.2f} s")
     return EXIT_CONTENT if errors else 0
 
 
