@@ -96,6 +96,46 @@ def _quoted(text: str) -> str:
     return quote(text, safe="")
 
 
+class ShareLinks:
+    """An article's share links, made when its page is rendered (a large site
+    does not hold five long URLs for every article); iterates like
+    :func:`share_links`. Its ``repr`` (for fingerprints) is what they are made of."""
+
+    __slots__ = ("canonical", "title", "labels")
+
+    def __init__(self, canonical: str, title: str, labels: dict):
+        self.canonical, self.title, self.labels = canonical, title, labels
+
+    def __iter__(self):
+        return iter(share_links(self.canonical, self.title, self.labels))
+
+    def __len__(self) -> int:
+        return sum(1 for key, _ in SHARE if key in self.labels)
+
+    def __repr__(self) -> str:
+        return f"ShareLinks({self.canonical!r}, {self.title!r}, {sorted(self.labels.items())!r})"
+
+
+class JsonLd:
+    """An article page's JSON-LD (:func:`generator.views.json_ld` of its
+    schema.org data), made when the page is rendered. Its ``repr`` (for
+    fingerprints) names what it is made of beyond the page's view model."""
+
+    __slots__ = ("article", "view", "site", "canonical")
+
+    def __init__(self, article, view: dict, site: Site, canonical: str):
+        self.article, self.view, self.site, self.canonical = article, view, site, canonical
+
+    def __str__(self) -> str:
+        return json_ld(news_article(self.article, self.view, self.site, self.canonical))
+
+    __html__ = __str__
+
+    def __repr__(self) -> str:
+        s = self.site.settings
+        return f"JsonLd({self.canonical!r}, {s.title!r}, {s.logo!r}, {s.base_url!r})"
+
+
 def share_links(canonical: str, title: str, labels: dict) -> list[dict]:
     """Share links of an article: ``[{"key", "label", "url"}]`` in :data:`SHARE`
     order (a network without a label in ``labels`` is left out)."""
@@ -154,22 +194,6 @@ def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
     return view
 
 
-_JSON_LD: dict = {}
-
-
-def _json_ld(article, shown: View, view: dict, site: Site, canonical: str) -> str:
-    """:func:`json_ld` of the article's schema.org data, reused while the article,
-    its view and the site's name, logo and base URL are the same."""
-    s = site.settings
-    key = (article, repr(shown), canonical, s.title, s.logo, s.base_url)
-    text = _JSON_LD.get(key)
-    if text is None:
-        if len(_JSON_LD) > 200_000:
-            _JSON_LD.clear()
-        text = _JSON_LD[key] = json_ld(news_article(article, view, site, canonical))
-    return text
-
-
 def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
     """Plan every HTML page of the site.
 
@@ -214,7 +238,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
         body = bodies[article.slug]
         view = dict(views[article.slug], body_html=None)
         canonical = s.base_url + article_url(article.slug)
-        view["json_ld"] = _json_ld(article, views[article.slug], view, site, canonical)
+        view["json_ld"] = JsonLd(article, view, site, canonical)
         view["image_url"] = absolute(article.image, s.base_url) if article.image else None
         view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
             if article.image else None
@@ -222,7 +246,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
                         for a in view["authors"] if bios.get(a["slug"])]
         view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
         view["related"] = [views[x] for x in related(article, terms["tags"], order, positions=positions)]
-        view["share"] = share_links(canonical, article.title, strings.get("share_to", {}))
+        view["share"] = ShareLinks(canonical, article.title, strings.get("share_to", {}))
         add(f"articles/{article.slug}/index.html", "article.html", body.key, page_title=article.title, article=view,
             description=article.summary)
     for taxonomy, term_list in site.taxonomies.items():
