@@ -109,6 +109,11 @@ def _marker(out: Path) -> list | None:
     return [st.st_ino, st.st_mtime_ns]
 
 
+def _number(value) -> float:
+    """A number read from ``fresh.json``; NaN (never in range) for anything else."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
+
+
 def _problem_rows(problems: list[Problem]) -> list:
     return [[p.path, p.line, p.message, p.warning] for p in problems]
 
@@ -159,7 +164,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     signature = cache.signature(site_root, watched, options)
     fresh = store.fresh()
     if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
-            and now.timestamp() < fresh.get("valid_until", 0)):
+            and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
         due = dt.datetime.fromisoformat(fresh["next_due"]) if fresh.get("next_due") else None
         return BuildReport([], fresh["pages"], fresh["files"], time.perf_counter() - started,
                            [Problem(*row) for row in fresh.get("warnings", [])], due)
@@ -191,6 +196,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     due = site_root / CACHE_DIR / "next-due.txt"
     due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
     store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _marker(out),
+                      "built_at": now.timestamp(),
                       "valid_until": result.valid_until, "pages": result.pages, "files": result.files,
                       "warnings": _problem_rows(result.warnings),
                       "next_due": result.next_due.isoformat() if result.next_due else None})
@@ -338,6 +344,8 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
             results = pool.imap(_parse_chunk, _chunks(changed)) if pool else map(_parse_chunk, _chunks(changed))
             for chunk in results:
                 for rel, entry, html in chunk:
+                    # One string object per distinct search key, across all articles.
+                    entry.keys = frozenset(map(sys.intern, entry.keys))
                     entries[rel] = entry
                     if html is not None:
                         rows.append((entry.digest, html))
@@ -381,11 +389,11 @@ def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store
     from .dates import minutes_for
 
     old = last["entries"]
-    if set(entries) != set(old) or now.timestamp() >= last["valid_until"]:
+    if set(entries) != set(old) or not last["built_at"] <= now.timestamp() < last["valid_until"]:
         return None
     edited = [rel for rel, entry in entries.items() if entry.digest != old[rel].digest]
-    if not edited:
-        return None
+    if not edited or not all(os.path.isfile(out / rel) for rel in last["units"]):
+        return None  # nothing to do here, or files deleted from the output by hand: the full way
     for rel in edited:
         new, before = entries[rel], old[rel]
         if new.article is None or before.article is None or new.article != before.article \
@@ -427,10 +435,12 @@ def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store
             files[rel] = data
         outputs[rel] = (units[rel][0], key)
     _JOB.clear()
+    store.begin_writes(set(files))
     output.update_in_place(out, files, {}, set())
     state.sources, state.outputs = entries, outputs
     state.garbage += len(edited)
     store.save(state)
+    store.end_writes()
     last.update(planned=planned, units=units, entries=entries, outputs=outputs)
     return len(todo), frozenset(files)
 
@@ -526,6 +536,9 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
 
     old = state.outputs if valid_output else {}
     todo = [rel for rel, (fp, _) in units.items() if old.get(rel, (None,))[0] != fp]
+    if valid_output:  # files deleted from the output by hand are written again
+        waiting = set(todo)
+        todo += [rel for rel in units if rel not in waiting and not os.path.isfile(out / rel)]
     removed = set(old) - set(units)
     whole = not valid_output or len(todo) > max(64, len(units) // 4)
 
@@ -546,8 +559,9 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                         digests[rel] = old[rel][1]
                     else:
                         output.copy(tree, rel, job[1])
-                        digests[rel] = fp
-                        changed.add(rel)
+                        digests[rel] = cache.digest(job[1].read_bytes())
+                        if old.get(rel, (None, None))[1] != digests[rel]:
+                            changed.add(rel)
                 elif rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                     digests[rel] = old[rel][1]
                 else:
@@ -566,6 +580,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             raise
         changed |= removed
     else:
+        output.remove_stale(out)
         produce = [(rel, units[rel][1]) for rel in todo if units[rel][1][0] != "copy"]
         rendered = len(produce)
         files: dict[str, bytes] = {}
@@ -573,10 +588,14 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             digests[rel] = key
             if old.get(rel, (None, None))[1] != key or not (out / rel).is_file():
                 files[rel] = data
-        copy_todo = {rel: units[rel][1][1] for rel in todo if units[rel][1][0] == "copy"}
+        copy_todo = {}
+        for rel in todo:  # static files: compared by content when their stat changed
+            if units[rel][1][0] == "copy":
+                digests[rel] = cache.digest(units[rel][1][1].read_bytes())
+                if old.get(rel, (None, None))[1] != digests[rel] or not (out / rel).is_file():
+                    copy_todo[rel] = units[rel][1][1]
+        store.begin_writes(set(files) | set(copy_todo) | removed)
         output.update_in_place(out, files, copy_todo, removed)
-        for rel in copy_todo:
-            digests[rel] = units[rel][0]
         for rel in units:
             if rel not in digests:
                 digests[rel] = old[rel][1]
@@ -592,6 +611,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         store.prune_bodies({e.digest for e in entries.values()})
         state.garbage = 0
     store.save(state)
+    store.end_writes()
 
     scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
     next_due = None if future or not scheduled else min(scheduled)
@@ -609,7 +629,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         "settings": settings, "templates": templates, "common": common, "feed_common": feed_common,
         "fmt": Formatter(settings.locale, settings.arabic_digits, settings.hijri, settings.hijri_offset),
         "strings": strings, "env": env, "site_context": site_context,
-        "problems": problems, "next_due": next_due, "valid_until": valid_until,
+        "problems": problems, "next_due": next_due, "valid_until": valid_until, "built_at": now.timestamp(),
     }
     return _Result(len(planned), len(units), problems, next_due, valid_until, parsed, rendered, frozenset(changed))
 

@@ -14,6 +14,8 @@ Three files:
 - ``bodies.sqlite``: rendered article bodies (HTML), keyed by the hash of the
   source file they came from (SQLite, so a build loads only the bodies of the
   pages it renders).
+- ``writing.json``, only while a build replaces output files in place: their
+  paths, so that a build killed meanwhile has them written again by the next.
 
 Any file that cannot be read, or that was written by another version of
 Jarida's code or for other parse settings, is ignored: the build is then cold.
@@ -86,8 +88,9 @@ def signature(site_root: Path, folders: list[Path], options: tuple) -> str:
 
 
 class CacheDamaged(KeyError):
-    """A rendered body the cache should hold is missing (the cache folder was
-    changed by hand): the build starts again cold."""
+    """A rendered body the cache should hold is missing, or its database cannot be
+    read (the cache folder was changed by hand, or a disk failed): the build
+    starts again cold."""
 
 
 @dataclass
@@ -142,9 +145,10 @@ class Store:
     def fresh(self) -> dict:
         """The last build's signature record, ``{}`` when there is none."""
         try:
-            return json.loads((self.dir / "fresh.json").read_text(encoding="utf-8"))
+            record = json.loads((self.dir / "fresh.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return record if isinstance(record, dict) else {}
 
     def save_fresh(self, record: dict) -> None:
         """Write ``fresh.json`` atomically."""
@@ -160,6 +164,44 @@ class Store:
         except FileNotFoundError:
             pass
 
+    # -- writing.json: the output files a build is replacing in place
+    def begin_writes(self, paths: set[str]) -> None:
+        """Record the output paths about to be replaced or removed in place, so that
+        a build killed while writing them has them rendered again by the next one."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "writing.json.tmp"
+        tmp.write_text(json.dumps(sorted(paths), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.dir / "writing.json")
+
+    def end_writes(self) -> None:
+        """The writes recorded by :meth:`begin_writes` are done and the state saved."""
+        try:
+            (self.dir / "writing.json").unlink()
+        except FileNotFoundError:
+            pass
+
+    def _unfinished(self, state: "State") -> "State":
+        """Apply a ``writing.json`` left by a killed build: its paths are marked
+        unknown (rendered and written again), or, when it cannot be read, the
+        whole output is."""
+        path = self.dir / "writing.json"
+        if not path.exists():
+            return state
+        try:
+            paths = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(paths, list):
+                raise ValueError(paths)
+        except (OSError, ValueError):
+            state.outputs = {}
+            return state
+        state.outputs = dict(state.outputs)
+        for rel in paths:
+            if rel in state.outputs:
+                state.outputs[rel] = (None, None)
+            else:
+                state.outputs[str(rel)] = (None, None)
+        return state
+
     # -- state.pickle
     def load(self, parse_key: str) -> State:
         """The saved state, or an empty one when missing, unreadable, or made by
@@ -174,7 +216,7 @@ class Store:
                 with open(path, "rb") as handle:
                     state = pickle.load(handle)
             if isinstance(state, State) and state.code == code_fingerprint() and state.parse_key == parse_key:
-                return state
+                return self._unfinished(state)
         except Exception:  # noqa: BLE001 - any unreadable cache means a cold build, never a failure
             pass
         self.close()
@@ -203,42 +245,53 @@ class Store:
             import sqlite3
 
             self.dir.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.dir / "bodies.sqlite", isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=OFF")
-            self._db.execute("PRAGMA synchronous=OFF")
-            self._db.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            try:
+                self._db = sqlite3.connect(self.dir / "bodies.sqlite", isolation_level=None, check_same_thread=False)
+                self._db.execute("PRAGMA synchronous=OFF")  # a killed process loses nothing; a power cut may
+                self._db.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            except sqlite3.DatabaseError as exc:
+                self._db = None
+                raise CacheDamaged(str(exc)) from exc
         return self._db
+
+    def _query(self, *args, many: bool = False):
+        """Run one statement; a damaged database raises :class:`CacheDamaged`."""
+        import sqlite3
+
+        try:
+            db = self.db()
+            return db.executemany(*args) if many else db.execute(*args)
+        except sqlite3.DatabaseError as exc:
+            raise CacheDamaged(str(exc)) from exc
 
     def put_bodies(self, rows: list[tuple[str, str]]) -> None:
         """Store ``(digest, html)`` rows."""
         if rows:
-            db = self.db()
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", rows)
-            db.execute("COMMIT")
+            self._query("BEGIN")
+            self._query("INSERT OR REPLACE INTO bodies VALUES (?, ?)", rows, many=True)
+            self._query("COMMIT")
 
     def body(self, key: str) -> str:
         """The rendered body stored under ``key``. Raises :class:`CacheDamaged` when missing."""
-        row = self.db().execute("SELECT html FROM bodies WHERE digest = ?", (key,)).fetchone()
+        row = self._query("SELECT html FROM bodies WHERE digest = ?", (key,)).fetchone()
         if row is None:
             raise CacheDamaged(key)
         return row[0]
 
     def prune_bodies(self, keep: set[str]) -> None:
         """Delete the bodies of sources that are gone."""
-        db = self.db()
-        stored = {row[0] for row in db.execute("SELECT digest FROM bodies")}
+        stored = {row[0] for row in self._query("SELECT digest FROM bodies")}
         gone = stored - keep
         if gone:
-            db.execute("BEGIN")
-            db.executemany("DELETE FROM bodies WHERE digest = ?", [(g,) for g in gone])
-            db.execute("COMMIT")
+            self._query("BEGIN")
+            self._query("DELETE FROM bodies WHERE digest = ?", [(g,) for g in gone], many=True)
+            self._query("COMMIT")
 
     def clear(self) -> None:
         """Forget everything cached (the next build is cold)."""
         self.close()
         Store._memory.clear()
-        for name in ("state.pickle", "fresh.json", "bodies.sqlite", "bodies.sqlite-journal"):
+        for name in ("state.pickle", "fresh.json", "bodies.sqlite", "bodies.sqlite-journal", "writing.json"):
             try:
                 (self.dir / name).unlink()
             except FileNotFoundError:

@@ -102,8 +102,12 @@ def cmd_serve(args) -> int:
     from .build import build
     from .server import DevServer, Outcome
 
+    from .lock import CACHE_DIR
+
     site = _site(args)
-    output = Path(args.output) if args.output else site / "build"
+    # The preview has the preview's base URL in its canonical links and feeds: it is kept apart
+    # from build/, so a deploy of build/ never ships them.
+    output = Path(args.output) if args.output else site / CACHE_DIR / "serve"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host} makes the preview reachable from other machines; "
               "use the default 127.0.0.1 unless you mean it", file=sys.stderr)
@@ -127,7 +131,7 @@ def cmd_serve(args) -> int:
     if not server.rebuild_now():
         print("the first build failed; fix the problems above, the server rebuilds on save", file=sys.stderr, flush=True)
     server.start()
-    print(f"Serving {site} at {server.url} (Ctrl+C to stop)", flush=True)
+    print(f"Serving {output} at {server.url} (Ctrl+C to stop)", flush=True)
     if args.open:
         import webbrowser
 
@@ -229,7 +233,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
     s.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    s.add_argument("--output", metavar="DIR", help="output folder (default: <site>/build)")
+    s.add_argument("--output", metavar="DIR", help="output folder (default: <site>/.cache/jarida/serve, apart from build/)")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
     s.set_defaults(func=cmd_serve)
 

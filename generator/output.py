@@ -155,6 +155,9 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         target = output / rel
         if target.is_file() and not target.is_symlink():
             target.unlink()
+        leftover = target.with_name(f".{target.name}.jarida-tmp")  # of a build killed while writing it
+        if leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink()
         parent = target.parent
         while parent != output and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
@@ -176,6 +179,11 @@ def _carry(source: Path, target: Path) -> None:
         shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
     else:
         _link_or_copy(str(source), str(target))
+
+
+def remove_stale(output: Path) -> None:
+    """Remove what killed builds left beside ``output`` (see :func:`_remove_stale`)."""
+    _remove_stale(output.resolve())
 
 
 def _remove_stale(output: Path) -> None:

@@ -76,14 +76,14 @@ var v=%(version)d,box=null,es=new EventSource('%(events)s');
 function el(t,x,s){var e=document.createElement(t);if(x!=null)e.textContent=x;if(s)e.style.cssText=s;return e}
 function hide(){if(box){box.remove();box=null}}
 function show(list){hide();
-box=el('div',null,'position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;padding:2rem;background:rgba(24,24,27,.95);color:#fafafa;font:17px/1.8 system-ui,sans-serif;text-align:start');
+box=el('div',null,'position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;padding:2rem;background:#18181b;color:#fafafa;font:17px/1.8 system-ui,sans-serif;text-align:start');
 box.id='jarida-error';box.dir='rtl';box.lang='ar';box.setAttribute('role','alert');
 box.appendChild(el('h2','تعذّر بناء الموقع','margin:0 0 .5rem;font-size:1.6rem;color:#fca5a5'));
 box.appendChild(el('p','ما زالت الصفحات تعرض آخر نسخة سليمة من الموقع. أصلح ما يلي واحفظ الملف، فتختفي هذه الرسالة وحدها.','margin:0 0 1rem'));
 var ul=el('ul',null,'margin:0;padding-inline-start:1.5rem');
 list.forEach(function(p){var li=el('li',null,'margin-bottom:1rem');
 if(p.path){var w=el('bdi',p.line?p.path+':'+p.line:p.path,'font-family:ui-monospace,monospace;color:#fde68a');w.dir='ltr';w.className='jarida-where';li.appendChild(w)}
-var m=el('div',p.message,'white-space:pre-wrap');m.dir='auto';m.className='jarida-message';li.appendChild(m);ul.appendChild(li)});
+var m=el('div',p.message,'white-space:pre-wrap;text-align:right');m.dir='auto';m.className='jarida-message';li.appendChild(m);ul.appendChild(li)});
 box.appendChild(ul);(document.body||document.documentElement).appendChild(box)}
 function path(l){try{return decodeURIComponent(new URL(l.href,location.href).pathname)}catch(e){return ''}}
 function restyle(paths){var all=[].slice.call(document.querySelectorAll('link[rel~="stylesheet"]'));

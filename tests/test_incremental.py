@@ -248,3 +248,78 @@ def test_bodies_missing_from_the_cache_give_a_cold_build(site, tmp_path):
     report = build(site, now=NOW)
     assert report.parsed == 31
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_build_killed_while_writing_in_place_is_repaired_by_the_next(site, tmp_path, monkeypatch):
+    build(site, now=NOW)
+    path = articles(site)[4]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title:", "title: عاجل -", 1), encoding="utf-8")
+    from generator import output
+
+    real = output.update_in_place
+
+    def killed(out, files, copies, removed):  # writes half the files, then the process "dies"
+        half = dict(list(files.items())[: len(files) // 2])
+        real(out, half, {}, set())
+        last = out / list(files)[-1]
+        last.with_name(f".{last.name}.jarida-tmp").write_bytes(b"")  # the file being written when killed
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "update_in_place", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, now=NOW)
+    monkeypatch.setattr(output, "update_in_place", real)
+    build_module._LAST.clear()
+    from generator import cache
+
+    cache.Store._memory.clear()  # as a new process would
+    path.write_text(text, encoding="utf-8")  # the editor takes the change back
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_an_earlier_build_time_is_not_taken_for_no_change(site, tmp_path):
+    build(site, now=NOW + dt.timedelta(days=3000))
+    report = build(site, now=NOW)
+    assert report.changed
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_bodies_database_gives_a_cold_build(site, tmp_path, damage):
+    build(site, now=NOW)
+    db = site / ".cache" / "jarida" / "bodies.sqlite"
+    if damage == "garbage":
+        db.write_bytes(os.urandom(5000))
+    else:
+        db.write_bytes(db.read_bytes()[: db.stat().st_size // 3])
+    articles(site)[2].write_text(articles(site)[2].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_fresh_record_of_the_wrong_shape_is_ignored(site):
+    build(site, now=NOW)
+    (site / ".cache" / "jarida" / "fresh.json").write_text("[1]", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.changed == frozenset()
+
+
+def test_files_deleted_from_the_output_come_back_with_the_next_change(site, tmp_path):
+    build(site, now=NOW)
+    (site / "build" / "index.html").unlink()
+    (site / "build" / "theme" / "style.css").unlink()
+    articles(site)[6].write_text(articles(site)[6].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_touched_static_file_is_not_copied_again(site):
+    (site / "static").mkdir()
+    (site / "static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    build(site, now=NOW)
+    os.utime(site / "static" / "logo.svg", ns=(10**18, 10**18))
+    articles(site)[6].write_text(articles(site)[6].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert "logo.svg" not in report.changed

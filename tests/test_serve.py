@@ -18,6 +18,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+
+#: Where ``jarida serve`` writes the preview (apart from build/).
+SERVED = ".cache/jarida/serve"
 import yaml
 
 from conftest import REPO_ROOT, copy_site, jarida_env, parse_html
@@ -108,8 +111,8 @@ def reader(tmp_path_factory):
         srv = Server(site)
         outside = tmp_path_factory.mktemp("outside")
         (outside / "secret.txt").write_text("root:x:0:0 secret outside the output\n", encoding="utf-8")
-        (site / "build" / "leak.txt").symlink_to(outside / "secret.txt")
-        (site / "build" / "leak").symlink_to(outside, target_is_directory=True)
+        (site / SERVED / "leak.txt").symlink_to(outside / "secret.txt")
+        (site / SERVED / "leak").symlink_to(outside, target_is_directory=True)
         yield srv
     finally:
         if srv is not None:
@@ -212,14 +215,14 @@ def test_front_page_and_article_and_404(server, bundled_site):
     page = parse_html(body)
     assert (page.lang, page.dir) == ("ar", "rtl")
     assert b"/__jarida/events" in body, "the live-reload script is injected"
-    assert b"/__jarida/events" not in (bundled_site / "build" / "index.html").read_bytes(), \
+    assert b"/__jarida/events" not in (bundled_site / SERVED / "index.html").read_bytes(), \
         "the live-reload script must not be written into the output"
 
     slug = sorted(p.stem for p in (bundled_site / "content" / "articles").glob("*.md"))[0]
     status, headers, body = server.request(f"/articles/{quote(slug)}/")
     assert status == 200
     assert headers["content-type"].startswith("text/html")
-    expected = parse_html((bundled_site / "build" / "articles" / slug / "index.html").read_bytes())
+    expected = parse_html((bundled_site / SERVED / "articles" / slug / "index.html").read_bytes())
     assert parse_html(body).title == expected.title
 
     status, headers, _ = server.request(f"/articles/{quote(slug)}")
