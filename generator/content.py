@@ -91,6 +91,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(path, exc.line, f"{exc} (see the README, 'Front matter')")]
     problems: list[Problem] = []
+    if not meta and not text.lstrip("\ufeff").startswith("---"):
+        return None, [Problem(path, 1, "no front matter: an article starts with a line '---', then 'title:' and "
+                                       "'date:' lines, then another '---' (see the README, 'Front matter')")]
 
     def bad(key: str, message: str, warning: bool = False) -> None:
         problems.append(Problem(path, frontmatter.key_line(text, key) if key in meta else 1, message, warning))
@@ -101,7 +104,10 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
             bad(key, f"unknown front matter key '{key}' is ignored; {hint}", warning=True)
     title = meta.get("title")
-    if not isinstance(title, (str, int, float)) or not str(title).strip():
+    if title is not None and not isinstance(title, (str, int, float)):
+        bad("title", "'title' must be text: write the headline after 'title:' (in quotes if it holds ':' or '[')")
+        title = ""
+    elif not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
         title = ""
     elif len(str(title)) > MAX_TITLE:

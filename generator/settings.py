@@ -128,7 +128,7 @@ def load_settings(site: Path) -> Settings:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
             continue
-        want, kind = {"str": (str, "text in quotes"), "int": (int, "whole number"),
+        want, kind = {"str": (str, "text in quotes"), "int": (int, "a whole number"),
                       "bool": (bool, "true or false"), "dict": (dict, "a table of names"),
                       "list": (list, "a list of names in quotes")}[_TYPES[key]]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
