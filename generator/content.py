@@ -272,7 +272,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tu
             key = term_key(name)
             if not key:
                 continue
-            if article.slug not in members[key]:
+            if not members[key] or members[key][-1] != article.slug:  # articles come one by one: a repeat is the last
                 members[key].append(article.slug)
             forms[key][name] += 1
             first_path.setdefault(key, article.path)
