@@ -42,6 +42,8 @@ from .settings import Settings, load_settings
 PARALLEL_MIN = 400
 #: Files per task sent to a worker.
 CHUNK = 64
+#: Serialised feed entries kept for reuse by the next feeds (each holds a whole article).
+FEED_MEMO = 600
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ class _Bodies:
     def __getitem__(self, slug: str) -> str:
         key = self.keys[slug]
         if key not in self.memo:
-            if len(self.memo) > 4096:
+            if len(self.memo) > 512:
                 self.memo.clear()
             self.memo[key] = self.store.body(key)
         return self.memo[key]
@@ -295,7 +297,10 @@ def _produce(job: tuple) -> bytes:
     if kind == "feed":
         spec = _JOB["specs"][job[1]]
         make = feeds.atom_feed if job[2] == "atom" else feeds.rss_feed
-        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"], _JOB.setdefault("feed_memo", {}))
+        memo = _JOB.setdefault("feed_memo", {})
+        if len(memo) > FEED_MEMO:  # entries carry whole articles: keep the memo small
+            memo.clear()
+        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"], memo)
     return job[1]
 
 
@@ -642,16 +647,50 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
 
 
 def _run(work, items: list, store: cache.Store):
-    """Run ``work`` over chunks of ``items`` in worker processes when they are many, else here."""
-    pool = None
-    if len(items) >= PARALLEL_MIN:
-        store.close()  # each worker opens its own connection
-        pool = _pool(len(items))
+    """Run ``work`` over chunks of ``items``; when they are many, this process and
+    one worker process per other core share the chunks (each takes the next one
+    from a shared counter), so no core waits and no extra copy of the plan is
+    made for a process that would only collect results."""
+    chunks = _chunks(items)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(items) < PARALLEL_MIN or cores < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        for chunk in chunks:
+            yield from work(chunk)
+        return
+    import multiprocessing
+
+    store.close()  # each process opens its own connection
+    context = multiprocessing.get_context("fork")
+    _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
+    pool = context.Pool(cores - 1)
+    finished = False
     try:
-        results = pool.imap_unordered(work, _chunks(items)) if pool else map(work, _chunks(items))
-        for chunk in results:
+        pending = [pool.apply_async(_drain, (work,)) for _ in range(cores - 1)]
+        for chunk in _take(work):
             yield from chunk
+        for result in pending:
+            yield from result.get()
+        finished = True
     finally:
-        if pool:
+        if finished:
             pool.close()
-            pool.join()
+        else:
+            pool.terminate()
+        pool.join()
+
+
+def _take(work):
+    """Chunks of ``_JOB["chunks"]`` done by ``work``, each taken from the shared counter."""
+    counter, chunks = _JOB["counter"], _JOB["chunks"]
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        if index >= len(chunks):
+            return
+        yield work(chunks[index])
+
+
+def _drain(work) -> list:
+    """In a worker process: do chunks until none is left; all their results."""
+    return [result for chunk in _take(work) for result in chunk]
