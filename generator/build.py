@@ -165,10 +165,25 @@ def _watched(site_root: Path, settings: Settings) -> list[Path]:
             *theme.theme_dirs(site_root, settings.theme)]
 
 
+def _signatures(site_root: Path, watched: list[Path], options: tuple) -> tuple[str, str, str]:
+    """From one scan of the inputs: the signature of them all (nothing to do when it
+    matches), of what conversion depends on (``seeds/``, ``site.toml`` and the names
+    of the article files) and of everything but the article files (a body-only
+    rebuild needs those unchanged)."""
+    stats = cache.scan(site_root, watched)
+    seeds, articles = str(site_root / "seeds") + os.sep, str(site_root / "content" / "articles") + os.sep
+    toml = str(site_root / "site.toml")
+    converting = [s for s in stats if s[0].startswith(seeds) or s[0] == toml]
+    converting += [s[0] for s in stats if s[0].startswith(articles)]
+    others = [s for s in stats if not s[0].startswith(articles)]
+    return (cache.signature(stats, options), cache.signature(converting, options),
+            cache.signature(others, options))
+
+
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
     options = (str(out.resolve()), repr(settings), drafts, strict, future, run_convert)
     watched = _watched(site_root, settings)
-    signature = cache.signature(site_root, watched, options)
+    signature, seeds_signature, others = _signatures(site_root, watched, options)
     fresh = store.fresh()
     if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
             and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
@@ -178,8 +193,6 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     store.forget_fresh()
 
     actions = []
-    seeds_signature = cache.signature(site_root, [site_root / "seeds"], (options, sorted(
-        os.listdir(site_root / "content" / "articles")) if (site_root / "content" / "articles").is_dir() else []))
     if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
         from . import convert
 
@@ -193,12 +206,8 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             if warned:
                 raise JaridaError(warned)
         if any(a.kind in ("write", "update") for a in actions):
-            seeds_signature = cache.signature(site_root, [site_root / "seeds"], (options, sorted(
-                os.listdir(site_root / "content" / "articles"))))
-            signature = cache.signature(site_root, watched, options)
+            signature, seeds_signature, others = _signatures(site_root, watched, options)
 
-    others = cache.signature(site_root, [site_root / "seeds", site_root / "content" / "authors", site_root / "static",
-                                         *watched[3:]], options)
     result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others)
     due = site_root / CACHE_DIR / "next-due.txt"
     due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
@@ -227,11 +236,20 @@ class _Result:
 _JOB: dict = {}
 
 
-def _pool(items: int):
-    """A pool of worker processes when the work is large enough, the system can
-    fork and this process runs no other thread; else ``None`` (work in process)."""
+def _workers(items: int) -> int:
+    """How many processes share ``items`` items of work: the cores when the work is
+    large enough, the system can fork and this process runs no other thread; else 0."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if items < PARALLEL_MIN or cores < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 0
+    return cores
+
+
+def _pool(items: int):
+    """A pool of one worker process per core for ``items`` items of work (see
+    :func:`_workers`); ``None`` to work in this process."""
+    cores = _workers(items)
+    if not cores:
         return None
     import multiprocessing
 
@@ -535,8 +553,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     extra["robots.txt"] = feeds.robots_txt(site)
     for rel, data in extra.items():
         units[rel] = (cache.digest(data), ("bytes", data))
-    copies = {**render.static_files(dirs), **site_static(site_root)}
     own = site_static(site_root)
+    copies = {**render.static_files(dirs), **own}
     clashes = sorted(set(own) & set(units))
     if clashes:
         raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
@@ -652,8 +670,8 @@ def _run(work, items: list, store: cache.Store):
     from a shared counter), so no core waits and no extra copy of the plan is
     made for a process that would only collect results."""
     chunks = _chunks(items)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(items) < PARALLEL_MIN or cores < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    cores = _workers(len(items))
+    if not cores:
         for chunk in chunks:
             yield from work(chunk)
         return

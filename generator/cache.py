@@ -69,22 +69,25 @@ def code_fingerprint() -> str:
     return digest(repr((FORMAT, found)).encode())
 
 
-def signature(site_root: Path, folders: list[Path], options: tuple) -> str:
-    """The signature of every input of a build: the stat of each file in
-    ``folders`` (the site's ``seeds/``, ``content/``, ``themes/``, ``static/``,
-    the theme folders in use), of ``site.toml``, Jarida's code and ``options``
-    (a tuple of the build options)."""
+def scan(site_root: Path, folders: list[Path]) -> list[tuple]:
+    """The inputs of a build as ``(path, mtime_ns, size, inode)``, sorted: every file
+    in ``folders`` (the site's ``seeds/``, ``content/``, ``static/``, the theme
+    folders in use) and ``site.toml``. One walk serves every signature of a build."""
     found: list = []
     for folder in folders:
         _walk(str(folder), found)
-    for name in ("site.toml", "seeds/manifest.jsonl"):
-        try:
-            st = os.stat(site_root / name)
-            found.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
-        except FileNotFoundError:
-            pass
-    found.sort()
-    return digest(repr((code_fingerprint(), options, found)).encode())
+    try:
+        st = os.stat(site_root / "site.toml")
+        found.append((str(site_root / "site.toml"), st.st_mtime_ns, st.st_size, st.st_ino))
+    except FileNotFoundError:
+        pass
+    return sorted(found)
+
+
+def signature(stats: list[tuple], options: tuple) -> str:
+    """The signature of ``stats`` (from :func:`scan`, or a part of it), Jarida's
+    code and ``options`` (a tuple of the build options)."""
+    return digest(repr((code_fingerprint(), options, stats)).encode())
 
 
 class CacheDamaged(KeyError):
@@ -219,12 +222,7 @@ class Store:
                 return self._unfinished(state)
         except Exception:  # noqa: BLE001 - any unreadable cache means a cold build, never a failure
             pass
-        self.close()
-        for name in ("bodies.sqlite", "bodies.sqlite-journal"):
-            try:
-                (self.dir / name).unlink()
-            except FileNotFoundError:
-                pass
+        self.clear()
         return State(parse_key=parse_key, code=code_fingerprint())
 
     def save(self, state: State) -> None:

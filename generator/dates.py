@@ -99,11 +99,6 @@ def word_count(html: str) -> int:
     return len(_WORD_RE.findall(_TAG_RE.sub(" ", html)))
 
 
-def reading_minutes(html: str) -> int:
-    """Minutes to read an HTML fragment at :data:`WORDS_PER_MINUTE`, at least 1."""
-    return minutes_for(word_count(html))
-
-
 def minutes_for(words: int) -> int:
     """Minutes to read ``words`` words at :data:`WORDS_PER_MINUTE`, at least 1."""
     return max(1, math.ceil(words / WORDS_PER_MINUTE))

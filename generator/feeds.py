@@ -68,6 +68,20 @@ def _splice(head: ET.Element, closing: str, entries: list[str]) -> bytes:
     return _DECLARATION + (text[:at] + "".join(entries) + text[at:]).encode("utf-8") + b"\n"
 
 
+def _serialised(site: Site, spec: FeedSpec, bodies, make, memo: dict | None) -> list[str]:
+    """The serialised entries (``make``: :func:`_atom_entry` or :func:`_rss_item`) of
+    ``spec``'s newest ``feed_items`` articles, each taken from ``memo`` when an
+    earlier feed of the build made it."""
+    memo = {} if memo is None else memo
+    out = []
+    for article in spec.articles[: site.settings.feed_items]:
+        key = (make, article.slug)
+        if key not in memo:
+            memo[key] = ET.tostring(make(site, article, bodies), encoding="unicode")
+        out.append(memo[key])
+    return out
+
+
 def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
               memo: dict | None = None) -> bytes:
     """An Atom feed of ``spec``'s newest ``feed_items`` articles, with the full
@@ -88,14 +102,7 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
     newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
     _sub(feed, "updated", newest.isoformat())
     _sub(feed, "generator", "Jarida")
-    memo = {} if memo is None else memo
-    entries = []
-    for article in spec.articles[: s.feed_items]:
-        key = ("atom", article.slug)
-        if key not in memo:
-            memo[key] = ET.tostring(_atom_entry(site, article, bodies), encoding="unicode")
-        entries.append(memo[key])
-    return _splice(feed, "</feed>", entries)
+    return _splice(feed, "</feed>", _serialised(site, spec, bodies, _atom_entry, memo))
 
 
 def _atom_entry(site: Site, article: Article, bodies) -> ET.Element:
@@ -135,14 +142,7 @@ def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.dat
          type="application/rss+xml")
     newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
     _sub(channel, "lastBuildDate", email.utils.format_datetime(newest))
-    memo = {} if memo is None else memo
-    items = []
-    for article in spec.articles[: s.feed_items]:
-        key = ("rss", article.slug)
-        if key not in memo:
-            memo[key] = ET.tostring(_rss_item(site, article, bodies), encoding="unicode")
-        items.append(memo[key])
-    return _splice(rss, "</channel>", items)
+    return _splice(rss, "</channel>", _serialised(site, spec, bodies, _rss_item, memo))
 
 
 def _rss_item(site: Site, article: Article, bodies) -> ET.Element:

@@ -41,27 +41,6 @@ def check_output(output: Path, site_root: Path) -> None:
         raise JaridaError([Problem(str(output), 0, f"refusing to write the site here: {reasons[0]}")], 2)
 
 
-def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], keep: tuple[str, ...] = ()) -> None:
-    """Write ``files`` (output path -> bytes) and ``copies`` (output path -> source
-    file) as the new content of ``output``, swapping it in only when complete.
-
-    Entries of the previous output named in ``keep`` (top-level names such as
-    ``CNAME``, ``.nojekyll``, ``.well-known``, ``.git``) that the build did not
-    write are carried over (hard links where possible, so the previous output
-    itself is never touched). Temporary folders left by a killed build are removed.
-    """
-    tmp = new_tree(output)
-    try:
-        for rel, data in files.items():
-            put(tmp, rel, data)
-        for rel, source in copies.items():
-            copy(tmp, rel, source)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finish_tree(tmp, output, {*files, *copies}, keep)
-
-
 def new_tree(output: Path) -> Path:
     """Start a new output tree: an empty temporary folder beside ``output`` holding
     the marker file (leftovers of killed builds are removed first)."""
@@ -108,7 +87,7 @@ def link(folder: Path, rel: str, source: Path) -> bool:
 
 
 def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...] = ()) -> None:
-    """Swap the complete tree ``tmp`` in as ``output`` (see :func:`write_tree`);
+    """Swap the complete tree ``tmp`` in as ``output`` (entries of the previous output named in ``keep``, such as ``CNAME`` or ``.git``, that the build did not write are carried over by hard links, so the previous output itself is never touched);
     ``written`` are the output paths the build wrote (kept entries never replace them)."""
     output = output.resolve()
     try:
@@ -188,7 +167,7 @@ def remove_stale(output: Path) -> None:
 
 def _remove_stale(output: Path) -> None:
     """Remove the temporary folders of builds that were killed: siblings named
-    exactly as :func:`write_tree` names them (``.<output>.new-XXXXXXXX``,
+    exactly as :func:`new_tree` and :func:`finish_tree` name them (``.<output>.new-XXXXXXXX``,
     ``.<output>.old-XXXXXXXX``, the suffix from :func:`tempfile.mkdtemp`).
     Only the build (under the site lock) writes there, so a folder of that name
     is a leftover whether or not its marker survived."""

@@ -50,18 +50,6 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], site_context: dict, base_url: str,
-                 strings: dict | None = None, body_of=None) -> dict[str, bytes]:
-    """Render every page; return output path -> UTF-8 bytes. ``body_of`` maps a
-    page's body key to the article's HTML body (see :class:`generator.pages.Page`).
-
-    Raises :class:`JaridaError` (exit code 2) for a missing template or a
-    template error, naming the template file and line.
-    """
-    renderer = PageRenderer(env, site_context, base_url, strings, body_of)
-    return {page.path: renderer(page) for page in pages}
-
-
 class PageRenderer:
     """Renders one :class:`Page` at a time into UTF-8 bytes (templates loaded once).
 

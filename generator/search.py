@@ -48,18 +48,12 @@ def article_keys(article) -> frozenset[str]:
     return frozenset(keys(" ".join([article.title, *article.tags, *article.authors, article.summary])))
 
 
-def search_index(site: Site, summary_chars: int = 160) -> bytes:
-    """The index as compact UTF-8 JSON: ``{"docs": [[title, url, summary, date, "key key ..."], ...]}``
-    (site-relative percent-encoded URLs, newest first)."""
-    section_keys = {t.key: frozenset(keys(t.name)) for t in site.taxonomies.get("sections", ())}
-    return index_from_keys(site, {a.slug: article_keys(a) for a in site.articles}, section_keys, summary_chars)
-
-
 def index_from_keys(site: Site, article_keys: dict[str, frozenset], section_keys: dict[str, frozenset],
                     summary_chars: int = 160) -> bytes:
-    """:func:`search_index` from keys computed earlier (and cached): ``article_keys``
-    maps article slugs to :func:`article_keys`, ``section_keys`` section term keys
-    to the keys of the section's display name."""
+    """The index as compact UTF-8 JSON: ``{"docs": [[title, url, summary, date, "key key ..."], ...]}``
+    (site-relative percent-encoded URLs, newest first), from keys computed earlier
+    and cached: ``article_keys`` maps article slugs to :func:`article_keys`,
+    ``section_keys`` section term keys to the keys of the section's display name."""
     docs = []
     for article in site.articles:
         found = article_keys[article.slug]

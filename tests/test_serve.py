@@ -364,7 +364,7 @@ def test_content_error_keeps_serving_last_good_site(server, bundled_site):
     assert status == 200
     stream = EventStream(server)
     try:
-        first = stream.next_version(time.monotonic() + WAIT)
+        stream.next_version(time.monotonic() + WAIT)
         (bundled_site / "content" / "articles" / "معطوب.md").write_text("---\ntitle: [\n---\nنص\n", encoding="utf-8")
         server.wait_for_line("rebuild failed")
         status, _, after = server.request("/")

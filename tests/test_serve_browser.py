@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_serve import ARABIC_LETTERS, HAND_SLUG, Live, article_url, hand_article
+from test_serve import ARABIC_LETTERS, HAND_SLUG, article_url, hand_article, live  # noqa: F401 - live is a fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,17 +39,6 @@ def browser_page():
             yield page
         finally:
             browser.close()
-
-
-@pytest.fixture
-def live(bundled_site):
-    served = None
-    try:
-        served = Live(bundled_site)
-        yield served
-    finally:
-        if served is not None:
-            served.close()
 
 
 def word() -> str:
