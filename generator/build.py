@@ -165,25 +165,29 @@ def _watched(site_root: Path, settings: Settings) -> list[Path]:
             *theme.theme_dirs(site_root, settings.theme)]
 
 
-def _signatures(site_root: Path, watched: list[Path], options: tuple) -> tuple[str, str, str]:
+def _signatures(site_root: Path, watched: list[Path], options: tuple) -> tuple[str, str, str, list]:
     """From one scan of the inputs: the signature of them all (nothing to do when it
     matches), of what conversion depends on (``seeds/``, ``site.toml`` and the names
     of the article files) and of everything but the article files (a body-only
-    rebuild needs those unchanged)."""
+    rebuild needs those unchanged); and the article files, as
+    :func:`_read_sources` takes them."""
     stats = cache.scan(site_root, watched)
     seeds, articles = str(site_root / "seeds") + os.sep, str(site_root / "content" / "articles") + os.sep
     toml = str(site_root / "site.toml")
     converting = [s for s in stats if s[0].startswith(seeds) or s[0] == toml]
     converting += [s[0] for s in stats if s[0].startswith(articles)]
     others = [s for s in stats if not s[0].startswith(articles)]
+    listing = [(f"content/articles/{path[len(articles):]}", path, (mtime, size, ino))
+               for path, mtime, size, ino in stats
+               if path.startswith(articles) and path.endswith(".md") and os.sep not in path[len(articles):]]
     return (cache.signature(stats, options), cache.signature(converting, options),
-            cache.signature(others, options))
+            cache.signature(others, options), listing)
 
 
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
     options = (str(out.resolve()), repr(settings), drafts, strict, future, run_convert)
     watched = _watched(site_root, settings)
-    signature, seeds_signature, others = _signatures(site_root, watched, options)
+    signature, seeds_signature, others, listing = _signatures(site_root, watched, options)
     fresh = store.fresh()
     if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
             and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
@@ -206,9 +210,9 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             if warned:
                 raise JaridaError(warned)
         if any(a.kind in ("write", "update") for a in actions):
-            signature, seeds_signature, others = _signatures(site_root, watched, options)
+            signature, seeds_signature, others, listing = _signatures(site_root, watched, options)
 
-    result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others)
+    result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others, listing)
     due = site_root / CACHE_DIR / "next-due.txt"
     due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
     store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _marker(out),
@@ -337,24 +341,30 @@ def _render_chunk(chunk: list) -> list:
     return results
 
 
-def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store):
-    """Article records from the cache, parsing only the files that changed."""
-    folder = site_root / "content" / "articles"
+def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store,
+                  listing: list | None = None):
+    """Article records from the cache, parsing only the files that changed.
+    ``listing`` holds the article files as ``(relative path, path, (mtime_ns, size,
+    inode))`` when the caller has scanned them already."""
+    if listing is None:
+        folder = site_root / "content" / "articles"
+        try:
+            found = sorted((e for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file()),
+                           key=lambda e: e.name)
+        except FileNotFoundError:
+            found = []
+        listing = []
+        for item in found:
+            st = item.stat()
+            listing.append((f"content/articles/{item.name}", item.path, (st.st_mtime_ns, st.st_size, st.st_ino)))
     entries: dict[str, cache.SourceEntry] = {}
     todo = []
-    try:
-        listing = sorted((e for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file()), key=lambda e: e.name)
-    except FileNotFoundError:
-        listing = []
-    for item in listing:
-        rel = f"content/articles/{item.name}"
-        st = item.stat()
-        stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+    for rel, path, stat in listing:
         old = state.sources.get(rel)
         if old is not None and old.stat == stat:
             entries[rel] = old
             continue
-        todo.append((rel, item.path, stat))
+        todo.append((rel, path, stat))
     parsed = 0
     if todo:
         changed = []
@@ -408,27 +418,70 @@ def _page_fp(page, templates: dict, common: str) -> str:
     return cache.digest(repr((templates[page.template], common, page.path, page.body, page.context)).encode())
 
 
-def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store, out: Path, now: dt.datetime):
-    """Rebuild after edits that changed only the bodies of articles (the preview
-    server's common case: an editor typing in an article): the article's page
-    (body, reading time) and the feeds that carry its content are rendered
-    again, nothing else is planned. Returns ``None`` when the change is of any
-    other kind (then the whole plan is made again)."""
-    from .dates import minutes_for
-
-    old = last["entries"]
-    if set(entries) != set(old) or not last["built_at"] <= now.timestamp() < last["valid_until"]:
+def _edited_bodies(old: dict, entries: dict) -> list[str] | None:
+    """The article files (relative paths) whose bodies alone changed between the
+    source entries ``old`` and ``entries`` (relative path -> :class:`cache.SourceEntry`):
+    same files, and for each edited one the same record, problems and search
+    keys. ``None`` when nothing changed or anything else did."""
+    if entries.keys() != old.keys():
         return None
     edited = [rel for rel, entry in entries.items() if entry.digest != old[rel].digest]
-    if not edited or not all(os.path.isfile(out / rel) for rel in last["units"]):
-        return None  # nothing to do here, or files deleted from the output by hand: the full way
     for rel in edited:
         new, before = entries[rel], old[rel]
         if new.article is None or before.article is None or new.article != before.article \
                 or new.problems != before.problems or new.keys != before.keys:
             return None
+    return edited or None
+
+
+def _outputs_present(out: Path, outputs: dict) -> bool:
+    """Whether every output file the cache describes is in ``out`` (one deleted by
+    hand is written again by the full way)."""
+    base = str(out) + os.sep
+    isfile = os.path.isfile
+    return all(isfile(base + rel) for rel in outputs)
+
+
+def _write_edits(jobs: dict, state: cache.State, store: cache.Store, out: Path, entries: dict,
+                 edited: list[str]) -> tuple[int, frozenset]:
+    """Render the output files in ``jobs`` (relative path -> (fingerprint, job), the
+    job as :func:`_produce` takes it, with ``_JOB`` set up) whose fingerprint
+    changed, replace in ``out`` those whose bytes changed, and save the state
+    with the ``entries`` (``edited``: the relative paths of those that changed).
+    Returns how many files were rendered and which changed."""
+    todo = [rel for rel in jobs if state.outputs.get(rel, (None,))[0] != jobs[rel][0]]
+    files = {}
+    outputs = dict(state.outputs)
+    for rel, key, data in _run(_render_chunk, [(rel, jobs[rel][1]) for rel in todo], store):
+        if outputs.get(rel, (None, None))[1] != key:
+            files[rel] = data
+        outputs[rel] = (jobs[rel][0], key)
+    _JOB.clear()
+    store.begin_writes(set(files))
+    output.update_in_place(out, files, {}, set())
+    state.sources, state.outputs = entries, outputs
+    state.garbage += len(edited)
+    store.save_edits(state, {rel: entries[rel] for rel in edited}, {rel: outputs[rel] for rel in todo})
+    store.end_writes()
+    return len(todo), frozenset(files)
+
+
+def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store, out: Path, now: dt.datetime):
+    """Rebuild after edits that changed only the bodies of articles (the preview
+    server's common case: an editor typing in an article), from the plan this
+    process made last: the article's page (body, reading time) and the feeds
+    that carry its content are rendered again, nothing else is planned. Returns
+    ``None`` when the change is of any other kind (then the whole plan is made
+    again)."""
+    from .dates import minutes_for
+
+    if not last["built_at"] <= now.timestamp() < last["valid_until"]:
+        return None
+    edited = _edited_bodies(last["entries"], entries)
+    if not edited or not _outputs_present(out, last["units"]):
+        return None
     planned, units, settings = list(last["planned"]), dict(last["units"]), last["settings"]
-    todo = []
+    jobs = {}
     for rel in edited:
         article = entries[rel].article
         index = last["page_index"].get(f"articles/{article.slug}/index.html")
@@ -439,16 +492,13 @@ def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store
             minutes_for(entries[rel].words), last["strings"]["reading_time"]))
         page = dataclasses.replace(page, context=dict(page.context, article=view), body=entries[rel].digest)
         planned[index] = page
-        units[page.path] = (_page_fp(page, last["templates"], last["common"]), ("page", index))
-        todo.append(page.path)
+        jobs[page.path] = units[page.path] = (_page_fp(page, last["templates"], last["common"]), ("page", index))
     slugs = {entries[rel].article.slug for rel in edited}
     for index, spec in enumerate(last["specs"]):
         if any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
             fp = _feed_fp(spec, last["feed_common"], entries, settings, now)
-            units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
-            units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
-            todo += [f"{spec.folder}feed.xml", f"{spec.folder}rss.xml"]
-    todo = [rel for rel in todo if state.outputs.get(rel, (None,))[0] != units[rel][0]]
+            jobs[f"{spec.folder}feed.xml"] = units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
+            jobs[f"{spec.folder}rss.xml"] = units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
     body_keys = {entries[a.path].article.slug: entries[a.path].digest for a in last["site"].articles}
     _JOB.clear()
     from .render import PageRenderer
@@ -456,67 +506,101 @@ def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store
     _JOB.update(settings=settings, planned=planned, specs=last["specs"], site=last["site"], now=now,
                 renderer=PageRenderer(last["env"], last["site_context"], settings.base_url, last["strings"], store.body),
                 bodies=_Bodies(store, body_keys))
-    files = {}
-    outputs = dict(state.outputs)
-    for rel, key, data in _run(_render_chunk, [(rel, units[rel][1]) for rel in todo], store):
-        if outputs.get(rel, (None, None))[1] != key:
-            files[rel] = data
-        outputs[rel] = (units[rel][0], key)
+    done = _write_edits(jobs, state, store, out, entries, edited)
+    last.update(planned=planned, units=units, entries=entries, outputs=state.outputs)
+    return done
+
+
+def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetime, drafts: bool, future: bool,
+                 store: cache.Store, state: cache.State, entries: dict, plan_key: tuple):
+    """Rebuild after edits that changed only the bodies of articles, from what the
+    cache recorded of the last full build (``state.last``), in a new process (a
+    ``jarida build`` after an editor saved an article): the site is assembled
+    from the cached records, and only each edited article's page and the feeds
+    that carry it are planned and rendered. Returns ``None`` when the change is
+    of any other kind, the options or inputs other than article files changed,
+    or the last build's output is no longer valid at ``now`` (a scheduled
+    article fell due...); then the whole site is planned."""
+    from . import content, pages, render
+
+    info = state.last
+    if not info or info.get("key") != plan_key or not info["built_at"] <= now.timestamp() < info["valid_until"]:
+        return None
+    edited = _edited_bodies(state.sources, entries)
+    if not edited or not _outputs_present(out, state.outputs):
+        return None
+    profiles, _ = _profiles(site_root)
+    site = content.assemble(settings, [e.article for e in entries.values() if e.article is not None], profiles,
+                            drafts, [], None if future else now)
+    dirs = render.theme_dirs(site_root, settings.theme)
+    strings = render.load_strings(dirs)
+    env = render.environment(dirs)
+    site_context = _site_context(site, strings, now)
+    templates = render.template_fingerprints(env, {"article.html"})
+    common = _common(site_context, strings, settings)
+    fmt, fmt_key = pages.formatter(site)
+    terms = pages.term_index(site)
+    order = pages.article_order(site)
+    views = pages.LazyViews(site, fmt, fmt_key, terms)
+    shown = {a.slug: a for a in site.articles}
+    planned, jobs = [], {}
+    for rel in edited:
+        article = shown.get(entries[rel].article.slug)
+        if article is None:
+            continue  # a draft or a scheduled article: on no page
+        bios = _bios(settings, [terms["authors"][content.term_key(name)] for name in article.authors])
+        page = pages.article_page(article, site, views, pages.Body(entries[rel].digest, entries[rel].words), bios,
+                                  strings, fmt, terms, order, {})
+        jobs[page.path] = (_page_fp(page, templates, common), ("page", len(planned)))
+        planned.append(page)
+    slugs = {entries[rel].article.slug for rel in edited}
+    specs, feed_common = feed_specs(site), _feed_common(settings)
+    for index, spec in enumerate(specs):
+        if any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
+            fp = _feed_fp(spec, feed_common, entries, settings, now)
+            jobs[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
+            jobs[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    if any(rel not in state.outputs for rel in jobs):
+        return None
+    body_keys = {a.slug: entries[a.path].digest for a in site.articles}
     _JOB.clear()
-    store.begin_writes(set(files))
-    output.update_in_place(out, files, {}, set())
-    state.sources, state.outputs = entries, outputs
-    state.garbage += len(edited)
-    store.save(state)
-    store.end_writes()
-    last.update(planned=planned, units=units, entries=entries, outputs=outputs)
-    return len(todo), frozenset(files)
+    _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now,
+                renderer=render.PageRenderer(env, site_context, settings.base_url, strings, store.body),
+                bodies=_Bodies(store, body_keys))
+    return _write_edits(jobs, state, store, out, entries, edited)
 
 
-def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str = "") -> _Result:
-    from . import content, feeds, pages, render, search, urls
-    from .dates import Formatter
-    from .markup import Renderer
+def _profiles(site_root: Path) -> tuple[list, list[Problem]]:
+    """The author profiles in ``content/authors/*.md`` and the problems found in them."""
+    from . import content
 
-    parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
-                                   settings.allow_html)).encode())
-    state = store.load(parse_key)
-    marker = _marker(out)
-    valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
-        and state.marker == marker
-    entries, parsed = _read_sources(site_root, settings, state, store)
-    gc.freeze()
-    plan_key = (str(out.resolve()), repr(settings), drafts, strict, future, others)
-    last = _LAST.get(str(out.resolve()))
-    if last is not None and last["key"] == plan_key and last["outputs"] is state.outputs and valid_output:
-        done = _body_only(last, entries, state, store, out, now)
-        if done is not None:
-            rendered, changed = done
-            return _Result(len(last["page_index"]), len(last["units"]), last["problems"], last["next_due"],
-                           last["valid_until"], parsed, rendered, changed)
-    _LAST.pop(str(out.resolve()), None)
-    problems = [p for e in entries.values() for p in e.problems]
-    articles = [e.article for e in entries.values() if e.article is not None]
-    profiles = []
+    profiles, problems = [], []
     for file in sorted((site_root / content.AUTHORS_DIR).glob("*.md")):
         rel = file.relative_to(site_root).as_posix()
         profile, found = content.parse_profile(rel, file.read_text(encoding="utf-8"))
         problems += found
         if profile:
             profiles.append(profile)
-    if strict and problems:
-        problems = [dataclasses.replace(p, warning=False) for p in problems]
-    site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
-    dirs = render.theme_dirs(site_root, settings.theme)
-    strings = render.load_strings(dirs)
+    return profiles, problems
+
+
+def _bios(settings: Settings, terms) -> dict[str, str]:
+    """The rendered biographies of the author ``terms`` that have a profile, by term slug."""
+    from .markup import Renderer
+
+    with_profile = [t for t in terms if t.profile]
+    if not with_profile:
+        return {}
     md = Renderer(allow_html=settings.allow_html)
-    by_path = {a.path: entries[a.path] for a in site.articles}
-    body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
-    bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}
-    bios = {t.slug: md.render(t.profile.bio) for t in site.taxonomies["authors"] if t.profile}
-    planned = pages.plan(site, bodies, bios, strings)
-    env = render.environment(dirs)
-    site_context = {
+    return {t.slug: md.render(t.profile.bio) for t in with_profile}
+
+
+def _site_context(site, strings: dict, now: dt.datetime) -> dict:
+    """What every template gets as ``site``: title, navigation, sections, feeds..."""
+    from . import pages, urls
+
+    settings = site.settings
+    return {
         "title": settings.title,
         "description": settings.description,
         "base_url": settings.base_url,
@@ -530,15 +614,72 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         "year": now.year,
     }
 
+
+def _common(site_context: dict, strings: dict, settings: Settings) -> str:
+    """The part of every page's fingerprint that is the same for all pages."""
+    return cache.digest(repr((site_context, strings, settings.base_url)).encode())
+
+
+def _feed_common(settings: Settings) -> str:
+    """The part of every feed's fingerprint that is the same for all feeds."""
+    return repr((settings.title, settings.description, settings.base_url, settings.feed_items, settings.feed_content))
+
+
+def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str = "",
+                 listing: list | None = None) -> _Result:
+    from . import content, feeds, pages, render, search
+    from .dates import Formatter
+
+    parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
+                                   settings.allow_html)).encode())
+    state = store.load(parse_key)
+    marker = _marker(out)
+    valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
+        and state.marker == marker
+    entries, parsed = _read_sources(site_root, settings, state, store, listing)
+    gc.freeze()
+    plan_key = (str(out.resolve()), repr(settings), drafts, strict, future, others)
+    last = _LAST.get(str(out.resolve()))
+    if last is not None and last["key"] == plan_key and last["outputs"] is state.outputs and valid_output:
+        done = _body_only(last, entries, state, store, out, now)
+        if done is not None:
+            rendered, changed = done
+            return _Result(len(last["page_index"]), len(last["units"]), last["problems"], last["next_due"],
+                           last["valid_until"], parsed, rendered, changed)
+    _LAST.pop(str(out.resolve()), None)
+    if valid_output:
+        done = _edited_only(site_root, out, settings, now, drafts, future, store, state, entries, plan_key)
+        if done is not None:
+            rendered, changed = done
+            info = state.last
+            due = dt.datetime.fromisoformat(info["next_due"]) if info["next_due"] else None
+            return _Result(info["pages"], len(state.outputs), [Problem(*row) for row in info["problems"]], due,
+                           info["valid_until"], parsed, rendered, changed)
+    problems = [p for e in entries.values() for p in e.problems]
+    articles = [e.article for e in entries.values() if e.article is not None]
+    profiles, found = _profiles(site_root)
+    problems += found
+    if strict and problems:
+        problems = [dataclasses.replace(p, warning=False) for p in problems]
+    site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
+    dirs = render.theme_dirs(site_root, settings.theme)
+    strings = render.load_strings(dirs)
+    by_path = {a.path: entries[a.path] for a in site.articles}
+    body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
+    bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}
+    bios = _bios(settings, site.taxonomies["authors"])
+    planned = pages.plan(site, bodies, bios, strings)
+    env = render.environment(dirs)
+    site_context = _site_context(site, strings, now)
+
     # Every output file: its fingerprint and how to make it.
     units: dict[str, tuple[str, tuple]] = {}
     templates = render.template_fingerprints(env, {p.template for p in planned})
-    common = cache.digest(repr((site_context, strings, settings.base_url)).encode())
+    common = _common(site_context, strings, settings)
     for index, page in enumerate(planned):
         units[page.path] = (_page_fp(page, templates, common), ("page", index))
     specs = feed_specs(site)
-    feed_common = repr((settings.title, settings.description, settings.base_url, settings.feed_items,
-                        settings.feed_content))
+    feed_common = _feed_common(settings)
     for index, spec in enumerate(specs):
         fp = _feed_fp(spec, feed_common, entries, settings, now)
         units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
@@ -640,8 +781,6 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     if state.garbage > max(100, len(entries) // 10):
         store.prune_bodies({e.digest for e in entries.values()})
         state.garbage = 0
-    store.save(state)
-    store.end_writes()
 
     scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
     next_due = None if future or not scheduled else min(scheduled)
@@ -653,6 +792,10 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     if not site.articles:
         limits.append(now)  # an empty site's feeds carry the build time
     valid_until = min(limits).timestamp()
+    state.last = {"key": plan_key, "built_at": now.timestamp(), "valid_until": valid_until, "pages": len(planned),
+                  "problems": _problem_rows(problems), "next_due": next_due.isoformat() if next_due else None}
+    store.save(state)
+    store.end_writes()
     _LAST[str(out.resolve())] = {
         "key": plan_key, "planned": planned, "units": units, "entries": entries, "outputs": state.outputs,
         "page_index": {page.path: index for index, page in enumerate(planned)}, "specs": specs, "site": site,

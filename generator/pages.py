@@ -17,7 +17,7 @@ from urllib.parse import quote
 from .dates import Formatter, minutes_for
 from .markup import ROOT
 from .content import term_key
-from .model import Site
+from .model import Site, Term
 from .urls import article_url, encode_path, list_url, term_url
 from .views import View, absolute, article_view, json_ld, news_article, related
 
@@ -194,6 +194,61 @@ def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
     return view
 
 
+def formatter(site: Site) -> tuple[Formatter, tuple]:
+    """The date and number :class:`Formatter` of the site's settings, and the key of those settings."""
+    s = site.settings
+    return Formatter(s.locale, s.arabic_digits, s.hijri, s.hijri_offset), (s.locale, s.arabic_digits, s.hijri,
+                                                                            s.hijri_offset)
+
+
+def term_index(site: Site) -> dict[str, dict[str, Term]]:
+    """Taxonomy name -> folded term key -> :class:`Term`."""
+    return {name: {t.key: t for t in ts} for name, ts in site.taxonomies.items()}
+
+
+def article_order(site: Site) -> dict[str, int]:
+    """Article slug -> its position in the site (newest first)."""
+    return {a.slug: i for i, a in enumerate(site.articles)}
+
+
+class LazyViews(dict):
+    """Article views by slug, each made when first asked for: an article page
+    needs only its own and those of its related articles."""
+
+    def __init__(self, site: Site, fmt: Formatter, fmt_key: tuple, terms: dict):
+        super().__init__()
+        self.by_slug, self.fmt, self.fmt_key, self.terms = {a.slug: a for a in site.articles}, fmt, fmt_key, terms
+
+    def __missing__(self, slug: str) -> View:
+        view = self[slug] = _view(self.by_slug[slug], self.fmt, self.fmt_key, self.terms)
+        return view
+
+
+def article_page(article, site: Site, views, body: Body, bios: dict[str, str], strings: dict, fmt: Formatter,
+                 terms: dict, order: dict[str, int], positions: dict) -> Page:
+    """The page of one article: ``views`` maps slugs to article views (a dict or
+    :class:`LazyViews`), ``body`` is its :class:`Body`, ``bios`` author term slugs
+    to rendered profiles, ``terms`` comes from :func:`term_index`, ``order`` from
+    :func:`article_order`, ``positions`` is the memo of :func:`related`. The same
+    page whether the whole site is planned or this article alone (after an edit)."""
+    s = site.settings
+    view = dict(views[article.slug], body_html=None)
+    canonical = s.base_url + article_url(article.slug)
+    view["json_ld"] = JsonLd(article, view, site, canonical)
+    view["image_url"] = absolute(article.image, s.base_url) if article.image else None
+    view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
+        if article.image else None
+    view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
+                    for a in view["authors"] if bios.get(a["slug"])]
+    view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
+    view["related"] = [views[x] for x in related(article, terms["tags"], order, positions=positions)]
+    view["share"] = ShareLinks(canonical, article.title, strings.get("share_to", {}))
+    path = f"articles/{article.slug}/index.html"
+    return Page(path, "article.html", {"page_title": article.title, "article": view, "description": article.summary,
+                                       "canonical": s.base_url + encode_path(path.removesuffix("index.html")),
+                                       "feeds": None}, body.key)
+
+
 def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
     """Plan every HTML page of the site.
 
@@ -203,14 +258,13 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     output is deterministic.
     """
     s = site.settings
-    fmt = Formatter(s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
-    terms = {name: {t.key: t for t in ts} for name, ts in site.taxonomies.items()}
-    fmt_key = (s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
+    fmt, fmt_key = formatter(site)
+    terms = term_index(site)
     views = {a.slug: _view(a, fmt, fmt_key, terms) for a in site.articles}
     if len(_VIEWS) > 3 * len(views) + 1000:
         _VIEWS.clear()
     positions: dict = {}
-    order = {a.slug: i for i, a in enumerate(site.articles)}
+    order = article_order(site)
     pages: list[Page] = []
 
     def add(path: str, template: str, body: str | None = None, **context) -> None:
@@ -235,20 +289,8 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
              feeds={"atom": "feed.xml", "rss": "rss.xml"},
              first={"blocks": section_blocks(site, views)}, rest={"blocks": []})
     for article in site.articles:
-        body = bodies[article.slug]
-        view = dict(views[article.slug], body_html=None)
-        canonical = s.base_url + article_url(article.slug)
-        view["json_ld"] = JsonLd(article, view, site, canonical)
-        view["image_url"] = absolute(article.image, s.base_url) if article.image else None
-        view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
-            if article.image else None
-        view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
-                        for a in view["authors"] if bios.get(a["slug"])]
-        view["reading_time"] = fmt.plural(minutes_for(body.words), strings["reading_time"])
-        view["related"] = [views[x] for x in related(article, terms["tags"], order, positions=positions)]
-        view["share"] = ShareLinks(canonical, article.title, strings.get("share_to", {}))
-        add(f"articles/{article.slug}/index.html", "article.html", body.key, page_title=article.title, article=view,
-            description=article.summary)
+        pages.append(article_page(article, site, views, bodies[article.slug], bios, strings, fmt, terms, order,
+                                  positions))
     for taxonomy, term_list in site.taxonomies.items():
         add(f"{taxonomy}/index.html", "terms.html", page_title=strings[taxonomy], taxonomy=taxonomy,
             heading=strings[taxonomy],

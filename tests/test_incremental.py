@@ -129,10 +129,23 @@ def test_incremental_equals_full_rebuild(site, tmp_path, change):
         assert not any(f"articles/{encode(slug)}/".encode() in data for data in full.values())
 
 
-def test_random_edits_always_match_a_full_rebuild(site, tmp_path):
-    rng = random.Random(20261201)
+def new_process() -> None:
+    """Forget what this process kept from earlier builds, as a new ``jarida build`` would."""
+    from generator import cache, pages, render
+
+    build_module._LAST.clear()
+    cache.Store._memory.clear()
+    pages._VIEWS.clear()
+    render._ENVIRONMENTS.clear()
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same-process", "new-process"])
+def test_random_edits_always_match_a_full_rebuild(site, tmp_path, fresh):
+    rng = random.Random(20261201 + fresh)
     build(site, now=NOW)
     for step in range(8):
+        if fresh:
+            new_process()
         files = articles(site)
         path = rng.choice(files)
         text = path.read_text(encoding="utf-8")
@@ -323,3 +336,136 @@ def test_a_touched_static_file_is_not_copied_again(site):
     articles(site)[6].write_text(articles(site)[6].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
     report = build(site, now=NOW)
     assert "logo.svg" not in report.changed
+
+
+def edit_body(path: Path, line: str = "فقرة جديدة أضافها المحرر.") -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{line}\n", encoding="utf-8")
+
+
+def test_a_body_edit_in_a_new_process_plans_only_its_page(site, tmp_path, monkeypatch):
+    """``jarida build`` after an editor saved an article: only that article's page and
+    the feeds that carry it are planned and rendered, from the cached records."""
+    first = build(site, now=NOW)
+    new_process()
+    from generator import pages
+
+    def no_plan(*args, **kwargs):
+        raise AssertionError("the whole site was planned")
+
+    monkeypatch.setattr(pages, "plan", no_plan)
+    path = articles(site)[5]
+    edit_body(path)
+    report = build(site, now=NOW)
+    assert report.parsed == 1 and report.rendered <= 20
+    assert (report.pages, report.files) == (first.pages, first.files)
+    slug = next(p for p in report.changed if p.startswith("articles/")).split("/")[1]
+    assert "فقرة جديدة أضافها المحرر." in (site / "build" / "articles" / slug / "index.html").read_text(encoding="utf-8")
+    assert any(p.endswith("/feed.xml") for p in report.changed)  # its tags' feeds carry its body
+    monkeypatch.undo()
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_body_edit_in_a_new_process_after_the_output_expired_plans_everything(site, tmp_path):
+    """When a scheduled article falls due between two builds, the edit takes the full way."""
+    import re
+
+    path = articles(site)[0]
+    path.write_text(re.sub(r"^date: .*$", "date: 2026-01-05T08:00:00+00:00", path.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
+    build(site, now=NOW)
+    new_process()
+    edit_body(articles(site)[3])
+    later = NOW + dt.timedelta(days=6)
+    report = build(site, now=later)
+    assert report.rendered > 20
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("build", ".cache"))
+    build(twin, now=later)
+    assert snapshot(site / "build") == snapshot(twin / "build")
+
+
+@pytest.mark.parametrize("change", ["draft", "profile", "output", "template"])
+def test_a_body_edit_in_a_new_process_with_another_change(site, tmp_path, change):
+    """A body edit together with any other kind of change gives the same bytes as a cold build."""
+    build(site, now=NOW)
+    new_process()
+    edit_body(articles(site)[8])
+    if change == "draft":
+        path = articles(site)[9]
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+        build(site, now=NOW)
+        new_process()
+        edit_body(path, "تعديل في مسودة.")
+    elif change == "profile":
+        authors = site / "content" / "authors"
+        authors.mkdir(exist_ok=True)
+        (authors / "profile.md").write_text("---\nname: كاتب جديد\n---\nنبذة عن الكاتب.\n", encoding="utf-8")
+    elif change == "output":
+        (site / "build" / "tags" / "index.html").unlink()
+    elif change == "template":
+        own = site / "themes" / "default" / "templates"
+        own.mkdir(parents=True)
+        bundled = Path(build_module.__file__).resolve().parent.parent / "themes" / "default" / "templates"
+        (own / "article.html").write_text((bundled / "article.html").read_text(encoding="utf-8") + "<!-- x -->\n",
+                                          encoding="utf-8")
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_body_edit_rebuilt_by_the_command_matches_a_cold_build(site, tmp_path):
+    """As an editor does it: ``jarida build``, save an article, ``jarida build`` again."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(int(NOW.timestamp())))
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+    edit_body(articles(site)[12])
+    done = subprocess.run(command, check=True, env=env, capture_output=True, text=True)
+    assert "nothing changed" not in done.stdout
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("build", ".cache"))
+    subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(twin)], check=True, env=env,
+                   capture_output=True)
+    assert snapshot(site / "build") == snapshot(twin / "build")
+
+
+def test_body_edits_in_new_processes_save_only_what_changed(site, tmp_path):
+    """Small rebuilds save their cache entries beside ``state.pickle``; an edit and its
+    undoing, each in a new process, give the bytes of a cold build."""
+    build(site, now=NOW)
+    state = site / ".cache" / "jarida" / "state.pickle"
+    edits = site / ".cache" / "jarida" / "state-edits.pickle"
+    written = state.stat().st_mtime_ns
+    path = articles(site)[10]
+    original = path.read_text(encoding="utf-8")
+    for step in range(3):
+        new_process()
+        edit_body(path, f"تعديل رقم {step}.")
+        build(site, now=NOW)
+        assert edits.exists() and state.stat().st_mtime_ns == written
+        assert snapshot(site / "build") == cold(site, tmp_path)
+    new_process()
+    path.write_text(original, encoding="utf-8")  # back to the text of the first build
+    report = build(site, now=NOW)
+    assert f"articles/{path.stem}/index.html" in report.changed
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_an_edits_file_older_than_the_state_is_ignored(site, tmp_path):
+    """A full save that was killed before it removed the edits file (which it includes)."""
+    build(site, now=NOW)
+    new_process()
+    edit_body(articles(site)[10])
+    build(site, now=NOW)
+    cache_dir = site / ".cache" / "jarida"
+    stale = (cache_dir / "state-edits.pickle").read_bytes()
+    (site / "site.toml").write_text((site / "site.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(site, now=NOW)  # a full save
+    assert not (cache_dir / "state-edits.pickle").exists()
+    (cache_dir / "state-edits.pickle").write_bytes(stale)
+    new_process()
+    edit_body(articles(site)[11])
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
