@@ -534,7 +534,7 @@ def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetim
                             drafts, [], None if future else now)
     dirs = render.theme_dirs(site_root, settings.theme)
     strings = render.load_strings(dirs)
-    env = render.environment(dirs)
+    env = render.environment(dirs, site_root / CACHE_DIR / "templates")
     site_context = _site_context(site, strings, now)
     templates = render.template_fingerprints(env, {"article.html"})
     common = _common(site_context, strings, settings)
@@ -669,7 +669,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}
     bios = _bios(settings, site.taxonomies["authors"])
     planned = pages.plan(site, bodies, bios, strings)
-    env = render.environment(dirs)
+    env = render.environment(dirs, site_root / CACHE_DIR / "templates")
     site_context = _site_context(site, strings, now)
 
     # Every output file: its fingerprint and how to make it.

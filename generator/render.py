@@ -22,32 +22,43 @@ _ENVIRONMENTS: dict = {}
 _REFERENCES: dict = {}
 
 
-def environment(dirs: list[Path]) -> jinja2.Environment:
+def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment over the ``templates/`` folders of ``dirs``; one per
     process and theme (templates are compiled once and compiled again when
-    their file changes: Jinja2's ``auto_reload``)."""
+    their file changes: Jinja2's ``auto_reload``). With ``cache_dir``, compiled
+    templates are also kept there between processes (Jinja2's
+    ``FileSystemBytecodeCache``, keyed by template name and source)."""
     import os
 
     # Which file provides each template may change (an override added or removed): part of the key.
     files = tuple((str(d), tuple(sorted(os.path.join(top, name) for top, _, names in os.walk(d / "templates")
                                         for name in names))) for d in dirs)
-    env = _ENVIRONMENTS.get(files)
+    key = (files, str(cache_dir))
+    env = _ENVIRONMENTS.get(key)
     if env is None:
         if len(_ENVIRONMENTS) > 8:
             _ENVIRONMENTS.clear()
-        env = _ENVIRONMENTS[files] = _new_environment(dirs)
+        env = _ENVIRONMENTS[key] = _new_environment(dirs, cache_dir)
     return env
 
 
-def _new_environment(dirs: list[Path]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+#: How templates are compiled (compiled templates kept on disk are kept per these options).
+_OPTIONS = {"autoescape": True, "undefined": jinja2.StrictUndefined, "keep_trailing_newline": True,
+            "trim_blocks": True, "lstrip_blocks": True}
+
+
+def _new_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    bytecode = None
+    if cache_dir is not None:
+        import hashlib
+
+        # Jinja2 keys compiled templates by name and source only: the options and its version go in the folder name.
+        folder = cache_dir / hashlib.blake2b(repr((jinja2.__version__, sorted(_OPTIONS.items()))).encode(),
+                                             digest_size=8).hexdigest()
+        folder.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+                              bytecode_cache=bytecode, **_OPTIONS)
 
 
 class PageRenderer:
