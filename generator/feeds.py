@@ -2,8 +2,9 @@
 (sitemaps.org 0.9, split with an index past 50,000 URLs), the Google News
 sitemap, robots.txt.
 
-Built with ElementTree so every value is escaped; XML-invalid control
-characters (XML 1.0 §2.2) are removed from text first. Links are absolute
+Built with ElementTree so every value is escaped (a feed's entries, made once
+per build, are written as text with ElementTree's own escaping: the same bytes);
+XML-invalid control characters (XML 1.0 §2.2) are removed from text first. Links are absolute
 (base URL + percent-encoded path). Atom dates are RFC 3339, RSS dates RFC 822
 with English names (``email.utils.format_datetime``).
 """
@@ -43,6 +44,27 @@ def _sub(parent, tag, text=None, **attrs):
     return element
 
 
+def _escape_text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it (``&``, ``<``, ``>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it (also ``"``, CR, LF and tab)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _element(tag: str, text: str | None = None, **attrs: str) -> str:
+    """One element without children, written as text: the same as ``ET.tostring``
+    of what :func:`_sub` makes (invalid characters removed, values escaped,
+    attributes in the order given, ``<tag />`` when it has no text), many times faster
+    for the entries of a feed."""
+    head = tag + "".join(f' {key}="{_escape_attribute(xml_text(value))}"' for key, value in attrs.items())
+    text = xml_text(text) if text is not None else None
+    return f"<{head}>{_escape_text(text)}</{tag}>" if text else f"<{head} />"
+
+
 def _bytes(root: ET.Element) -> bytes:
     return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
@@ -62,7 +84,7 @@ class FeedSpec:
 def _splice(head: ET.Element, closing: str, entries: list[str]) -> bytes:
     """Serialise ``head`` with the serialised ``entries`` inserted before its last
     ``closing`` tag: the same bytes as serialising the whole tree, but an
-    article's entry, the same in every feed that lists it, is serialised once."""
+    article's entry, the same in every feed that lists it, is made once."""
     text = ET.tostring(head, encoding="unicode")
     at = text.rindex(closing)
     return _DECLARATION + (text[:at] + "".join(entries) + text[at:]).encode("utf-8") + b"\n"
@@ -77,7 +99,7 @@ def _serialised(site: Site, spec: FeedSpec, bodies, make, memo: dict | None) -> 
     for article in spec.articles[: site.settings.feed_items]:
         key = (make, article.slug)
         if key not in memo:
-            memo[key] = ET.tostring(make(site, article, bodies), encoding="unicode")
+            memo[key] = make(site, article, bodies)
         out.append(memo[key])
     return out
 
@@ -105,24 +127,21 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
     return _splice(feed, "</feed>", _serialised(site, spec, bodies, _atom_entry, memo))
 
 
-def _atom_entry(site: Site, article: Article, bodies) -> ET.Element:
-    """The ``<entry>`` of ``article`` (serialised once per build, see :func:`_splice`)."""
+def _atom_entry(site: Site, article: Article, bodies) -> str:
+    """The serialised ``<entry>`` of ``article`` (made once per build, see :func:`_splice`)."""
     s = site.settings
-    entry = ET.Element("entry")
     url = s.base_url + article_url(article.slug)
-    _sub(entry, "title", article.title)
-    _sub(entry, "link", href=url, rel="alternate", type="text/html")
-    _sub(entry, "id", url)
-    _sub(entry, "published", article.date.isoformat())
-    _sub(entry, "updated", (article.updated or article.date).isoformat())
-    for name in article.authors:
-        _sub(_sub(entry, "author"), "name", name)
-    for tag in article.tags:
-        _sub(entry, "category", term=tag)
-    _sub(entry, "summary", article.summary)
+    parts = ["<entry>", _element("title", article.title),
+             _element("link", href=url, rel="alternate", type="text/html"), _element("id", url),
+             _element("published", article.date.isoformat()),
+             _element("updated", (article.updated or article.date).isoformat())]
+    parts += [f"<author>{_element('name', name)}</author>" for name in article.authors]
+    parts += [_element("category", term=tag) for tag in article.tags]
+    parts.append(_element("summary", article.summary))
     if s.feed_content == "full":
-        _sub(entry, "content", bodies[article.slug].replace(ROOT, s.base_url), type="html")
-    return entry
+        parts.append(_element("content", bodies[article.slug].replace(ROOT, s.base_url), type="html"))
+    parts.append("</entry>")
+    return "".join(parts)
 
 
 def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
@@ -145,23 +164,20 @@ def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.dat
     return _splice(rss, "</channel>", _serialised(site, spec, bodies, _rss_item, memo))
 
 
-def _rss_item(site: Site, article: Article, bodies) -> ET.Element:
-    """The ``<item>`` of ``article`` (serialised once per build, see :func:`_splice`)."""
+def _rss_item(site: Site, article: Article, bodies) -> str:
+    """The serialised ``<item>`` of ``article`` (made once per build, see :func:`_splice`)."""
     s = site.settings
-    item = ET.Element("item")
     url = s.base_url + article_url(article.slug)
-    _sub(item, "title", article.title)
-    _sub(item, "link", url)
-    _sub(item, "guid", url, isPermaLink="true")
-    _sub(item, "pubDate", email.utils.format_datetime(article.date))
-    for name in article.authors:
-        _sub(item, "dc__creator", name)
-    for tag in article.tags:
-        _sub(item, "category", tag)
-    _sub(item, "description", article.summary)
+    parts = ["<item>", _element("title", article.title), _element("link", url),
+             _element("guid", url, isPermaLink="true"),
+             _element("pubDate", email.utils.format_datetime(article.date))]
+    parts += [_element("dc:creator", name) for name in article.authors]
+    parts += [_element("category", tag) for tag in article.tags]
+    parts.append(_element("description", article.summary))
     if s.feed_content == "full":
-        _sub(item, "content__encoded", bodies[article.slug].replace(ROOT, s.base_url))
-    return item
+        parts.append(_element("content:encoded", bodies[article.slug].replace(ROOT, s.base_url)))
+    parts.append("</item>")
+    return "".join(parts)
 
 
 def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:

@@ -11,10 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
 
 from .markup import ROOT
 from .pages import Page
 from .problems import JaridaError, Problem
+from .views import View
 from .theme import BUNDLED_THEMES, load_strings, static_files, theme_dirs  # noqa: F401 - the theme API, here too
 
 
@@ -24,16 +27,29 @@ _REFERENCES: dict = {}
 
 def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment over the ``templates/`` folders of ``dirs``; one per
-    process and theme (templates are compiled once and compiled again when
-    their file changes: Jinja2's ``auto_reload``). With ``cache_dir``, compiled
-    templates are also kept there between processes (Jinja2's
-    ``FileSystemBytecodeCache``, keyed by template name and source)."""
+    process and theme. Templates are compiled once: the environment is made
+    again when any template file is added, removed or changed (its bytes are
+    part of the key), so within one environment no template file is looked at
+    again (no ``auto_reload`` check of every ``include``). With ``cache_dir``,
+    compiled templates are also kept there between processes (Jinja2's
+    ``FileSystemBytecodeCache``, keyed by template name and source; the folder
+    is emptied when Jarida's code or Jinja2's version changes)."""
+    import hashlib
     import os
 
-    # Which file provides each template may change (an override added or removed): part of the key.
-    files = tuple((str(d), tuple(sorted(os.path.join(top, name) for top, _, names in os.walk(d / "templates")
-                                        for name in names))) for d in dirs)
-    key = (files, str(cache_dir))
+    # Which file provides each template may change (an override added or removed), and so may
+    # what a file holds: both are part of the key.
+    files = []
+    for d in dirs:
+        names = sorted(os.path.join(top, name) for top, _, names in os.walk(d / "templates") for name in names)
+        for name in names:
+            try:
+                with open(name, "rb") as fh:
+                    files.append((name, hashlib.blake2b(fh.read(), digest_size=16).digest()))
+            except OSError:
+                files.append((name, None))
+        files.append((str(d), None))
+    key = (tuple(files), str(cache_dir))
     env = _ENVIRONMENTS.get(key)
     if env is None:
         if len(_ENVIRONMENTS) > 8:
@@ -42,23 +58,138 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
     return env
 
 
-#: How templates are compiled (compiled templates kept on disk are kept per these options).
-_OPTIONS = {"autoescape": True, "undefined": jinja2.StrictUndefined, "keep_trailing_newline": True,
-            "trim_blocks": True, "lstrip_blocks": True}
+#: Names a plain ``dict`` answers as attributes (its methods): for any other name,
+#: ``x.name`` in a template is ``x["name"]``. The same for a :class:`generator.views.View`
+#: (a dict subclass), plus what its instance holds.
+_DICT_NAMES = frozenset(dir(dict))
+_VIEW_NAMES = frozenset(dir(View))
+
+
+def _escape_fn():
+    """markupsafe's ``escape`` for the compiled templates, a plain ``str`` (nearly
+    every value) escaped without the two Python-level calls of markupsafe 3
+    (``escape`` then ``Markup.__new__``): the same ``Markup`` results."""
+    import markupsafe
+
+    inner = getattr(markupsafe, "_escape_inner", None)
+    if inner is None:  # markupsafe 2: escape is all C already
+        return markupsafe.escape
+    slow, markup, new = markupsafe.escape, markupsafe.Markup, str.__new__
+
+    def escape(s, /):
+        if type(s) is str:
+            return new(markup, inner(s))
+        return slow(s)
+
+    return escape
+
+
+_ESCAPE = _escape_fn()
+
+
+class _Template(jinja2.Template):
+    """A compiled template whose output expressions use :data:`_ESCAPE`."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        if "escape" in namespace:
+            namespace["escape"] = _ESCAPE
+        return super()._from_namespace(environment, namespace, globals)
+
+
+#: The context variable holding a renderer's rendered fragments (see :class:`Fragments`).
+FRAGMENTS = "_jarida_fragments"
+
+
+class Fragments(Extension):
+    """``{% fragment key, ... %}...{% endfragment %}``: a part of a template
+    rendered once per build for each value of its key (the expressions after
+    the tag) and reused on every other page with that key: the masthead and the
+    footer, the same on thousands of pages. The key must name everything the
+    part shows besides ``site`` and ``t`` (the same on every page of a build),
+    such as ``root``. Outside a :class:`PageRenderer` the part is rendered every time."""
+
+    tags = {"fragment"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = [nodes.Const(parser.name), nodes.Const(lineno), parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endfragment",), drop_needle=True)
+        call = self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _render(key: tuple, context, caller):
+        store = context.get(FRAGMENTS)
+        if store is None:
+            return caller()
+        try:
+            html = store.get(key)
+        except TypeError:  # a key that cannot be hashed (a list, a dict): no reuse
+            return caller()
+        if html is None:
+            html = store[key] = caller()
+        return html
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2's environment with a quicker ``x.name`` for the view models (plain
+    dicts): Jinja2 tries ``getattr`` first and the item on ``AttributeError``;
+    for a name that is no attribute of a dict the item is looked up at once
+    (same result, no exception raised and caught on every lookup)."""
+
+    template_class = _Template
+
+    def getattr(self, obj, attribute):
+        kind = type(obj)
+        if kind is dict:
+            if attribute not in _DICT_NAMES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+        elif kind is View and attribute not in _VIEW_NAMES and attribute not in obj.__dict__:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
+    """Jinja2's ``FileSystemBytecodeCache`` in ``folder``. Jinja2 keys a compiled
+    template by its name and source only, so the folder is emptied first when
+    it was filled by other code (Jarida's, with its extensions and options) or
+    another Jinja2."""
+    from .cache import code_fingerprint
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    stamp, owner = folder / "made-by.txt", f"{code_fingerprint()} {jinja2.__version__}\n"
+    try:
+        same = stamp.read_text(encoding="utf-8") == owner
+    except OSError:
+        same = False
+    if not same:
+        bytecode.clear()
+        stamp.write_text(owner, encoding="utf-8")
+    return bytecode
 
 
 def _new_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
-    bytecode = None
-    if cache_dir is not None:
-        import hashlib
-
-        # Jinja2 keys compiled templates by name and source only: the options and its version go in the folder name.
-        folder = cache_dir / hashlib.blake2b(repr((jinja2.__version__, sorted(_OPTIONS.items()))).encode(),
-                                             digest_size=8).hexdigest()
-        folder.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(folder))
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
-                              bytecode_cache=bytecode, **_OPTIONS)
+    return _Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        extensions=[Fragments],
+        bytecode_cache=_bytecode_cache(cache_dir) if cache_dir is not None else None,
+    )
 
 
 class PageRenderer:
@@ -74,6 +205,7 @@ class PageRenderer:
         self.env, self.site_context, self.strings, self.body_of = env, site_context, strings or {}, body_of
         self.base_path = urlsplit(base_url).path or "/"
         self.templates: dict[str, jinja2.Template] = {}
+        self.fragments: dict = {}  # see Fragments
 
     def __call__(self, page: Page) -> bytes:
         from .urls import root_of
@@ -85,7 +217,8 @@ class PageRenderer:
             template = self.templates.get(page.template) or self.templates.setdefault(
                 page.template, self.env.get_template(page.template))
             root = self.base_path if page.path == "404.html" else root_of(page.path)
-            html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings, **context)
+            html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings,
+                                   **{FRAGMENTS: self.fragments}, **context)
         except jinja2.TemplateNotFound as exc:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
         except jinja2.TemplateSyntaxError as exc:

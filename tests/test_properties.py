@@ -301,3 +301,21 @@ def test_author_names_the_build_refuses():
 def test_markdown_placeholder_characters_are_lost():
     html = RENDERER.render(escape_text("أ\x02ب\x03ج"))
     assert "".join(Text(html).parts) == "أ\x02ب\x03ج"
+
+
+# Feed entries are written as text: exactly what ElementTree writes for the same element.
+_XMLISH = st.lists(st.sampled_from(list("<>&\"'\r\n\t \x00\x01\x0b\ufffe\uffffaبغ؟:=/;#") + ["&amp;", "]]>"]),
+                   max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["title", "dc:creator", "content:encoded", "link"]), st.one_of(st.none(), _XMLISH),
+       st.dictionaries(st.sampled_from(["href", "rel", "type", "term", "isPermaLink"]), _XMLISH, max_size=3))
+def test_a_feed_element_written_as_text_is_what_elementtree_writes(tag, text, attrs):
+    import xml.etree.ElementTree as ET
+
+    from generator import feeds
+
+    parent = ET.Element("x")
+    feeds._sub(parent, tag, text, **attrs)
+    assert feeds._element(tag, text, **attrs) == ET.tostring(parent[0], encoding="unicode")

@@ -1,0 +1,74 @@
+"""The template environment: compiled once per theme state, fragments rendered once
+per build, and the same output as plain Jinja2."""
+from __future__ import annotations
+
+import jinja2
+import markupsafe
+import pytest
+
+from generator import render
+from generator.pages import Page
+from generator.views import View
+
+
+def theme(tmp_path, templates: dict[str, str]):
+    """A theme folder with ``templates``; its list of folders for :func:`render.environment`."""
+    folder = tmp_path / "theme"
+    for name, text in templates.items():
+        path = folder / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return [folder]
+
+
+def page(path: str, **context) -> Page:
+    return Page(path, "page.html", context)
+
+
+def test_a_template_edited_in_place_is_compiled_again(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "<p>{{ x }}</p>"})
+    env = render.environment(dirs)
+    assert env.get_template("page.html").render(x="أ") == "<p>أ</p>"
+    assert render.environment(dirs) is env  # nothing changed: the same environment
+    (dirs[0] / "templates" / "page.html").write_text("<b>{{ x }}</b>", encoding="utf-8")  # same size, same name
+    again = render.environment(dirs)
+    assert again is not env and again.get_template("page.html").render(x="أ") == "<b>أ</b>"
+
+
+def test_a_fragment_is_rendered_once_per_key(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "{% fragment root %}<a href=\"{{ root }}\">{{ site.title }}"
+                                         "{{ count() }}</a>{% endfragment %}|{{ page_path }}"})
+    calls = []
+    renderer = render.PageRenderer(render.environment(dirs), {"title": "جريدة"}, "https://example.com/")
+    renderer.env.globals["count"] = lambda: calls.append(1) or len(calls)
+    pages = [renderer(page(path)).decode() for path in ("index.html", "a/index.html", "b/index.html", "c/d/index.html")]
+    assert pages == ['<a href="./">جريدة1</a>|index.html', '<a href="../">جريدة2</a>|a/index.html',
+                     '<a href="../">جريدة2</a>|b/index.html', '<a href="../../">جريدة3</a>|c/d/index.html']
+    other = render.PageRenderer(renderer.env, {"title": "أخرى"}, "https://example.com/")  # another build
+    assert other(page("a/index.html")).decode() == '<a href="../">أخرى4</a>|a/index.html'
+
+
+def test_a_fragment_outside_a_page_renderer_or_with_a_list_key_is_rendered_every_time(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "{% fragment items %}{{ items | join(',') }}{% endfragment %}"})
+    env = render.environment(dirs)
+    assert env.get_template("page.html").render(items=[1, 2]) == "1,2"
+    renderer = render.PageRenderer(env, {}, "https://example.com/")
+    assert renderer(page("index.html", items=[1, 2])) == b"1,2"
+    assert renderer(page("index.html", items=[3])) == b"3"
+
+
+@pytest.mark.parametrize("value", [
+    {"title": "<عنوان>", "items": "x", "keys": "y"},
+    View({"title": "a & b", "items": "z"}),
+    {"other": 1},
+])
+def test_attributes_and_escaping_are_those_of_plain_jinja(tmp_path, value):
+    source = ("{{ v.title is defined }}|{{ v.title | default('-') }}|{{ v['items'] }}|"
+              "{{ v.items is callable }}|{{ v.get('title') }}|{{ n }}|{{ m }}|{{ none }}")
+    dirs = theme(tmp_path, {"page.html": source})
+    ours = render.environment(dirs).get_template("page.html")
+    plain = jinja2.Environment(autoescape=True).from_string(source)
+    options = {"v": value, "n": 3, "m": markupsafe.Markup("<i>ok</i>")}
+    assert ours.render(**options) == plain.render(**options)
+    with pytest.raises(jinja2.UndefinedError):
+        render.environment(dirs).from_string("{{ v.missing.x }}").render(v=value)
