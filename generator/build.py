@@ -373,7 +373,7 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
             for chunk in results:
                 for rel, entry, html in chunk:
                     # One string object per distinct search key, across all articles.
-                    entry.keys = frozenset(map(sys.intern, entry.keys))
+                    entry.keys = tuple(map(sys.intern, entry.keys))
                     entries[rel] = entry
                     if html is not None:
                         rows.append((entry.digest, html))
