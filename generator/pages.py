@@ -180,17 +180,21 @@ class Body:
 _VIEWS: dict = {}
 
 
-def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
+def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict, links: dict) -> View:
     """:func:`article_view` as a :class:`View`, reused while the article, the
-    formatting settings and the names and slugs of its terms are the same."""
+    formatting settings and the names and slugs of its terms are the same;
+    ``links`` is the plan's memo of term links (see :func:`article_view`)."""
     names = (("sections", (article.section,) if article.section else ()), ("authors", article.authors),
              ("tags", article.tags))
-    deps = tuple((t.name, t.slug) if t else None for taxonomy, values in names
-                 for t in (terms[taxonomy].get(term_key(n)) for n in values))
-    key = (article, fmt_key, deps)
+    deps = []  # one flat tuple per article: (name, slug) of each term it names, None for a missing one
+    for taxonomy, values in names:
+        for n in values:
+            t = terms[taxonomy].get(term_key(n))
+            deps += (t.name, t.slug) if t else (None,)
+    key = (article, fmt_key, tuple(deps))
     view = _VIEWS.get(key)
     if view is None:
-        view = _VIEWS[key] = View(article_view(article, fmt, terms))
+        view = _VIEWS[key] = View(article_view(article, fmt, terms, links))
     return view
 
 
@@ -206,7 +210,8 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     fmt = Formatter(s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
     terms = {name: {t.key: t for t in ts} for name, ts in site.taxonomies.items()}
     fmt_key = (s.locale, s.arabic_digits, s.hijri, s.hijri_offset)
-    views = {a.slug: _view(a, fmt, fmt_key, terms) for a in site.articles}
+    links: dict = {}
+    views = {a.slug: _view(a, fmt, fmt_key, terms, links) for a in site.articles}
     if len(_VIEWS) > 3 * len(views) + 1000:
         _VIEWS.clear()
     positions: dict = {}
