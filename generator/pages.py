@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -67,28 +68,57 @@ def page_window(number: int, total: int, around: int = PAGE_LINKS_AROUND) -> lis
     return out
 
 
-def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], dict]]:
-    """Split ``slugs`` into pages of ``per_page``: ``(number, slugs, pagination view)``.
+class Pagination(Mapping):
+    """The pagination view of page ``number`` of ``total`` of a list whose first
+    page is at ``base``: ``number``, ``total``, ``prev_url`` and ``next_url``
+    (``None`` at the ends) and ``pages``, the links of :func:`page_window` as
+    ``{"number", "url", "current", "gap": False}`` (numbers in the site's digits)
+    or ``{"gap": True}``. A read-only mapping whose links are made when the page
+    is rendered: a list of 100,000 articles does not hold seven link dicts for
+    each of its pages. Its ``repr`` (for fingerprints) is what they are made of."""
 
-    Always at least one page (an empty list still gets its first page). Page
-    numbers are shown with the site's digits; ``pages`` holds the links of
-    :func:`page_window`, a gap as ``{"gap": True}``.
-    """
+    __slots__ = ("number", "total", "base", "fmt")
+    _KEYS = ("number", "total", "prev_url", "next_url", "pages")
+
+    def __init__(self, number: int, total: int, base: str, fmt: Formatter):
+        self.number, self.total, self.base, self.fmt = number, total, base, fmt
+
+    @property
+    def prev_url(self) -> str | None:
+        return list_url(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return list_url(self.base, self.number + 1) if self.number < self.total else None
+
+    @property
+    def pages(self) -> list[dict]:
+        return [{"gap": True} if n is None else
+                {"number": self.fmt.digits(n), "url": list_url(self.base, n), "current": n == self.number, "gap": False}
+                for n in page_window(self.number, self.total)]
+
+    def __getitem__(self, key: str):
+        if key not in self._KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(self._KEYS)
+
+    def __len__(self) -> int:
+        return len(self._KEYS)
+
+    def __repr__(self) -> str:
+        return f"Pagination({self.number}, {self.total}, {self.base!r}, {self.fmt.arabic_digits!r})"
+
+
+def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], Pagination]]:
+    """Split ``slugs`` into pages of ``per_page``: ``(number, slugs, pagination view)``
+    (see :class:`Pagination`). Always at least one page (an empty list still gets
+    its first page)."""
     total = max(1, math.ceil(len(slugs) / per_page))
-    out = []
-    for number in range(1, total + 1):
-        chunk = slugs[(number - 1) * per_page: number * per_page]
-        view = {
-            "number": number,
-            "total": total,
-            "prev_url": list_url(base, number - 1) if number > 1 else None,
-            "next_url": list_url(base, number + 1) if number < total else None,
-            "pages": [{"gap": True} if n is None else
-                      {"number": fmt.digits(n), "url": list_url(base, n), "current": n == number, "gap": False}
-                      for n in page_window(number, total)],
-        }
-        out.append((number, chunk, view))
-    return out
+    return [(number, slugs[(number - 1) * per_page: number * per_page], Pagination(number, total, base, fmt))
+            for number in range(1, total + 1)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
