@@ -678,6 +678,7 @@ def _run(work, items: list, store: cache.Store):
     import multiprocessing
 
     store.close()  # each process opens its own connection
+    _trim()
     context = multiprocessing.get_context("fork")
     _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
     pool = context.Pool(cores - 1)
@@ -695,6 +696,18 @@ def _run(work, items: list, store: cache.Store):
         else:
             pool.terminate()
         pool.join()
+
+
+def _trim() -> None:
+    """Give the free pages of the C heap back to the system (glibc's ``malloc_trim``)
+    before forking: the temporaries of planning (the search index...) leave many, and
+    a worker that allocated into them would copy them."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _take(work):
