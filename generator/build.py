@@ -553,6 +553,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     extra["robots.txt"] = feeds.robots_txt(site)
     for rel, data in extra.items():
         units[rel] = (cache.digest(data), ("bytes", data))
+    del extra
     own = site_static(site_root)
     copies = {**render.static_files(dirs), **own}
     clashes = sorted(set(own) & set(units))
@@ -594,6 +595,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                             changed.add(rel)
                 elif rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                     digests[rel] = old[rel][1]
+                elif job[0] == "bytes":  # made already (the search index, sitemaps): written now, not kept
+                    output.put(tree, rel, job[1])
+                    units[rel] = (fp, ("bytes", None))
+                    digests[rel] = fp
+                    if old.get(rel, (None, None))[1] != fp:
+                        changed.add(rel)
                 else:
                     produce.append((rel, job))
             _JOB["tree"] = tree
