@@ -383,7 +383,7 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
             for chunk in results:
                 for rel, entry, html in chunk:
                     # One string object per distinct search key, across all articles.
-                    entry.keys = frozenset(map(sys.intern, entry.keys))
+                    entry.keys = tuple(map(sys.intern, entry.keys))
                     entries[rel] = entry
                     if html is not None:
                         rows.append((entry.digest, html))
@@ -694,6 +694,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     extra["robots.txt"] = feeds.robots_txt(site)
     for rel, data in extra.items():
         units[rel] = (cache.digest(data), ("bytes", data))
+    del extra
     own = site_static(site_root)
     copies = {**render.static_files(dirs), **own}
     clashes = sorted(set(own) & set(units))
@@ -735,6 +736,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                             changed.add(rel)
                 elif rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                     digests[rel] = old[rel][1]
+                elif job[0] == "bytes":  # made already (the search index, sitemaps): written now, not kept
+                    output.put(tree, rel, job[1])
+                    units[rel] = (fp, ("bytes", None))
+                    digests[rel] = fp
+                    if old.get(rel, (None, None))[1] != fp:
+                        changed.add(rel)
                 else:
                     produce.append((rel, job))
             _JOB["tree"] = tree
@@ -821,6 +828,7 @@ def _run(work, items: list, store: cache.Store):
     import multiprocessing
 
     store.close()  # each process opens its own connection
+    _trim()
     context = multiprocessing.get_context("fork")
     _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
     pool = context.Pool(cores - 1)
@@ -838,6 +846,18 @@ def _run(work, items: list, store: cache.Store):
         else:
             pool.terminate()
         pool.join()
+
+
+def _trim() -> None:
+    """Give the free pages of the C heap back to the system (glibc's ``malloc_trim``)
+    before forking: the temporaries of planning (the search index...) leave many, and
+    a worker that allocated into them would copy them."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _take(work):

@@ -120,14 +120,15 @@ class SourceEntry:
     """What the cache knows of one article file: its ``stat`` (mtime_ns, size,
     inode), the ``digest`` of its bytes, and what parsing gave: the ``article``
     (without its Markdown body; ``None`` when it has errors), its ``problems``,
-    the ``words`` of its body and its search ``keys``."""
+    the ``words`` of its body and its search ``keys`` (sorted, see
+    :func:`generator.search.article_keys`)."""
 
     stat: tuple
     digest: str
     article: object
     problems: list
     words: int = 0
-    keys: frozenset = frozenset()
+    keys: tuple = ()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -67,28 +68,57 @@ def page_window(number: int, total: int, around: int = PAGE_LINKS_AROUND) -> lis
     return out
 
 
-def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], dict]]:
-    """Split ``slugs`` into pages of ``per_page``: ``(number, slugs, pagination view)``.
+class Pagination(Mapping):
+    """The pagination view of page ``number`` of ``total`` of a list whose first
+    page is at ``base``: ``number``, ``total``, ``prev_url`` and ``next_url``
+    (``None`` at the ends) and ``pages``, the links of :func:`page_window` as
+    ``{"number", "url", "current", "gap": False}`` (numbers in the site's digits)
+    or ``{"gap": True}``. A read-only mapping whose links are made when the page
+    is rendered: a list of 100,000 articles does not hold seven link dicts for
+    each of its pages. Its ``repr`` (for fingerprints) is what they are made of."""
 
-    Always at least one page (an empty list still gets its first page). Page
-    numbers are shown with the site's digits; ``pages`` holds the links of
-    :func:`page_window`, a gap as ``{"gap": True}``.
-    """
+    __slots__ = ("number", "total", "base", "fmt")
+    _KEYS = ("number", "total", "prev_url", "next_url", "pages")
+
+    def __init__(self, number: int, total: int, base: str, fmt: Formatter):
+        self.number, self.total, self.base, self.fmt = number, total, base, fmt
+
+    @property
+    def prev_url(self) -> str | None:
+        return list_url(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return list_url(self.base, self.number + 1) if self.number < self.total else None
+
+    @property
+    def pages(self) -> list[dict]:
+        return [{"gap": True} if n is None else
+                {"number": self.fmt.digits(n), "url": list_url(self.base, n), "current": n == self.number, "gap": False}
+                for n in page_window(self.number, self.total)]
+
+    def __getitem__(self, key: str):
+        if key not in self._KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(self._KEYS)
+
+    def __len__(self) -> int:
+        return len(self._KEYS)
+
+    def __repr__(self) -> str:
+        return f"Pagination({self.number}, {self.total}, {self.base!r}, {self.fmt.arabic_digits!r})"
+
+
+def paginate(slugs: tuple[str, ...], per_page: int, base: str, fmt: Formatter) -> list[tuple[int, tuple[str, ...], Pagination]]:
+    """Split ``slugs`` into pages of ``per_page``: ``(number, slugs, pagination view)``
+    (see :class:`Pagination`). Always at least one page (an empty list still gets
+    its first page)."""
     total = max(1, math.ceil(len(slugs) / per_page))
-    out = []
-    for number in range(1, total + 1):
-        chunk = slugs[(number - 1) * per_page: number * per_page]
-        view = {
-            "number": number,
-            "total": total,
-            "prev_url": list_url(base, number - 1) if number > 1 else None,
-            "next_url": list_url(base, number + 1) if number < total else None,
-            "pages": [{"gap": True} if n is None else
-                      {"number": fmt.digits(n), "url": list_url(base, n), "current": n == number, "gap": False}
-                      for n in page_window(number, total)],
-        }
-        out.append((number, chunk, view))
-    return out
+    return [(number, slugs[(number - 1) * per_page: number * per_page], Pagination(number, total, base, fmt))
+            for number in range(1, total + 1)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -180,17 +210,21 @@ class Body:
 _VIEWS: dict = {}
 
 
-def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict) -> View:
+def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict, links: dict) -> View:
     """:func:`article_view` as a :class:`View`, reused while the article, the
-    formatting settings and the names and slugs of its terms are the same."""
+    formatting settings and the names and slugs of its terms are the same;
+    ``links`` is the plan's memo of term links (see :func:`article_view`)."""
     names = (("sections", (article.section,) if article.section else ()), ("authors", article.authors),
              ("tags", article.tags))
-    deps = tuple((t.name, t.slug) if t else None for taxonomy, values in names
-                 for t in (terms[taxonomy].get(term_key(n)) for n in values))
-    key = (article, fmt_key, deps)
+    deps = []  # one flat tuple per article: (name, slug) of each term it names, None for a missing one
+    for taxonomy, values in names:
+        for n in values:
+            t = terms[taxonomy].get(term_key(n))
+            deps += (t.name, t.slug) if t else (None,)
+    key = (article, fmt_key, tuple(deps))
     view = _VIEWS.get(key)
     if view is None:
-        view = _VIEWS[key] = View(article_view(article, fmt, terms))
+        view = _VIEWS[key] = View(article_view(article, fmt, terms, links))
     return view
 
 
@@ -218,9 +252,10 @@ class LazyViews(dict):
     def __init__(self, site: Site, fmt: Formatter, fmt_key: tuple, terms: dict):
         super().__init__()
         self.by_slug, self.fmt, self.fmt_key, self.terms = {a.slug: a for a in site.articles}, fmt, fmt_key, terms
+        self.links: dict = {}
 
     def __missing__(self, slug: str) -> View:
-        view = self[slug] = _view(self.by_slug[slug], self.fmt, self.fmt_key, self.terms)
+        view = self[slug] = _view(self.by_slug[slug], self.fmt, self.fmt_key, self.terms, self.links)
         return view
 
 
@@ -260,7 +295,8 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     s = site.settings
     fmt, fmt_key = formatter(site)
     terms = term_index(site)
-    views = {a.slug: _view(a, fmt, fmt_key, terms) for a in site.articles}
+    links: dict = {}
+    views = {a.slug: _view(a, fmt, fmt_key, terms, links) for a in site.articles}
     if len(_VIEWS) > 3 * len(views) + 1000:
         _VIEWS.clear()
     positions: dict = {}

@@ -17,9 +17,9 @@ def encode(segment: str) -> str:
     return quote(segment, safe="-._~")
 
 
-@functools.lru_cache(maxsize=1 << 17)
 def encode_path(path: str) -> str:
-    """Percent-encode every segment of a ``/``-separated site path."""
+    """Percent-encode every segment of a ``/``-separated site path (not memoised:
+    most paths are encoded once or twice, and the segments are, see :func:`encode`)."""
     return "/".join(encode(part) for part in path.split("/"))
 
 

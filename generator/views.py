@@ -16,18 +16,29 @@ from .urls import article_url, encode_path, term_url
 RELATED = 4
 
 
-def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Term]]) -> dict:
+def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Term]],
+                 memo: dict | None = None) -> dict:
     """The view model of one article in lists and on its page (without its body).
 
-    ``terms`` maps each taxonomy to its terms by folded key.
+    ``terms`` maps each taxonomy to its terms by folded key. ``memo`` keeps the
+    link of each term (``(taxonomy, key)`` -> ``{"name", "url", "slug"...}``)
+    for the next articles of the same plan: one dict per term, not per article
+    that names it. Views are read, never changed, so they can share them.
     """
+    memo = {} if memo is None else memo
+
     def links(taxonomy: str, names: tuple[str, ...]) -> list[dict]:
         out = []
         for name in names:
-            term = terms[taxonomy].get(term_key(name))
-            if term:
-                out.append({"name": term.name, "url": term_url(term), "slug": term.slug,
-                            **(avatar(term) if taxonomy == "authors" else {})})
+            key = (taxonomy, term_key(name))
+            link = memo.get(key)
+            if link is None:
+                term = terms[taxonomy].get(key[1])
+                if not term:
+                    continue
+                link = memo[key] = {"name": term.name, "url": term_url(term), "slug": term.slug,
+                                    **(avatar(term) if taxonomy == "authors" else {})}
+            out.append(link)
         return out
 
     section = links("sections", (article.section,) if article.section else ())
