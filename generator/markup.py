@@ -254,8 +254,10 @@ class _QuickInline(InlineProcessor):
 
 #: What a block must hold for each of these block processors of Python-Markdown
 #: (by the name it is registered under) to take it: any one of these strings.
-#: Their tests search the whole block with a regular expression; most blocks
-#: of news text are plain paragraphs that hold none of them.
+#: Their tests (or, for definitions of references, footnotes and abbreviations,
+#: their runs, which give the block back when it holds none) search the whole block
+#: with a regular expression; most blocks of news text are plain paragraphs that
+#: hold none of them.
 _BLOCK_NEEDS = {
     "hashheader": ("#",),
     "setextheader": ("\n=", "\n-"),
@@ -263,6 +265,9 @@ _BLOCK_NEEDS = {
     "quote": (">",),
     "deflist": (":",),
     "table": ("|",),
+    "footnote": ("[^",),
+    "abbr": ("*[",),
+    "reference": ("]:",),
 }
 
 
