@@ -252,6 +252,38 @@ class _QuickInline(InlineProcessor):
         return data
 
 
+#: What a block must hold for each of these block processors of Python-Markdown
+#: (by the name it is registered under) to take it: any one of these strings.
+#: Their tests (or, for definitions of references, footnotes and abbreviations,
+#: their runs, which give the block back when it holds none) search the whole block
+#: with a regular expression; most blocks of news text are plain paragraphs that
+#: hold none of them.
+_BLOCK_NEEDS = {
+    "hashheader": ("#",),
+    "setextheader": ("\n=", "\n-"),
+    "hr": ("-", "_", "*"),
+    "quote": (">",),
+    "deflist": (":",),
+    "table": ("|",),
+    "footnote": ("[^",),
+    "abbr": ("*[",),
+    "reference": ("]:",),
+}
+
+
+def _quick_test(processor, needs: tuple[str, ...]) -> None:
+    """Make ``processor.test`` answer False at once for a block that holds none of ``needs``."""
+    test = processor.test
+
+    def quick(parent, block: str) -> bool:
+        for need in needs:
+            if need in block:
+                return test(parent, block)
+        return False
+
+    processor.test = quick
+
+
 class Renderer:
     """A reusable Python-Markdown converter (resetting it between documents).
 
@@ -266,6 +298,9 @@ class Renderer:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
         self._md.treeprocessors.register(_QuickInline(self._md), "inline", 20)  # in place of Python-Markdown's own
+        for name, needs in _BLOCK_NEEDS.items():
+            if name in self._md.parser.blockprocessors:
+                _quick_test(self._md.parser.blockprocessors[name], needs)
         self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
         self._md.treeprocessors.register(_Isolate(self._md), "jarida_isolate", 1)
 

@@ -165,15 +165,19 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", "
           "http://a.b", "www.x.com", "a@b.c", "  \n", "\n", "\n\n", " ", "نص", "غزة", "+20 2 2345 6789",
           "010-1234-5678", "0", "+", "٠١٢", "^", "- ", "1. ", "> ", "# ", "|", "---", "~~~", "    ", "[^1]",
           "[^1]: حاشية\n", "*[HTML]: Hyper\n", "HTML", "{: .c}", "<b>", "</b>", "<!-- c -->", "[a]: http://x\n",
-          "[a]", "![i](p.jpg)", "[l](http://e.com)", "&copy;", "&#1234;", "<http://a.b/c>"]
+          "[a]", "![i](p.jpg)", "[l](http://e.com)", "&copy;", "&#1234;", "<http://a.b/c>", "\n===", "\n- - -",
+          "***", "___", ": تعريف", "\n:   ", "| a | b |\n|---|---|\n| 1 | 2 |", "|", "## ", "#عنوان#", ">>", "1) "]
 
 
 def _reference(allow_html: bool) -> Renderer:
-    """A renderer with Python-Markdown's own inline processor (which tries every pattern on every text)."""
+    """A renderer with Python-Markdown's own inline processor (which tries every pattern on
+    every text) and block tests (which search every block)."""
     from markdown.treeprocessors import InlineProcessor
 
     renderer = Renderer(allow_html=allow_html)
     renderer._md.treeprocessors.register(InlineProcessor(renderer._md), "inline", 20)
+    for processor in renderer._md.parser.blockprocessors:
+        vars(processor).pop("test", None)  # the class's own test again
     return renderer
 
 
@@ -184,6 +188,6 @@ RENDERERS = {False: RENDERER, True: Renderer(allow_html=True)}
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
 @example(["**", "نص", "**", "  \n", "[l](http://e.com)", " ", "&copy;", "_", "x", "_"], False)
-def test_skipping_inline_patterns_that_cannot_match_changes_nothing(pieces, allow_html):
+def test_skipping_patterns_and_block_tests_that_cannot_match_changes_nothing(pieces, allow_html):
     text = "".join(pieces)
     assert RENDERERS[allow_html].render(text) == REFERENCES[allow_html].render(text)
