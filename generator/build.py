@@ -180,8 +180,21 @@ def _signatures(site_root: Path, watched: list[Path], options: tuple) -> tuple[s
     listing = [(f"content/articles/{path[len(articles):]}", path, (mtime, size, ino))
                for path, mtime, size, ino in stats
                if path.startswith(articles) and path.endswith(".md") and os.sep not in path[len(articles):]]
-    return (cache.signature(stats, options), cache.signature(converting, options),
-            cache.signature(others, options), listing)
+    # Paths inside the site enter the signatures relative to it: `--site .` and `--site /abs/site`
+    # name the same inputs (a bundled theme's folder stays absolute).
+    root = "" if str(site_root) == "." else str(site_root) + os.sep  # Path(".") / "seeds" is "seeds"
+    cut = len(root)
+
+    def relative(found: list) -> list:
+        out = []
+        for item in found:  # (path, mtime_ns, size, inode), or a bare path
+            path = item if isinstance(item, str) else item[0]
+            path = path[cut:] if path.startswith(root) else path
+            out.append(path if isinstance(item, str) else (path, *item[1:]))
+        return sorted(out, key=str)
+
+    return (cache.signature(relative(stats), options), cache.signature(relative(converting), options),
+            cache.signature(relative(others), options), listing)
 
 
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:

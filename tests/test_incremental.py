@@ -469,3 +469,30 @@ def test_an_edits_file_older_than_the_state_is_ignored(site, tmp_path):
     edit_body(articles(site)[11])
     build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_the_site_named_another_way_is_the_same_site(site, tmp_path, monkeypatch):
+    """`jarida build --site /abs/site` then `jarida build` inside the site (or `--site
+    ../site`): the cache is the same, so nothing is planned again after a body edit
+    and nothing at all without one."""
+    from generator import pages
+
+    build(site, now=NOW)
+    new_process()
+    monkeypatch.chdir(site)
+
+    def no_plan(*args, **kwargs):
+        raise AssertionError("the whole site was planned")
+
+    monkeypatch.setattr(pages, "plan", no_plan)
+    again = build(Path("."), now=NOW)
+    assert (again.parsed, again.rendered, again.changed) == (0, 0, frozenset())
+    edit_body(articles(site)[4])
+    new_process()
+    edited = build(Path("..") / site.name, now=NOW)
+    assert edited.parsed == 1 and edited.rendered <= 20
+    new_process()
+    again = build(site, now=NOW)
+    assert (again.parsed, again.rendered, again.changed) == (0, 0, frozenset())
+    monkeypatch.undo()
+    assert snapshot(site / "build") == cold(site, tmp_path)
