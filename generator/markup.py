@@ -252,6 +252,12 @@ class _QuickInline(InlineProcessor):
         return data
 
 
+#: Whether this Python-Markdown has the private methods :class:`_QuickInline`
+#: relies on (``InlineProcessor.__handleInline`` and ``__applyPattern``).
+_QUICK_INLINE_FITS = all(hasattr(InlineProcessor, "_InlineProcessor__" + name)
+                         for name in ("handleInline", "applyPattern"))
+
+
 #: What a block must hold for each of these block processors of Python-Markdown
 #: (by the name it is registered under) to take it: any one of these strings.
 #: Their tests (or, for definitions of references, footnotes and abbreviations,
@@ -290,16 +296,22 @@ class Renderer:
     ``allow_html`` (the site setting): raw HTML in Markdown passes through;
     otherwise it is shown as text (Python-Markdown's raw HTML handling is
     removed). Unsafe URL schemes are always removed from links and images.
+    ``fast`` (default True) skips the inline patterns and block tests that
+    cannot match (:class:`_QuickInline`, :func:`_quick_test`); False keeps
+    Python-Markdown's own loops. Both give the same HTML (tested on the
+    corpus). The inline skip overrides a private method of Python-Markdown's
+    ``InlineProcessor`` and is left out where that method is missing.
     """
 
-    def __init__(self, allow_html: bool = False) -> None:
+    def __init__(self, allow_html: bool = False, *, fast: bool = True) -> None:
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
         if not allow_html:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_QuickInline(self._md), "inline", 20)  # in place of Python-Markdown's own
+        if fast and _QUICK_INLINE_FITS:  # in place of Python-Markdown's own
+            self._md.treeprocessors.register(_QuickInline(self._md), "inline", 20)
         for name, needs in _BLOCK_NEEDS.items():
-            if name in self._md.parser.blockprocessors:
+            if fast and name in self._md.parser.blockprocessors:
                 _quick_test(self._md.parser.blockprocessors[name], needs)
         self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
         self._md.treeprocessors.register(_Isolate(self._md), "jarida_isolate", 1)

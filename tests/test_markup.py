@@ -1,9 +1,13 @@
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from markdown.treeprocessors import InlineProcessor
+
+from conftest import SHARED
 from generator.markup import Renderer, escape_paragraph, paragraphs_to_markdown
 
 RENDERER = Renderer()
@@ -172,12 +176,9 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", "
 def _reference(allow_html: bool) -> Renderer:
     """A renderer with Python-Markdown's own inline processor (which tries every pattern on
     every text) and block tests (which search every block)."""
-    from markdown.treeprocessors import InlineProcessor
-
-    renderer = Renderer(allow_html=allow_html)
-    renderer._md.treeprocessors.register(InlineProcessor(renderer._md), "inline", 20)
-    for processor in renderer._md.parser.blockprocessors:
-        vars(processor).pop("test", None)  # the class's own test again
+    renderer = Renderer(allow_html=allow_html, fast=False)
+    assert not any("test" in vars(processor) for processor in renderer._md.parser.blockprocessors)
+    assert type(renderer._md.treeprocessors["inline"]) is InlineProcessor
     return renderer
 
 
@@ -191,3 +192,29 @@ RENDERERS = {False: RENDERER, True: Renderer(allow_html=True)}
 def test_skipping_patterns_and_block_tests_that_cannot_match_changes_nothing(pieces, allow_html):
     text = "".join(pieces)
     assert RENDERERS[allow_html].render(text) == REFERENCES[allow_html].render(text)
+
+
+def test_the_fast_renderer_really_skips():
+    """The comparison above compares two different renderers."""
+    assert type(RENDERER._md.treeprocessors["inline"]) is not InlineProcessor
+    assert any("test" in vars(processor) for processor in RENDERER._md.parser.blockprocessors)
+
+
+def _real_documents():
+    """The bundled site's Markdown, and the first 300 texts of the shared corpus as
+    the converter writes them (when the corpus is there)."""
+    repo = Path(__file__).resolve().parents[1]
+    for path in sorted((repo / "content").rglob("*.md")):
+        yield path.read_text(encoding="utf-8").partition("\n---\n")[2]
+    public = SHARED / "corpus" / "public"
+    for path in sorted(public.glob("*.txt"))[:300]:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        yield paragraphs_to_markdown(lines)
+
+
+def test_skipping_changes_nothing_on_real_articles():
+    documents = list(_real_documents())
+    assert documents
+    for text in documents:
+        for allow_html in (False, True):
+            assert RENDERERS[allow_html].render(text) == REFERENCES[allow_html].render(text)
