@@ -165,42 +165,33 @@ def _watched(site_root: Path, settings: Settings) -> list[Path]:
             *theme.theme_dirs(site_root, settings.theme)]
 
 
-def _signatures(site_root: Path, watched: list[Path], options: tuple) -> tuple[str, str, str, list]:
+def _signatures(site_root: Path, watched: list[Path], options: tuple):
     """From one scan of the inputs: the signature of them all (nothing to do when it
-    matches), of what conversion depends on (``seeds/``, ``site.toml`` and the names
-    of the article files) and of everything but the article files (a body-only
-    rebuild needs those unchanged); and the article files, as
+    matches) and a function giving the rest, wanted only when it does not: the
+    signature of what conversion depends on (``seeds/``, ``site.toml`` and the names
+    of the article files), that of everything but the article files (a body-only
+    rebuild needs those unchanged), and the article files, as
     :func:`_read_sources` takes them."""
-    stats = cache.scan(site_root, watched)
-    seeds, articles = str(site_root / "seeds") + os.sep, str(site_root / "content" / "articles") + os.sep
-    toml = str(site_root / "site.toml")
-    converting = [s for s in stats if s[0].startswith(seeds) or s[0] == toml]
-    converting += [s[0] for s in stats if s[0].startswith(articles)]
-    others = [s for s in stats if not s[0].startswith(articles)]
-    listing = [(f"content/articles/{path[len(articles):]}", path, (mtime, size, ino))
-               for path, mtime, size, ino in stats
-               if path.startswith(articles) and path.endswith(".md") and os.sep not in path[len(articles):]]
-    # Paths inside the site enter the signatures relative to it: `--site .` and `--site /abs/site`
-    # name the same inputs (a bundled theme's folder stays absolute).
-    root = "" if str(site_root) == "." else str(site_root) + os.sep  # Path(".") / "seeds" is "seeds"
-    cut = len(root)
+    stats = cache.scan(site_root, watched)  # paths relative to the site
 
-    def relative(found: list) -> list:
-        out = []
-        for item in found:  # (path, mtime_ns, size, inode), or a bare path
-            path = item if isinstance(item, str) else item[0]
-            path = path[cut:] if path.startswith(root) else path
-            out.append(path if isinstance(item, str) else (path, *item[1:]))
-        return sorted(out, key=str)
+    def parts() -> tuple[str, str, list]:
+        seeds, articles = "seeds" + os.sep, os.path.join("content", "articles") + os.sep
+        converting = [s for s in stats if s[0].startswith(seeds) or s[0] == "site.toml"]
+        converting += [s[0] for s in stats if s[0].startswith(articles)]
+        others = [s for s in stats if not s[0].startswith(articles)]
+        folder = str(site_root / "content" / "articles") + os.sep
+        listing = [(f"content/articles/{path[len(articles):]}", folder + path[len(articles):], (mtime, size, ino))
+                   for path, mtime, size, ino in stats
+                   if path.startswith(articles) and path.endswith(".md") and os.sep not in path[len(articles):]]
+        return cache.signature(converting, options), cache.signature(others, options), listing
 
-    return (cache.signature(relative(stats), options), cache.signature(relative(converting), options),
-            cache.signature(relative(others), options), listing)
+    return cache.signature(stats, options), parts
 
 
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
     options = (str(out.resolve()), repr(settings), drafts, strict, future, run_convert)
     watched = _watched(site_root, settings)
-    signature, seeds_signature, others, listing = _signatures(site_root, watched, options)
+    signature, parts = _signatures(site_root, watched, options)
     fresh = store.fresh()
     if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
             and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
@@ -208,6 +199,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
         return BuildReport([], fresh["pages"], fresh["files"], time.perf_counter() - started,
                            [Problem(*row) for row in fresh.get("warnings", [])], due)
     store.forget_fresh()
+    seeds_signature, others, listing = parts()
 
     actions = []
     if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
@@ -223,7 +215,8 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             if warned:
                 raise JaridaError(warned)
         if any(a.kind in ("write", "update") for a in actions):
-            signature, seeds_signature, others, listing = _signatures(site_root, watched, options)
+            signature, parts = _signatures(site_root, watched, options)
+            seeds_signature, others, listing = parts()
 
     result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others, listing)
     due = site_root / CACHE_DIR / "next-due.txt"

@@ -43,9 +43,10 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _walk(folder: str, out: list) -> None:
+def _walk(folder: str, shown: str, out: list) -> None:
     """Append ``(path, mtime_ns, size, inode)`` of every regular file under ``folder`` (symlinks to
-    files followed, symlinked folders not)."""
+    files followed, symlinked folders not); ``path`` is the file's path with ``folder``
+    spelled ``shown``."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
@@ -53,14 +54,14 @@ def _walk(folder: str, out: list) -> None:
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if not entry.name.startswith("."):
-                _walk(entry.path, out)
+                _walk(entry.path, shown + os.sep + entry.name, out)
         else:
             try:
                 st = entry.stat()
             except FileNotFoundError:
                 continue
             if stat.S_ISREG(st.st_mode):  # a symlink to a folder is neither followed nor counted
-                out.append((entry.path, st.st_mtime_ns, st.st_size, st.st_ino))
+                out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
 
 
 def code_fingerprint() -> str:
@@ -77,13 +78,18 @@ def code_fingerprint() -> str:
 def scan(site_root: Path, folders: list[Path]) -> list[tuple]:
     """The inputs of a build as ``(path, mtime_ns, size, inode)``, sorted: every file
     in ``folders`` (the site's ``seeds/``, ``content/``, ``static/``, the theme
-    folders in use) and ``site.toml``. One walk serves every signature of a build."""
+    folders in use) and ``site.toml``. One walk serves every signature of a build.
+    Paths inside the site are relative to it (``content/articles/x.md``), so that
+    ``--site .`` and ``--site /path/to/site`` give the same signatures; others (a
+    bundled theme) are absolute."""
     found: list = []
+    root = os.path.abspath(site_root) + os.sep
     for folder in folders:
-        _walk(str(folder), found)
+        full = os.path.abspath(folder)
+        _walk(full, full[len(root):] if full.startswith(root) else full, found)
     try:
         st = os.stat(site_root / "site.toml")
-        found.append((str(site_root / "site.toml"), st.st_mtime_ns, st.st_size, st.st_ino))
+        found.append(("site.toml", st.st_mtime_ns, st.st_size, st.st_ino))
     except FileNotFoundError:
         pass
     return sorted(found)
