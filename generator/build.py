@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import cache, output
 from .lock import CACHE_DIR, site_lock
+from .model import record_key
 from .problems import JaridaError, Problem
 from .settings import Settings, load_settings
 
@@ -454,7 +455,8 @@ def _edited_bodies(old: dict, entries: dict) -> list[str] | None:
     edited = [rel for rel, entry in entries.items() if entry.digest != old[rel].digest]
     for rel in edited:
         new, before = entries[rel], old[rel]
-        if new.article is None or before.article is None or new.article != before.article \
+        if new.article is None or before.article is None \
+                or record_key(new.article) != record_key(before.article) \
                 or new.problems != before.problems or new.keys != before.keys:
             return None
     return edited or None

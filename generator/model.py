@@ -41,6 +41,18 @@ class Article:
     image_alt: str | None = None
 
 
+def _moment(when: dt.datetime | None):
+    return None if when is None else (when, when.utcoffset(), when.tzname())
+
+
+def record_key(article: Article) -> tuple:
+    """What tells two records apart as pages show them: the record itself and the UTC
+    offset and zone name of its dates. Python's ``datetime`` equality compares the
+    instant only (``2023-11-01T01:00+02:00 == 2023-10-31T23:00+00:00``), while a page
+    shows the date in its own offset: another day, another archive month."""
+    return (article, _moment(article.date), _moment(article.updated))
+
+
 @dataclass(frozen=True)
 class Profile:
     """An author's profile from ``content/authors/<slug>.md``: display ``name``,

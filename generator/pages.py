@@ -18,7 +18,7 @@ from urllib.parse import quote
 from .dates import Formatter, minutes_for
 from .markup import ROOT
 from .content import term_key
-from .model import Site, Term
+from .model import Site, Term, record_key
 from .urls import article_url, encode_path, list_url, term_url
 from .views import View, absolute, article_view, json_ld, news_article, related
 
@@ -221,7 +221,7 @@ def _view(article, fmt: Formatter, fmt_key: tuple, terms: dict, links: dict) -> 
         for n in values:
             t = terms[taxonomy].get(term_key(n))
             deps += (t.name, t.slug) if t else (None,)
-    key = (article, fmt_key, tuple(deps))
+    key = (record_key(article), fmt_key, tuple(deps))
     view = _VIEWS.get(key)
     if view is None:
         view = _VIEWS[key] = View(article_view(article, fmt, terms, links))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -495,4 +496,38 @@ def test_the_site_named_another_way_is_the_same_site(site, tmp_path, monkeypatch
     again = build(site, now=NOW)
     assert (again.parsed, again.rendered, again.changed) == (0, 0, frozenset())
     monkeypatch.undo()
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def set_date(path: Path, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^date: .*$", f"date: {value}", text, count=1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same-process (serve)", "new-process (jarida build)"])
+def test_a_date_moved_to_another_offset_at_the_same_instant(site, tmp_path, fresh):
+    """`date: 2023-11-01T01:00:00+02:00` -> `date: 2023-10-31T23:00:00+00:00`: the same instant
+    (equal datetimes), but pages show the date in its own offset: another day, another
+    archive month."""
+    path = articles(site)[4]
+    set_date(path, "2023-11-01T01:00:00+02:00")
+    build(site, now=NOW)
+    if fresh:
+        new_process()
+    set_date(path, "2023-10-31T23:00:00+00:00")
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_full_replan_in_serve_after_an_offset_only_edit(site, tmp_path):
+    """In one process (jarida serve), even a later edit that plans the whole site again
+    keeps the old offset: pages._VIEWS is keyed by the Article, equal across offsets."""
+    path = articles(site)[4]
+    set_date(path, "2023-11-01T01:00:00+02:00")
+    build(site, now=NOW)
+    set_date(path, "2023-10-31T23:00:00+00:00")
+    build(site, now=NOW)  # taken for a body-only edit
+    other = articles(site)[7]
+    other.write_text(other.read_text(encoding="utf-8").replace("title: ", "title: عاجل ", 1), encoding="utf-8")
+    build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
