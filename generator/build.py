@@ -143,7 +143,7 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     output.check_output(out, site_root)
     now = now or dt.datetime.now(dt.timezone.utc)
     with site_lock(site_root):
-        store = cache.Store(site_root)
+        store = cache.Store(site_root, out)
         # The cache state, the site and the plan are large and live for the whole build: the
         # cyclic garbage collector would scan them over and over (a fifth of a rebuild at
         # 10,000 articles). They are frozen out of its reach as they are made (gc.freeze).

@@ -166,36 +166,45 @@ class Store:
     """The cache folder of ``site_root``: load and save :class:`State`, the
     ``fresh.json`` signature and the rendered bodies.
 
+    The state describes one output folder: that of ``out`` (default: the site's
+    ``build/``, whose state is in the cache folder itself; another one's, such as
+    the preview of ``jarida serve``, is in ``outputs/<hash of its path>/``), so
+    that building into one does not make the next build into the other rewrite
+    every file. The rendered bodies (keyed by source hash) are shared.
+
     A process that builds again (the preview server) keeps the state it saved
     last in memory and reuses it while ``state.pickle`` is the file it wrote.
     """
 
     _memory: dict = {}
 
-    def __init__(self, site_root: Path):
+    def __init__(self, site_root: Path, out: Path | None = None):
         self.dir = site_root / CACHE_DIR
+        self.states = self.dir
+        if out is not None and os.path.abspath(out) != os.path.abspath(site_root / "build"):
+            self.states = self.dir / "outputs" / digest(os.path.abspath(out).encode())[:16]
         self._db = None
 
     # -- fresh.json: the no-change check, cheap enough to run before anything is imported
     def fresh(self) -> dict:
         """The last build's signature record, ``{}`` when there is none."""
         try:
-            record = json.loads((self.dir / "fresh.json").read_text(encoding="utf-8"))
+            record = json.loads((self.states / "fresh.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         return record if isinstance(record, dict) else {}
 
     def save_fresh(self, record: dict) -> None:
         """Write ``fresh.json`` atomically."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / "fresh.json.tmp"
+        self.states.mkdir(parents=True, exist_ok=True)
+        tmp = self.states / "fresh.json.tmp"
         tmp.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(tmp, self.dir / "fresh.json")
+        os.replace(tmp, self.states / "fresh.json")
 
     def forget_fresh(self) -> None:
         """Remove ``fresh.json`` (before a build changes the output)."""
         try:
-            (self.dir / "fresh.json").unlink()
+            (self.states / "fresh.json").unlink()
         except FileNotFoundError:
             pass
 
@@ -203,15 +212,15 @@ class Store:
     def begin_writes(self, paths: set[str]) -> None:
         """Record the output paths about to be replaced or removed in place, so that
         a build killed while writing them has them rendered again by the next one."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / "writing.json.tmp"
+        self.states.mkdir(parents=True, exist_ok=True)
+        tmp = self.states / "writing.json.tmp"
         tmp.write_text(json.dumps(sorted(paths), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.dir / "writing.json")
+        os.replace(tmp, self.states / "writing.json")
 
     def end_writes(self) -> None:
         """The writes recorded by :meth:`begin_writes` are done and the state saved."""
         try:
-            (self.dir / "writing.json").unlink()
+            (self.states / "writing.json").unlink()
         except FileNotFoundError:
             pass
 
@@ -219,7 +228,7 @@ class Store:
         """Apply a ``writing.json`` left by a killed build: its paths are marked
         unknown (rendered and written again), or, when it cannot be read, the
         whole output is."""
-        path = self.dir / "writing.json"
+        path = self.states / "writing.json"
         if not path.exists():
             return state
         try:
@@ -243,7 +252,7 @@ class Store:
         out = []
         for name in ("state.pickle", "state-edits.pickle"):
             try:
-                st = os.stat(self.dir / name)
+                st = os.stat(self.states / name)
                 out.append((st.st_ino, st.st_mtime_ns, st.st_size))
             except FileNotFoundError:
                 out.append(None)
@@ -255,13 +264,13 @@ class Store:
         The edits saved since ``state.pickle`` (:meth:`save_edits`) are applied."""
         try:
             stamp = self._stamp()
-            kept = Store._memory.get(str(self.dir))
+            kept = Store._memory.get(str(self.states))
             if kept is not None and kept[0] == stamp:
                 state = kept[1]
             else:
-                state = _unpickle(self.dir / "state.pickle")
+                state = _unpickle(self.states / "state.pickle")
                 if stamp[1] is not None and isinstance(state, State):
-                    edits = _unpickle(self.dir / "state-edits.pickle")
+                    edits = _unpickle(self.states / "state-edits.pickle")
                     if edits["base"] == stamp[0]:  # else written before the last full save, which holds it
                         state.sources.update(edits["sources"])
                         state.outputs.update(edits["outputs"])
@@ -276,19 +285,19 @@ class Store:
 
     def _remember(self, state: State) -> None:
         Store._memory.clear()
-        Store._memory[str(self.dir)] = (self._stamp(), state)
+        Store._memory[str(self.states)] = (self._stamp(), state)
 
     def save(self, state: State) -> None:
         """Write the whole state to ``state.pickle`` atomically (then the edits file,
         which it includes, is removed)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.states.mkdir(parents=True, exist_ok=True)
         state.edits = {}
-        tmp = self.dir / "state.pickle.tmp"
+        tmp = self.states / "state.pickle.tmp"
         with open(tmp, "wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / "state.pickle")
+        os.replace(tmp, self.states / "state.pickle")
         try:
-            (self.dir / "state-edits.pickle").unlink()
+            (self.states / "state-edits.pickle").unlink()
         except FileNotFoundError:
             pass
         self._remember(state)
@@ -306,10 +315,10 @@ class Store:
         if base is None or len(pending["sources"]) + len(pending["outputs"]) > max(200, len(state.outputs) // 20):
             self.save(state)
             return
-        tmp = self.dir / "state-edits.pickle.tmp"
+        tmp = self.states / "state-edits.pickle.tmp"
         with open(tmp, "wb") as handle:
             pickle.dump(pending, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / "state-edits.pickle")
+        os.replace(tmp, self.states / "state-edits.pickle")
         state.edits = pending
         self._remember(state)
 
@@ -366,10 +375,14 @@ class Store:
         """Forget everything cached (the next build is cold)."""
         self.close()
         Store._memory.clear()
-        for name in ("state.pickle", "state-edits.pickle", "fresh.json", "bodies.sqlite", "bodies.sqlite-journal",
-                     "writing.json"):
+        for name in ("bodies.sqlite", "bodies.sqlite-journal"):
             try:
                 (self.dir / name).unlink()
+            except FileNotFoundError:
+                pass
+        for name in ("state.pickle", "state-edits.pickle", "fresh.json", "writing.json"):
+            try:
+                (self.states / name).unlink()
             except FileNotFoundError:
                 pass
 

@@ -531,3 +531,32 @@ def test_a_full_replan_in_serve_after_an_offset_only_edit(site, tmp_path):
     other.write_text(other.read_text(encoding="utf-8").replace("title: ", "title: عاجل ", 1), encoding="utf-8")
     build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def inodes(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_builds_into_another_folder_leave_the_site_build_alone(site, tmp_path):
+    """`jarida build`, the preview of `jarida serve` (another folder, another base URL),
+    then `jarida build` again with the same sources: the second writes nothing; and
+    after an edit, each folder gets only the files that show it."""
+    preview = site / ".cache" / "jarida" / "serve"
+    build(site, now=NOW)
+    before = inodes(site / "build")
+    for _ in range(2):
+        new_process()
+        build(site, preview, base_url="http://127.0.0.1:8000/", now=NOW)
+        new_process()
+        report = build(site, now=NOW)
+        assert (report.parsed, report.rendered, report.changed) == (0, 0, frozenset())
+        assert inodes(site / "build") == before
+    edit_body(articles(site)[2])
+    new_process()
+    seen = build(site, preview, base_url="http://127.0.0.1:8000/", now=NOW)
+    assert seen.parsed == 1 and 0 < len(seen.changed) <= 20
+    new_process()
+    report = build(site, now=NOW)
+    assert report.changed == seen.changed
+    assert snapshot(site / "build") == cold(site, tmp_path)
+    assert snapshot(preview) == cold(site, tmp_path, base_url="http://127.0.0.1:8000/")
