@@ -348,22 +348,10 @@ def _render_chunk(chunk: list) -> list:
     return results
 
 
-def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store,
-                  listing: list | None = None):
+def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store, listing: list):
     """Article records from the cache, parsing only the files that changed.
     ``listing`` holds the article files as ``(relative path, path, (mtime_ns, size,
-    inode))`` when the caller has scanned them already."""
-    if listing is None:
-        folder = site_root / "content" / "articles"
-        try:
-            found = sorted((e for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file()),
-                           key=lambda e: e.name)
-        except FileNotFoundError:
-            found = []
-        listing = []
-        for item in found:
-            st = item.stat()
-            listing.append((f"content/articles/{item.name}", item.path, (st.st_mtime_ns, st.st_size, st.st_ino)))
+    inode))`` (see :func:`_signatures`)."""
     entries: dict[str, cache.SourceEntry] = {}
     todo = []
     for rel, path, stat in listing:
@@ -438,6 +426,20 @@ def _feed_fp(spec, feed_common: str, entries: dict, settings: Settings, now: dt.
     return cache.digest(repr((feed_common, spec.title, spec.page, spec.folder,
                               [(a.path, entries[a.path].digest) for a in shown],
                               None if shown else now.isoformat())).encode())
+
+
+def _feed_jobs(specs: list, feed_common: str, entries: dict, settings: Settings, now: dt.datetime,
+               slugs: set[str] | None = None) -> dict[str, tuple[str, tuple]]:
+    """The Atom and RSS feed files of the lists ``specs`` (those showing an article
+    of ``slugs`` among their newest ``feed_items``; all when ``None``), as output
+    path -> (fingerprint, job for :func:`_produce`)."""
+    jobs = {}
+    for index, spec in enumerate(specs):
+        if slugs is None or any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
+            fp = _feed_fp(spec, feed_common, entries, settings, now)
+            jobs[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
+            jobs[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    return jobs
 
 
 def _page_fp(page, templates: dict, common: str) -> str:
@@ -521,12 +523,10 @@ def _body_only(last: dict, entries: dict, state: cache.State, store: cache.Store
         page = dataclasses.replace(page, context=dict(page.context, article=view), body=entries[rel].digest)
         planned[index] = page
         jobs[page.path] = units[page.path] = (_page_fp(page, last["templates"], last["common"]), ("page", index))
-    slugs = {entries[rel].article.slug for rel in edited}
-    for index, spec in enumerate(last["specs"]):
-        if any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
-            fp = _feed_fp(spec, last["feed_common"], entries, settings, now)
-            jobs[f"{spec.folder}feed.xml"] = units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
-            jobs[f"{spec.folder}rss.xml"] = units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    feeds = _feed_jobs(last["specs"], last["feed_common"], entries, settings, now,
+                       {entries[rel].article.slug for rel in edited})
+    jobs.update(feeds)
+    units.update(feeds)
     body_keys = {entries[a.path].article.slug: entries[a.path].digest for a in last["site"].articles}
     _JOB.clear()
     from .render import PageRenderer
@@ -581,13 +581,9 @@ def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetim
                                   strings, fmt, terms, order, {})
         jobs[page.path] = (_page_fp(page, templates, common), ("page", len(planned)))
         planned.append(page)
-    slugs = {entries[rel].article.slug for rel in edited}
-    specs, feed_common = feed_specs(site), _feed_common(settings)
-    for index, spec in enumerate(specs):
-        if any(a.slug in slugs for a in spec.articles[: settings.feed_items]):
-            fp = _feed_fp(spec, feed_common, entries, settings, now)
-            jobs[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
-            jobs[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    specs = feed_specs(site)
+    jobs.update(_feed_jobs(specs, _feed_common(settings), entries, settings, now,
+                           {entries[rel].article.slug for rel in edited}))
     if any(rel not in state.outputs for rel in jobs):
         return None
     body_keys = {a.slug: entries[a.path].digest for a in site.articles}
@@ -653,8 +649,8 @@ def _feed_common(settings: Settings) -> str:
     return repr((settings.title, settings.description, settings.base_url, settings.feed_items, settings.feed_content))
 
 
-def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str = "",
-                 listing: list | None = None) -> _Result:
+def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str,
+                 listing: list) -> _Result:
     from . import content, feeds, pages, render, search
     from .dates import Formatter
 
@@ -708,10 +704,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         units[page.path] = (_page_fp(page, templates, common), ("page", index))
     specs = feed_specs(site)
     feed_common = _feed_common(settings)
-    for index, spec in enumerate(specs):
-        fp = _feed_fp(spec, feed_common, entries, settings, now)
-        units[f"{spec.folder}feed.xml"] = (fp + "a", ("feed", index, "atom"))
-        units[f"{spec.folder}rss.xml"] = (fp + "r", ("feed", index, "rss"))
+    units.update(_feed_jobs(specs, feed_common, entries, settings, now))
     section_keys: dict[str, frozenset] = {}
     for term in site.taxonomies.get("sections", ()):
         section_keys[term.key] = frozenset(search.keys(term.name))

@@ -203,10 +203,7 @@ class Store:
 
     def forget_fresh(self) -> None:
         """Remove ``fresh.json`` (before a build changes the output)."""
-        try:
-            (self.states / "fresh.json").unlink()
-        except FileNotFoundError:
-            pass
+        (self.states / "fresh.json").unlink(missing_ok=True)
 
     # -- writing.json: the output files a build is replacing in place
     def begin_writes(self, paths: set[str]) -> None:
@@ -219,10 +216,7 @@ class Store:
 
     def end_writes(self) -> None:
         """The writes recorded by :meth:`begin_writes` are done and the state saved."""
-        try:
-            (self.states / "writing.json").unlink()
-        except FileNotFoundError:
-            pass
+        (self.states / "writing.json").unlink(missing_ok=True)
 
     def _unfinished(self, state: "State") -> "State":
         """Apply a ``writing.json`` left by a killed build: its paths are marked
@@ -296,10 +290,7 @@ class Store:
         with open(tmp, "wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.states / "state.pickle")
-        try:
-            (self.states / "state-edits.pickle").unlink()
-        except FileNotFoundError:
-            pass
+        (self.states / "state-edits.pickle").unlink(missing_ok=True)
         self._remember(state)
 
     def save_edits(self, state: State, sources: dict, outputs: dict) -> None:
@@ -376,15 +367,9 @@ class Store:
         self.close()
         Store._memory.clear()
         for name in ("bodies.sqlite", "bodies.sqlite-journal"):
-            try:
-                (self.dir / name).unlink()
-            except FileNotFoundError:
-                pass
+            (self.dir / name).unlink(missing_ok=True)
         for name in ("state.pickle", "state-edits.pickle", "fresh.json", "writing.json"):
-            try:
-                (self.states / name).unlink()
-            except FileNotFoundError:
-                pass
+            (self.states / name).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Close the database (before a fork, and at the end of a build)."""
