@@ -43,8 +43,10 @@ from .settings import Settings, load_settings
 PARALLEL_MIN = 400
 #: Files per task sent to a worker.
 CHUNK = 64
-#: Serialised feed entries kept for reuse by the next feeds (each holds a whole article).
-FEED_MEMO = 600
+#: Serialised feed entries and escaped article contents kept for reuse by the next
+#: feeds (three per article: its Atom entry, its RSS item and the content they share,
+#: about 30 KB in all for a typical article).
+FEED_MEMO = 3000
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,10 @@ class FeedSpec:
 
 
 def _splice(head: ET.Element, closing: str, entries: list[str]) -> bytes:
-    """Serialise ``head`` with the serialised ``entries`` inserted before its last
-    ``closing`` tag: the same bytes as serialising the whole tree, but an
-    article's entry, the same in every feed that lists it, is made once."""
+    """Serialise ``head`` with the serialised ``entries`` (strings, in order)
+    inserted before its last ``closing`` tag: the same bytes as serialising the
+    whole tree, but an article's entry, the same in every feed that lists it, is
+    made once."""
     text = ET.tostring(head, encoding="unicode")
     at = text.rindex(closing)
     return _DECLARATION + (text[:at] + "".join(entries) + text[at:]).encode("utf-8") + b"\n"
@@ -92,16 +93,28 @@ def _splice(head: ET.Element, closing: str, entries: list[str]) -> bytes:
 
 def _serialised(site: Site, spec: FeedSpec, bodies, make, memo: dict | None) -> list[str]:
     """The serialised entries (``make``: :func:`_atom_entry` or :func:`_rss_item`) of
-    ``spec``'s newest ``feed_items`` articles, each taken from ``memo`` when an
-    earlier feed of the build made it."""
+    ``spec``'s newest ``feed_items`` articles as strings to join, each entry taken
+    from ``memo`` when an earlier feed of the build made it."""
     memo = {} if memo is None else memo
     out = []
     for article in spec.articles[: site.settings.feed_items]:
         key = (make, article.slug)
         if key not in memo:
-            memo[key] = make(site, article, bodies)
-        out.append(memo[key])
+            memo[key] = make(site, article, bodies, memo)
+        out += memo[key]
     return out
+
+
+def _content(site: Site, article: Article, bodies, memo: dict) -> str:
+    """The escaped text of the full-content element of ``article``'s entries, the
+    same in Atom's ``<content type="html">`` and RSS's ``<content:encoded>``: made
+    once for both (an article's HTML with absolute links, XML-invalid characters
+    removed, ``&``, ``<`` and ``>`` escaped), kept in ``memo``."""
+    key = ("content", article.slug)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _escape_text(xml_text(bodies[article.slug].replace(ROOT, site.settings.base_url)))
+    return text
 
 
 def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
@@ -127,8 +140,10 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
     return _splice(feed, "</feed>", _serialised(site, spec, bodies, _atom_entry, memo))
 
 
-def _atom_entry(site: Site, article: Article, bodies) -> str:
-    """The serialised ``<entry>`` of ``article`` (made once per build, see :func:`_splice`)."""
+def _atom_entry(site: Site, article: Article, bodies, memo: dict) -> tuple[str, ...]:
+    """The serialised ``<entry>`` of ``article`` as strings to join (made once per
+    build, see :func:`_splice`); its full content is the string of :func:`_content`,
+    shared with the RSS item."""
     s = site.settings
     url = s.base_url + article_url(article.slug)
     parts = ["<entry>", _element("title", article.title),
@@ -139,9 +154,12 @@ def _atom_entry(site: Site, article: Article, bodies) -> str:
     parts += [_element("category", term=tag) for tag in article.tags]
     parts.append(_element("summary", article.summary))
     if s.feed_content == "full":
-        parts.append(_element("content", bodies[article.slug].replace(ROOT, s.base_url), type="html"))
+        text = _content(site, article, bodies, memo)
+        if text:
+            return "".join(parts) + '<content type="html">', text, "</content></entry>"
+        parts.append('<content type="html" />')
     parts.append("</entry>")
-    return "".join(parts)
+    return ("".join(parts),)
 
 
 def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.datetime,
@@ -164,8 +182,9 @@ def rss_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.dat
     return _splice(rss, "</channel>", _serialised(site, spec, bodies, _rss_item, memo))
 
 
-def _rss_item(site: Site, article: Article, bodies) -> str:
-    """The serialised ``<item>`` of ``article`` (made once per build, see :func:`_splice`)."""
+def _rss_item(site: Site, article: Article, bodies, memo: dict) -> tuple[str, ...]:
+    """The serialised ``<item>`` of ``article`` as strings to join (made once per
+    build, see :func:`_splice`), its full content shared with the Atom entry."""
     s = site.settings
     url = s.base_url + article_url(article.slug)
     parts = ["<item>", _element("title", article.title), _element("link", url),
@@ -175,9 +194,12 @@ def _rss_item(site: Site, article: Article, bodies) -> str:
     parts += [_element("category", tag) for tag in article.tags]
     parts.append(_element("description", article.summary))
     if s.feed_content == "full":
-        parts.append(_element("content:encoded", bodies[article.slug].replace(ROOT, s.base_url)))
+        text = _content(site, article, bodies, memo)
+        if text:
+            return "".join(parts) + "<content:encoded>", text, "</content:encoded></item>"
+        parts.append("<content:encoded />")
     parts.append("</item>")
-    return "".join(parts)
+    return ("".join(parts),)
 
 
 def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:

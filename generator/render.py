@@ -99,6 +99,9 @@ class _Template(jinja2.Template):
 
 #: The context variable holding a renderer's rendered fragments (see :class:`Fragments`).
 FRAGMENTS = "_jarida_fragments"
+#: At most this many fragments are kept by one renderer (a card is about 1 KB);
+#: past it they are forgotten and rendered again when next needed.
+FRAGMENT_LIMIT = 20_000
 
 
 class Fragments(Extension):
@@ -107,7 +110,9 @@ class Fragments(Extension):
     the tag) and reused on every other page with that key: the masthead and the
     footer, the same on thousands of pages. The key must name everything the
     part shows besides ``site`` and ``t`` (the same on every page of a build),
-    such as ``root``. Outside a :class:`PageRenderer` the part is rendered every time."""
+    such as ``root``: the article cards of list pages are keyed by the article's
+    URL, ``root`` and the card's options (Hugo's ``partialCached`` with variant
+    keys does the same). Outside a :class:`PageRenderer` the part is rendered every time."""
 
     tags = {"fragment"}
 
@@ -130,6 +135,8 @@ class Fragments(Extension):
         except TypeError:  # a key that cannot be hashed (a list, a dict): no reuse
             return caller()
         if html is None:
+            if len(store) >= FRAGMENT_LIMIT:  # cards of a large archive: keep memory flat
+                store.clear()
             html = store[key] = caller()
         return html
 

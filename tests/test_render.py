@@ -72,3 +72,43 @@ def test_attributes_and_escaping_are_those_of_plain_jinja(tmp_path, value):
     assert ours.render(**options) == plain.render(**options)
     with pytest.raises(jinja2.UndefinedError):
         render.environment(dirs).from_string("{{ v.missing.x }}").render(v=value)
+
+
+def test_a_renderer_keeps_a_bounded_number_of_fragments(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "FRAGMENT_LIMIT", 2)
+    dirs = theme(tmp_path, {"page.html": "{% fragment n %}[{{ n }}:{{ count() }}]{% endfragment %}"})
+    calls = []
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
+    renderer.env.globals["count"] = lambda: calls.append(1) or len(calls)
+    seen = [renderer(page("index.html", n=n)).decode() for n in (1, 2, 1, 3, 4, 1)]
+    assert seen == ["[1:1]", "[2:2]", "[1:1]", "[3:3]", "[4:4]", "[1:5]"]  # 1 forgotten when 4 came
+    assert len(renderer.fragments) <= 2
+
+
+def test_cards_rendered_once_give_the_pages_of_rendering_every_card(tmp_path, monkeypatch):
+    """The bundled theme's article cards are fragments keyed by the article, ``root``
+    and the card's options: a build that reuses them gives the bytes of one that
+    renders every card where it appears."""
+    import datetime as dt
+
+    from conftest import copy_site, snapshot
+    from generator.build import build
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    site = copy_site(tmp_path / "site")
+    reused = []
+    plain = render.Fragments._render
+
+    def counting(key, context, caller):
+        store = context.get(render.FRAGMENTS)
+        if store is not None and key in store and "card.html" in key[0]:
+            reused.append(key)
+        return plain(key, context, caller)
+
+    monkeypatch.setattr(render.Fragments, "_render", staticmethod(counting))
+    build(site, now=now)
+    assert len(reused) > 50  # cards are shown on many list pages
+    once = snapshot(site / "build")
+    monkeypatch.setattr(render.Fragments, "_render", staticmethod(lambda key, context, caller: caller()))
+    build(site, out=tmp_path / "every", now=now)
+    assert snapshot(tmp_path / "every") == once
