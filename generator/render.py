@@ -22,7 +22,10 @@ from .theme import BUNDLED_THEMES, load_strings, static_files, theme_dirs  # noq
 
 
 _ENVIRONMENTS: dict = {}
+#: Template source digest -> the template names it references (``None`` among them: a name
+#: known only at run time).
 _REFERENCES: dict = {}
+_REFERENCES_LOADED: set = set()
 
 
 def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
@@ -55,7 +58,62 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
         if len(_ENVIRONMENTS) > 8:
             _ENVIRONMENTS.clear()
         env = _ENVIRONMENTS[key] = _new_environment(dirs, cache_dir)
+        env.references_file = cache_dir / REFERENCES_FILE if cache_dir is not None else None
     return env
+
+
+#: In the compiled-template folder: the templates each template source names
+#: (``{% extends %}``, ``include``, ``import``), so that a build finds the
+#: dependencies of unchanged templates without parsing them.
+REFERENCES_FILE = "references.json"
+
+
+#: At most this many template sources are kept in :data:`REFERENCES_FILE` (those of
+#: the last build, and of earlier ones while the total stays below it).
+REFERENCES_KEPT = 256
+
+
+def _load_references(path: Path) -> set[str]:
+    """Add the references kept in ``path`` (when written by this Jarida and Jinja2)
+    to :data:`_REFERENCES`; the source digests it held."""
+    import json
+
+    from .cache import code_fingerprint
+
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(kept, dict) or kept.get("made_by") != f"{code_fingerprint()} {jinja2.__version__}":
+            return set()
+        references = {digest: set(names) for digest, names in kept["references"].items()
+                      if isinstance(digest, str) and isinstance(names, list)
+                      and all(name is None or isinstance(name, str) for name in names)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    for digest, names in references.items():
+        _REFERENCES.setdefault(digest, names)
+    return set(references)
+
+
+def _save_references(path: Path, digests: set[str]) -> None:
+    """Keep the references of the template sources ``digests`` in ``path``, with
+    those the file held while fewer than :data:`REFERENCES_KEPT` (written whole
+    to a temporary file, then renamed over it)."""
+    import json
+    import os
+
+    from .cache import code_fingerprint
+
+    earlier = _load_references(path) - digests
+    if len(earlier) + len(digests) <= REFERENCES_KEPT:
+        digests = digests | earlier
+    data = {"made_by": f"{code_fingerprint()} {jinja2.__version__}",
+            "references": {d: sorted(_REFERENCES[d], key=str) for d in sorted(digests)}}
+    try:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs time
+        pass
 
 
 #: Names a plain ``dict`` answers as attributes (its methods): for any other name,
@@ -242,23 +300,34 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
     ``jinja2.meta.find_referenced_templates``). A template that names another one
     only at run time depends on every template of the theme. A template that
     cannot be found or parsed gets a fingerprint of its name (rendering then
-    reports the error)."""
+    reports the error). With an environment made with a ``cache_dir``, the names
+    each template source references are kept in :data:`REFERENCES_FILE` there,
+    so a later build parses only templates it has not seen."""
     import hashlib
 
     from jinja2 import meta
 
     sources: dict[str, str | None] = {}
     refs: dict[str, set[str] | None] = {}
+    kept = getattr(env, "references_file", None)
+    if kept is not None and kept not in _REFERENCES_LOADED:
+        _load_references(kept)
+        _REFERENCES_LOADED.add(kept)
+    used, parsed = set(), False
 
     def load(name: str) -> None:
+        nonlocal parsed
         if name in sources:
             return
         try:
             source = env.loader.get_source(env, name)[0]
             sources[name] = source
-            found = _REFERENCES.get(source)
+            digest = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+            found = _REFERENCES.get(digest)
             if found is None:
-                found = _REFERENCES[source] = set(meta.find_referenced_templates(env.parse(source)))
+                found = _REFERENCES[digest] = set(meta.find_referenced_templates(env.parse(source)))
+                parsed = True
+            used.add(digest)
         except jinja2.TemplateError:
             sources[name], found = None, set()
         refs[name] = None if None in found else found
@@ -285,6 +354,8 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
         for member in sorted(closure):
             h.update(repr((member, sources.get(member))).encode())
         out[name] = h.hexdigest()
+    if parsed and kept is not None:
+        _save_references(kept, used)
     return out
 
 

@@ -112,3 +112,43 @@ def test_cards_rendered_once_give_the_pages_of_rendering_every_card(tmp_path, mo
     monkeypatch.setattr(render.Fragments, "_render", staticmethod(lambda key, context, caller: caller()))
     build(site, out=tmp_path / "every", now=now)
     assert snapshot(tmp_path / "every") == once
+
+
+def test_the_templates_a_template_names_are_kept_between_processes(tmp_path, monkeypatch):
+    """A later build (a new process: the memo in memory is empty) takes the names a
+    template references from the cache instead of parsing it again; a template
+    changed since is parsed, and a damaged or foreign file is ignored."""
+    dirs = theme(tmp_path, {"page.html": "{% extends 'base.html' %}{% block b %}{% include 'part.html' %}{% endblock %}",
+                            "base.html": "<main>{% block b %}{% endblock %}</main>", "part.html": "<p>x</p>"})
+    cache_dir = tmp_path / "cache"
+    first = render.template_fingerprints(render.environment(dirs, cache_dir), {"page.html"})
+    kept = cache_dir / render.REFERENCES_FILE
+    assert kept.is_file()
+
+    parsed = []
+    real_parse = render._Environment.parse
+
+    def counting_parse(self, source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(render._Environment, "parse", counting_parse)
+    for damage in (None, "not json", '{"made_by": "another", "references": {}}', '{"references": 3}'):
+        monkeypatch.setattr(render, "_REFERENCES", {})
+        monkeypatch.setattr(render, "_REFERENCES_LOADED", set())
+        render._ENVIRONMENTS.clear()
+        if damage is not None:
+            kept.write_text(damage, encoding="utf-8")
+        parsed.clear()
+        assert render.template_fingerprints(render.environment(dirs, cache_dir), {"page.html"}) == first
+        assert len(parsed) == (0 if damage is None else 3), damage
+    # the part changes: its fingerprint and the page's change, and only the part is parsed again
+    (dirs[0] / "templates" / "part.html").write_text("<p>y {% include 'extra.html' %}</p>", encoding="utf-8")
+    (dirs[0] / "templates" / "extra.html").write_text("<i>z</i>", encoding="utf-8")
+    monkeypatch.setattr(render, "_REFERENCES", {})
+    monkeypatch.setattr(render, "_REFERENCES_LOADED", set())
+    render._ENVIRONMENTS.clear()
+    parsed.clear()
+    again = render.template_fingerprints(render.environment(dirs, cache_dir), {"page.html"})
+    assert again["page.html"] != first["page.html"]
+    assert sorted(parsed) == ["<i>z</i>", "<p>y {% include 'extra.html' %}</p>"]
