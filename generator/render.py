@@ -207,6 +207,18 @@ class _Environment(jinja2.Environment):
 
     template_class = _Template
 
+    def _load_template(self, name, globals, *args, **kwargs):
+        # Jinja2 looks a template up in its LRU cache under a new weak reference to
+        # the loader on every include; an environment here never reloads a template
+        # (see :func:`environment`), so a plain dict by name gives the same template.
+        if globals or args or kwargs:
+            return super()._load_template(name, globals, *args, **kwargs)
+        loaded = self.__dict__.setdefault("_jarida_loaded", {})
+        template = loaded.get(name)
+        if template is None:
+            template = loaded[name] = super()._load_template(name, globals)
+        return template
+
     def getattr(self, obj, attribute):
         kind = type(obj)
         if kind is dict:

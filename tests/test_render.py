@@ -152,3 +152,17 @@ def test_the_templates_a_template_names_are_kept_between_processes(tmp_path, mon
     again = render.template_fingerprints(render.environment(dirs, cache_dir), {"page.html"})
     assert again["page.html"] != first["page.html"]
     assert sorted(parsed) == ["<i>z</i>", "<p>y {% include 'extra.html' %}</p>"]
+
+
+def test_an_included_template_is_loaded_once_per_environment(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "{% for i in range(3) %}{% include 'part.html' %}{% endfor %}",
+                            "part.html": "<b>{{ i }}</b>"})
+    env = render.environment(dirs)
+    loads = []
+    real = env.loader.load
+    env.loader.load = lambda *args, **kwargs: loads.append(args[1]) or real(*args, **kwargs)
+    assert env.get_template("page.html").render() == "<b>0</b><b>1</b><b>2</b>"
+    assert env.get_template("page.html").render() == "<b>0</b><b>1</b><b>2</b>"
+    assert sorted(loads) == ["page.html", "part.html"]
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("missing.html")
