@@ -73,16 +73,21 @@ REFERENCES_FILE = "references.json"
 REFERENCES_KEPT = 256
 
 
+def _made_by() -> str:
+    """What cached template data was made by: Jarida's code and Jinja2's version."""
+    from .cache import code_fingerprint
+
+    return f"{code_fingerprint()} {jinja2.__version__}"
+
+
 def _load_references(path: Path) -> set[str]:
     """Add the references kept in ``path`` (when written by this Jarida and Jinja2)
     to :data:`_REFERENCES`; the source digests it held."""
     import json
 
-    from .cache import code_fingerprint
-
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(kept, dict) or kept.get("made_by") != f"{code_fingerprint()} {jinja2.__version__}":
+        if not isinstance(kept, dict) or kept.get("made_by") != _made_by():
             return set()
         references = {digest: set(names) for digest, names in kept["references"].items()
                       if isinstance(digest, str) and isinstance(names, list)
@@ -101,12 +106,10 @@ def _save_references(path: Path, digests: set[str]) -> None:
     import json
     import os
 
-    from .cache import code_fingerprint
-
     earlier = _load_references(path) - digests
     if len(earlier) + len(digests) <= REFERENCES_KEPT:
         digests = digests | earlier
-    data = {"made_by": f"{code_fingerprint()} {jinja2.__version__}",
+    data = {"made_by": _made_by(),
             "references": {d: sorted(_REFERENCES[d], key=str) for d in sorted(digests)}}
     try:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -240,11 +243,9 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
     template by its name and source only, so the folder is emptied first when
     it was filled by other code (Jarida's, with its extensions and options) or
     another Jinja2."""
-    from .cache import code_fingerprint
-
     folder.mkdir(parents=True, exist_ok=True)
     bytecode = jinja2.FileSystemBytecodeCache(str(folder))
-    stamp, owner = folder / "made-by.txt", f"{code_fingerprint()} {jinja2.__version__}\n"
+    stamp, owner = folder / "made-by.txt", _made_by() + "\n"
     try:
         same = stamp.read_text(encoding="utf-8") == owner
     except OSError:
