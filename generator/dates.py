@@ -22,7 +22,6 @@ from .arabic import to_arabic_digits
 
 WORDS_PER_MINUTE = 180
 _TAG_RE = re.compile(r"<[^>]+>")
-_WORD_RE = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -95,8 +94,15 @@ class Formatter:
 
 
 def word_count(html: str) -> int:
-    """Words in an HTML fragment (tags removed)."""
-    return len(_WORD_RE.findall(_TAG_RE.sub(" ", html)))
+    """Words in an HTML fragment ``html``: the runs of text between white space
+    and tags that hold a letter or a digit (as word processors count them).
+
+    Harakat, tatweel and punctuation attached to a word do not split it: a
+    vocalised ``مُحَمَّدٌ`` is one word, not four (the combining marks U+064B–U+065F
+    are not letters, so counting runs of letters would break a word at each one);
+    a dash or a guillemet standing alone is not a word."""
+    runs = _TAG_RE.sub(" ", html).split()
+    return len(runs) - sum(1 for run in runs if not run.isalnum() and not any(map(str.isalnum, run)))
 
 
 def minutes_for(words: int) -> int:

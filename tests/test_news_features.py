@@ -536,6 +536,24 @@ def test_reading_time(tmp_path, words, shown):
     assert [e.text for e in page.find(cls="reading-time")] == [shown]
 
 
+def test_reading_time_counts_a_vocalised_word_once(tmp_path):
+    # 360 words, each with harakat and tatweel, a dash standing alone after each
+    # group: two minutes at 180 words a minute, not seven (a word split at each haraka)
+    body = "\n\n".join(("مُحَمَّدٌ ذَهَبَ إلى المـدرسةِ، — " * 30).strip() for _ in range(3))
+    site = make_site(tmp_path, {"x": md("عنوان قصير", NOW - dt.timedelta(hours=1), body=body)})
+    build(site, now=NOW)
+    page = Page(site / "build", "articles/x/index.html")
+    assert [e.text for e in page.find(cls="reading-time")] == ["دقيقتا قراءة"]
+
+
+def test_word_count_of_html():
+    from generator.dates import word_count
+
+    assert word_count("<p>مُحَمَّدٌ ذَهَبَ إلى <strong>المدرسةِ</strong>، — «نعم» 2023 الـ5</p>") == 7
+    assert word_count("<p>— « » ...</p><p></p>") == 0
+    assert word_count("<p>كلمة<br />كلمة</p>") == 2
+
+
 def test_related_articles_share_the_most_tags_first(tmp_path):
     hours = lambda n: NOW - dt.timedelta(hours=n)  # noqa: E731
     site = make_site(tmp_path, {
