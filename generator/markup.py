@@ -139,6 +139,10 @@ class _SafeLinks(Treeprocessor):
 #: (``+20 2 2345 6789``, ``010-1234-5678``): it starts with ``+`` or ``0``.
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+|0)\d{1,4}(?:[ \-]\d{1,5}){1,5}(?![\w])")
 _NO_ISOLATE = {"a", "code", "pre", "span", "script", "style"}
+#: A phone number :data:`PHONE_RE` can find in a text of the tree is there in the
+#: Markdown source too, as a match of this looser pattern (backslash escapes are
+#: placeholders until after :class:`_Isolate` has run).
+_PHONE_HINT_RE = re.compile(r"[+0]\d{0,4}[ \-]\d")
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
@@ -153,9 +157,23 @@ class _Isolate(Treeprocessor):
     text is a web address get ``dir="ltr"``, and phone numbers written in groups
     are wrapped in ``<span dir="ltr">`` (the bidi algorithm would otherwise show
     ``+20 2 2345 6789`` as ``6789 2345 2 20+`` in right-to-left text). The text
-    itself is unchanged."""
+    itself is unchanged.
+
+    ``source`` (a one-item list) holds the Markdown source of the document being
+    converted: phone numbers are looked for only when it holds something
+    :data:`_PHONE_HINT_RE` finds, links only when it holds ``[`` or ``<``."""
+
+    def __init__(self, md=None, source: list | None = None):
+        super().__init__(md)
+        self.source = source
 
     def run(self, root):
+        if self.source is not None and _PHONE_HINT_RE.search(self.source[0]) is None:
+            if "[" in self.source[0] or "<" in self.source[0]:
+                for element in root.iter("a"):
+                    if element.text and URL_RE.fullmatch(element.text.strip()) and len(element) == 0:
+                        element.set("dir", "ltr")
+            return root
         for element in list(root.iter()):
             if element.tag == "a" and element.text and URL_RE.fullmatch(element.text.strip()) and len(element) == 0:
                 element.set("dir", "ltr")
@@ -277,6 +295,30 @@ _BLOCK_NEEDS = {
 }
 
 
+
+#: What the Markdown source of a document must hold for each of these tree
+#: processors (by the name it is registered under) to change its tree: any one
+#: of these strings. ``attr_list`` looks for ``{...}`` in every element, ``unescape``
+#: for the placeholders of backslash escapes; the links processors for links and
+#: images (raw HTML included), which start with ``[`` or ``<``.
+_TREE_NEEDS = {
+    "attr_list": ("{",),
+    "unescape": ("\\",),
+    "jarida_safe_links": ("[", "<"),
+}
+
+
+def _quick_run(processor, needed, source: list) -> None:
+    """Make ``processor.run`` leave the tree as it is when ``needed(source[0])`` is
+    false (``source[0]``: the Markdown source of the document being converted)."""
+    run = processor.run
+
+    def quick(root):
+        return run(root) if needed(source[0]) else None
+
+    processor.run = quick
+
+
 def _quick_test(processor, needs: tuple[str, ...]) -> None:
     """Make ``processor.test`` answer False at once for a block that holds none of ``needs``."""
     test = processor.test
@@ -296,9 +338,9 @@ class Renderer:
     ``allow_html`` (the site setting): raw HTML in Markdown passes through;
     otherwise it is shown as text (Python-Markdown's raw HTML handling is
     removed). Unsafe URL schemes are always removed from links and images.
-    ``fast`` (default True) skips the inline patterns and block tests that
-    cannot match (:class:`_QuickInline`, :func:`_quick_test`); False keeps
-    Python-Markdown's own loops. Both give the same HTML (tested on the
+    ``fast`` (default True) skips the inline patterns, block tests and tree
+    processors that cannot match or change anything (:class:`_QuickInline`,
+    :func:`_quick_test`, :func:`_quick_run`); False keeps Python-Markdown's own loops. Both give the same HTML (tested on the
     corpus). The inline skip overrides a private method of Python-Markdown's
     ``InlineProcessor`` and is left out where that method is missing.
     """
@@ -314,9 +356,16 @@ class Renderer:
             if fast and name in self._md.parser.blockprocessors:
                 _quick_test(self._md.parser.blockprocessors[name], needs)
         self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
-        self._md.treeprocessors.register(_Isolate(self._md), "jarida_isolate", 1)
+        self._source = [""]
+        self._md.treeprocessors.register(_Isolate(self._md, self._source if fast else None), "jarida_isolate", 1)
+        if fast:
+            for name, needs in _TREE_NEEDS.items():
+                if name in self._md.treeprocessors:
+                    _quick_run(self._md.treeprocessors[name], lambda text, needs=needs: any(n in text for n in needs),
+                               self._source)
 
     def render(self, text: str) -> str:
         """Render Markdown ``text`` to an HTML fragment (``str``)."""
+        self._source[0] = text
         html = self._md.reset().convert(text)
         return html

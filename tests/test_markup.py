@@ -170,7 +170,8 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", "
           "010-1234-5678", "0", "+", "٠١٢", "^", "- ", "1. ", "> ", "# ", "|", "---", "~~~", "    ", "[^1]",
           "[^1]: حاشية\n", "*[HTML]: Hyper\n", "HTML", "{: .c}", "<b>", "</b>", "<!-- c -->", "[a]: http://x\n",
           "[a]", "![i](p.jpg)", "[l](http://e.com)", "&copy;", "&#1234;", "<http://a.b/c>", "\n===", "\n- - -",
-          "***", "___", ": تعريف", "\n:   ", "| a | b |\n|---|---|\n| 1 | 2 |", "|", "## ", "#عنوان#", ">>", "1) "]
+          "***", "___", ": تعريف", "\n:   ", "| a | b |\n|---|---|\n| 1 | 2 |", "|", "## ", "#عنوان#", ">>", "1) ",
+          "\\-", "{", "}", "{#i}", "02", "-", "5678"]
 
 
 def _reference(allow_html: bool) -> Renderer:
@@ -179,6 +180,8 @@ def _reference(allow_html: bool) -> Renderer:
     renderer = Renderer(allow_html=allow_html, fast=False)
     assert not any("test" in vars(processor) for processor in renderer._md.parser.blockprocessors)
     assert type(renderer._md.treeprocessors["inline"]) is InlineProcessor
+    assert not any("run" in vars(processor) for processor in renderer._md.treeprocessors)
+    assert renderer._md.treeprocessors["jarida_isolate"].source is None
     return renderer
 
 
@@ -198,6 +201,10 @@ def test_the_fast_renderer_really_skips():
     """The comparison above compares two different renderers."""
     assert type(RENDERER._md.treeprocessors["inline"]) is not InlineProcessor
     assert any("test" in vars(processor) for processor in RENDERER._md.parser.blockprocessors)
+    skipped = {name for name in ("attr_list", "unescape", "jarida_safe_links")
+               if "run" in vars(RENDERER._md.treeprocessors[name])}
+    assert skipped == {"attr_list", "unescape", "jarida_safe_links"}
+    assert RENDERER._md.treeprocessors["jarida_isolate"].source is not None
 
 
 def _real_documents():
