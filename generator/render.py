@@ -7,6 +7,7 @@ template and undefined names fail with the template name and line
 """
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -161,7 +162,7 @@ class _Template(jinja2.Template):
 #: The context variable holding a renderer's rendered fragments (see :class:`Fragments`).
 FRAGMENTS = "_jarida_fragments"
 #: At most this many fragments are kept by one renderer (a card is about 1 KB);
-#: past it they are forgotten and rendered again when next needed.
+#: past it the oldest half is forgotten, and rendered again when next needed.
 FRAGMENT_LIMIT = 20_000
 
 
@@ -197,7 +198,8 @@ class Fragments(Extension):
             return caller()
         if html is None:
             if len(store) >= FRAGMENT_LIMIT:  # cards of a large archive: keep memory flat
-                store.clear()
+                for old in list(itertools.islice(store, len(store) // 2)):  # the oldest half
+                    del store[old]
             html = store[key] = caller()
         return html
 
@@ -273,7 +275,10 @@ def _new_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
 class PageRenderer:
     """Renders one :class:`Page` at a time into UTF-8 bytes (templates loaded once).
 
-    ``body_of`` maps a body key to the article's HTML. Calling it raises
+    ``body_of`` maps a body key to the article's HTML. Templates see ``root`` as
+    :data:`generator.markup.ROOT`, replaced in the finished page by the way to the
+    site root (``./``, ``../../``; the base URL's path on the 404 page), as in the
+    article bodies: a fragment keyed by ``root`` is the same at every depth. Calling it raises
     :class:`JaridaError` (exit code 2) for a missing template or a template
     error, naming the template file and line.
     """
@@ -294,8 +299,9 @@ class PageRenderer:
         try:
             template = self.templates.get(page.template) or self.templates.setdefault(
                 page.template, self.env.get_template(page.template))
-            root = self.base_path if page.path == "404.html" else root_of(page.path)
-            html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings,
+            # Templates see ``root`` as the placeholder ROOT, replaced below as in the bodies:
+            # a fragment keyed by ``root`` (an article's card) is then the same at every depth.
+            html = template.render(site=self.site_context, root=ROOT, page_path=page.path, t=self.strings,
                                    **{FRAGMENTS: self.fragments}, **context)
         except jinja2.TemplateNotFound as exc:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
@@ -304,6 +310,7 @@ class PageRenderer:
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
+        root = self.base_path if page.path == "404.html" else root_of(page.path)
         return html.replace(ROOT, root).encode("utf-8")
 
 
