@@ -560,3 +560,37 @@ def test_builds_into_another_folder_leave_the_site_build_alone(site, tmp_path):
     assert report.changed == seen.changed
     assert snapshot(site / "build") == cold(site, tmp_path)
     assert snapshot(preview) == cold(site, tmp_path, base_url="http://127.0.0.1:8000/")
+
+
+def test_the_garbage_collector_is_paused_while_planning_and_resumed_after(site, monkeypatch):
+    import gc
+
+    from generator import pages
+
+    plan, seen = pages.plan, []
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "plan", watched)
+    assert gc.isenabled()
+    build(site, now=NOW)
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(pages, "plan", failing)
+    articles(site)[0].write_text(articles(site)[0].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    shutil.rmtree(site / ".cache")
+    with pytest.raises(RuntimeError):
+        build(site, now=NOW)
+    assert gc.isenabled()  # resumed on the way out of a failed build too
+    gc.disable()
+    try:
+        monkeypatch.setattr(pages, "plan", watched)
+        build(site, now=NOW)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
