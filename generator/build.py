@@ -353,6 +353,16 @@ def _render_chunk(chunk: list) -> list:
     return results
 
 
+def _render_new_chunk(chunk: list) -> list:
+    """:func:`_render_chunk` for a build with no previous output, whose page
+    fingerprints are made here, by the process that renders the page, not
+    beforehand in the main process: ``(rel, digest, fingerprint)``, the
+    fingerprint ``None`` for files other than pages (see :func:`_page_fp`)."""
+    planned, templates, common = _JOB["planned"], _JOB["templates"], _JOB["common"]
+    return [(rel, digest, _page_fp(planned[job[1]], templates, common) if job[0] == "page" else None)
+            for (rel, digest, _), (_, job) in zip(_render_chunk(chunk), chunk)]
+
+
 def _read_sources(site_root: Path, settings: Settings, state: cache.State, store: cache.Store, listing: list):
     """Article records from the cache, parsing only the files that changed.
     ``listing`` holds the article files as ``(relative path, path, (mtime_ns, size,
@@ -710,8 +720,11 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     units: dict[str, tuple[str, tuple]] = {}
     templates = render.template_fingerprints(env, {p.template for p in planned})
     common = _common(site_context, strings, settings)
+    # With no previous output every page is rendered whatever its fingerprint: the
+    # processes that render the pages make their fingerprints (a twentieth of a cold build).
+    deferred = not valid_output
     for index, page in enumerate(planned):
-        units[page.path] = (_page_fp(page, templates, common), ("page", index))
+        units[page.path] = (None if deferred else _page_fp(page, templates, common), ("page", index))
     specs = feed_specs(site)
     feed_common = _feed_common(settings)
     units.update(_feed_jobs(specs, feed_common, entries, settings, now))
@@ -748,8 +761,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     whole = not valid_output or len(todo) > max(64, len(units) // 4)
 
     _JOB.clear()
-    _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now,
-                renderer=render.PageRenderer(env, site_context, settings.base_url, strings, store.body),
+    _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now, templates=templates,
+                common=common, renderer=render.PageRenderer(env, site_context, settings.base_url, strings, store.body),
                 bodies=_Bodies(store, body_keys))
     digests: dict[str, str] = {}
     changed: set[str] = set()
@@ -779,8 +792,10 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     produce.append((rel, job))
             _JOB["tree"] = tree
             rendered = len(produce)
-            for rel, key, _ in _run(_render_chunk, produce, store):
+            for rel, key, fp in _run(_render_new_chunk if deferred else _render_chunk, produce, store):
                 digests[rel] = key
+                if fp is not None:
+                    units[rel] = (fp, units[rel][1])
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
             output.finish_tree(tree, out, set(units), tuple(settings.keep))

@@ -205,6 +205,23 @@ def test_worker_processes_give_the_same_bytes(site, tmp_path, monkeypatch):
     assert snapshot(site / "build") == serial
 
 
+def test_page_fingerprints_made_by_workers_are_those_the_next_build_compares(site, tmp_path, monkeypatch):
+    """A cold build's page fingerprints are made by the processes that render the
+    pages; the next build, in a new process, finds them equal to its own."""
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    first = build(site, now=NOW)
+    last = build_module._LAST[str((site / "build").resolve())]
+    made = {page.path: build_module._page_fp(page, last["templates"], last["common"]) for page in last["planned"]}
+    assert made and {path: last["units"][path][0] for path in made} == made
+    build_module._LAST.clear()  # as a new process: the plan is made again and compared with the cache
+    path = articles(site)[5]
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\nفقرة جديدة.\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert 0 < report.rendered < first.files / 4
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
 def test_a_template_error_in_a_worker_names_the_template(site, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
     own = site / "themes" / "default" / "templates"
