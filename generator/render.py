@@ -8,6 +8,7 @@ template and undefined names fail with the template name and line
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -171,10 +172,15 @@ class Fragments(Extension):
     rendered once per build for each value of its key (the expressions after
     the tag) and reused on every other page with that key: the masthead and the
     footer, the same on thousands of pages. The key must name everything the
-    part shows besides ``site`` and ``t`` (the same on every page of a build),
-    such as ``root``: the article cards of list pages are keyed by the article's
-    URL, ``root`` and the card's options (Hugo's ``partialCached`` with variant
-    keys does the same). Outside a :class:`PageRenderer` the part is rendered every time."""
+    part shows besides ``site``, ``t`` (the same on every page of a build) and
+    ``root``: the article cards of list pages are keyed by the article's URL and
+    the card's options (Hugo's ``partialCached`` with variant keys does the same).
+
+    Inside the part, ``root`` (the way from the page to the site root) is the
+    placeholder :data:`generator.markup.ROOT`, which :class:`PageRenderer`
+    replaces in the finished page: the part is the same at every folder depth,
+    and ``root`` in its key is the same value for every page. Outside a
+    :class:`PageRenderer` the part is rendered every time, with ``root`` as it is."""
 
     tags = {"fragment"}
 
@@ -185,22 +191,25 @@ class Fragments(Extension):
             key.append(parser.parse_expression())
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
         call = self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()])
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+        # The body takes ``root`` as its caller's argument (see _render).
+        return nodes.CallBlock(call, [nodes.Name("root", "param")], [], body).set_lineno(lineno)
 
     @staticmethod
     def _render(key: tuple, context, caller):
         store = context.get(FRAGMENTS)
+        root = context.resolve("root")
         if store is None:
-            return caller()
+            return caller(root)
+        key = tuple(ROOT if part is root else part for part in key)  # ``root`` itself, not an equal string
         try:
             html = store.get(key)
         except TypeError:  # a key that cannot be hashed (a list, a dict): no reuse
-            return caller()
+            return caller(ROOT)
         if html is None:
             if len(store) >= FRAGMENT_LIMIT:  # cards of a large archive: keep memory flat
                 for old in list(itertools.islice(store, len(store) // 2)):  # the oldest half
                     del store[old]
-            html = store[key] = caller()
+            html = store[key] = caller(ROOT)
         return html
 
 
@@ -275,12 +284,13 @@ def _new_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
 class PageRenderer:
     """Renders one :class:`Page` at a time into UTF-8 bytes (templates loaded once).
 
-    ``body_of`` maps a body key to the article's HTML. Templates see ``root`` as
-    :data:`generator.markup.ROOT`, replaced in the finished page by the way to the
-    site root (``./``, ``../../``; the base URL's path on the 404 page), as in the
-    article bodies: a fragment keyed by ``root`` is the same at every depth. Calling it raises
+    ``body_of`` maps a body key to the article's HTML. Templates get ``root``, the
+    way from the page to the site root (``./``, ``../../``; the base URL's path on
+    the 404 page); inside a fragment it is :data:`generator.markup.ROOT`, replaced
+    in the finished page as in the article bodies (see :class:`Fragments`). Calling it raises
     :class:`JaridaError` (exit code 2) for a missing template or a template
-    error, naming the template file and line.
+    error, naming the template file and line, and for a page that holds the
+    placeholder changed (``root`` put through a filter inside a fragment).
     """
 
     def __init__(self, env: jinja2.Environment, site_context: dict, base_url: str, strings: dict | None = None,
@@ -299,9 +309,8 @@ class PageRenderer:
         try:
             template = self.templates.get(page.template) or self.templates.setdefault(
                 page.template, self.env.get_template(page.template))
-            # Templates see ``root`` as the placeholder ROOT, replaced below as in the bodies:
-            # a fragment keyed by ``root`` (an article's card) is then the same at every depth.
-            html = template.render(site=self.site_context, root=ROOT, page_path=page.path, t=self.strings,
+            root = self.base_path if page.path == "404.html" else root_of(page.path)
+            html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings,
                                    **{FRAGMENTS: self.fragments}, **context)
         except jinja2.TemplateNotFound as exc:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
@@ -310,8 +319,26 @@ class PageRenderer:
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
-        root = self.base_path if page.path == "404.html" else root_of(page.path)
-        return html.replace(ROOT, root).encode("utf-8")
+        html = html.replace(ROOT, root)
+        if "arida-" in html or "ARIDA-" in html:  # the placeholder, changed? (quick tests first)
+            _changed_root(html, page, self.templates[page.template].filename)
+        return html.encode("utf-8")
+
+
+#: :data:`generator.markup.ROOT` as filters leave it (upper, title, tojson, urlencode...).
+_CHANGED_ROOT_RE = re.compile(r"jarida-root", re.IGNORECASE)
+
+
+def _changed_root(html: str, page: Page, filename: str | None) -> None:
+    """Raise :class:`JaridaError` when ``html`` (a finished page) holds the
+    placeholder of ``root`` changed by a filter or an expression in a fragment;
+    ``filename`` is the page's template file."""
+    if _CHANGED_ROOT_RE.search(html):
+        raise JaridaError([Problem(filename or page.template, 0,
+                                   f"{page.path}: root was changed inside a fragment (by a filter, a slice...) of "
+                                   "this template or one it includes; there root stands for the way to the site "
+                                   "root and is filled in when the page is finished: use it only before a path, "
+                                   "as in {{ root }}{{ item.url }} (page_path tells which page this is)")], 2)
 
 
 def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:

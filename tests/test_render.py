@@ -7,6 +7,7 @@ import markupsafe
 import pytest
 
 from generator import render
+from generator.markup import ROOT
 from generator.pages import Page
 from generator.views import View
 
@@ -42,12 +43,36 @@ def test_a_fragment_is_rendered_once_per_key(tmp_path):
     renderer = render.PageRenderer(render.environment(dirs), {"title": "جريدة"}, "https://example.com/")
     renderer.env.globals["count"] = lambda: calls.append(1) or len(calls)
     pages = [renderer(page(path)).decode() for path in ("index.html", "a/index.html", "b/index.html", "c/d/index.html")]
-    # ``root`` is a placeholder while templates run (replaced in the page's bytes), so a
-    # fragment keyed by it is rendered once for pages at every depth.
+    # Inside a fragment ``root`` is filled in when the page is finished, so a fragment
+    # keyed by it is rendered once for pages at every depth.
     assert pages == ['<a href="./">جريدة1</a>|index.html', '<a href="../">جريدة1</a>|a/index.html',
                      '<a href="../">جريدة1</a>|b/index.html', '<a href="../../">جريدة1</a>|c/d/index.html']
     other = render.PageRenderer(renderer.env, {"title": "أخرى"}, "https://example.com/")  # another build
     assert other(page("a/index.html")).decode() == '<a href="../">أخرى2</a>|a/index.html'
+
+
+def test_root_is_the_page_s_own_outside_fragments_and_filled_in_inside_them(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "{% if root == './' %}HOME {% endif %}{{ root | length }} {{ root | tojson }} "
+                                         "{% fragment 'nav' %}<a href=\"{{ root }}tags/\">{{ count() }}</a>{% endfragment %}"})
+    calls = []
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/news/")
+    renderer.env.globals["count"] = lambda: calls.append(1) or len(calls)
+    pages = [renderer(page(path)).decode() for path in ("index.html", "a/b/index.html", "404.html")]
+    # Outside the fragment, root is the page's own value; inside it, it is filled in when
+    # the page is finished, so the fragment (its key without root) is right at every depth.
+    assert pages == ['HOME 2 "./" <a href="./tags/">1</a>', '6 "../../" <a href="../../tags/">1</a>',
+                     '6 "/news/" <a href="/news/tags/">1</a>']
+
+
+@pytest.mark.parametrize("use", ["root | upper", "root | tojson", "root | urlencode", "root[1:]", "root | title"])
+def test_root_changed_by_a_filter_inside_a_fragment_is_an_error_naming_the_page(tmp_path, use):
+    from generator.problems import JaridaError
+
+    dirs = theme(tmp_path, {"page.html": "{% fragment 'x' %}<script>var r = {{ " + use + " }};</script>{% endfragment %}"})
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
+    with pytest.raises(JaridaError) as caught:
+        renderer(page("tags/x/index.html"))
+    assert "tags/x/index.html" in str(caught.value) and "page.html" in str(caught.value)
 
 
 def test_a_fragment_outside_a_page_renderer_or_with_a_list_key_is_rendered_every_time(tmp_path):
@@ -104,7 +129,8 @@ def test_cards_rendered_once_give_the_pages_of_rendering_every_card(tmp_path, mo
 
     def counting(key, context, caller):
         store = context.get(render.FRAGMENTS)
-        if store is not None and key in store and "card.html" in key[0]:
+        root = context.resolve("root")
+        if store is not None and tuple(ROOT if p is root else p for p in key) in store and "card.html" in key[0]:
             reused.append(key)
         return plain(key, context, caller)
 
@@ -112,7 +138,9 @@ def test_cards_rendered_once_give_the_pages_of_rendering_every_card(tmp_path, mo
     build(site, now=now)
     assert len(reused) > 50  # cards are shown on many list pages
     once = snapshot(site / "build")
-    monkeypatch.setattr(render.Fragments, "_render", staticmethod(lambda key, context, caller: caller()))
+    # Every card rendered where it appears, with the page's own root.
+    monkeypatch.setattr(render.Fragments, "_render",
+                        staticmethod(lambda key, context, caller: caller(context.resolve("root"))))
     build(site, out=tmp_path / "every", now=now)
     assert snapshot(tmp_path / "every") == once
 
