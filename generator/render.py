@@ -8,6 +8,7 @@ template and undefined names fail with the template name and line
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -249,13 +250,27 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's ``FileSystemBytecodeCache``, whose writes never fail a build: the
+    folder is made again when it was deleted (``rm -rf .cache`` while
+    ``jarida serve`` runs), and a template that cannot be stored is compiled again
+    next time."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
     """Jinja2's ``FileSystemBytecodeCache`` in ``folder``. Jinja2 keys a compiled
     template by its name and source only, so the folder is emptied first when
     it was filled by other code (Jarida's, with its extensions and options) or
     another Jinja2."""
     folder.mkdir(parents=True, exist_ok=True)
-    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    bytecode = _BytecodeCache(str(folder))
     stamp, owner = folder / "made-by.txt", _made_by() + "\n"
     try:
         same = stamp.read_text(encoding="utf-8") == owner

@@ -197,3 +197,17 @@ def test_an_included_template_is_loaded_once_per_environment(tmp_path):
     assert sorted(loads) == ["page.html", "part.html"]
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("missing.html")
+
+
+def test_a_deleted_compiled_template_folder_does_not_fail_rendering(tmp_path):
+    """``rm -rf .cache`` while ``jarida serve`` runs: the environment of the process
+    still points at the deleted folder; compiling a template makes it again."""
+    import shutil
+
+    dirs = theme(tmp_path, {"page.html": "<p>{{ x }}</p>", "other.html": "<b>{{ x }}</b>"})
+    folder = tmp_path / "cache" / "templates"
+    env = render.environment(dirs, folder)
+    assert env.get_template("page.html").render(x="أ") == "<p>أ</p>"
+    shutil.rmtree(tmp_path / "cache")
+    assert env.get_template("other.html").render(x="ب") == "<b>ب</b>"
+    assert any(folder.iterdir())  # stored again
