@@ -566,7 +566,10 @@ class DevServer:
             self.ok = False
             self.reloader.fail(problems)
             cause = f" after change to {self._names(changed)}" if changed else ""
-            self.log(f"rebuild failed{cause} ({took}); the last good site is still served:")
+            # The output may be gone: never built, or deleted with the cache it lives in.
+            served = "the last good site is still served" if self.output.is_dir() else \
+                "no site is served until a build succeeds"
+            self.log(f"rebuild failed{cause} ({took}); {served}:")
             if not isinstance(exc, (JaridaError, OSError)) and not type(exc).__module__.startswith("jinja2"):
                 self.log("".join(traceback.format_exception(exc)).rstrip())
             for problem in problems:

@@ -78,7 +78,8 @@ def test_any_exception_keeps_the_last_good_site_and_shows_the_problem(inproc):
                              "message": "RuntimeError: unexpected <script>alert(1)</script> in a converter"}]
         status, body = inproc.request("/")
         assert status == 200 and "الأولى" in body.decode("utf-8")
-        assert any(line.startswith("rebuild failed after change to content/a.md") for line in inproc.log)
+        assert any(line.startswith("rebuild failed after change to content/a.md") and
+                   line.endswith("; the last good site is still served:") for line in inproc.log)
         assert any("Traceback" in line for line in inproc.log), "an unexpected failure shows where it happened"
 
         def good():
@@ -291,6 +292,7 @@ def test_a_first_build_that_fails_still_shows_the_problem(tmp_path):
         assert resp.status == 404 and resp.getheader("Content-Type") == "text/html; charset=utf-8"
         assert 'dir="rtl"' in body and "/__jarida/events" in body
         assert log[0] == "rebuild failed (" + log[0].split("(", 1)[1]
+        assert log[0].endswith("; no site is served until a build succeeds:")  # there is no last good site
         assert log[-1] == "content/articles/a.md:2: front matter is not valid YAML"
     finally:
         server.stop()
