@@ -190,6 +190,8 @@ class Fragments(Extension):
         key = [nodes.Const(parser.name), nodes.Const(lineno), parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())
+        # ``root`` in the key is the placeholder the body sees: the same on every page.
+        key = [nodes.Const(ROOT) if isinstance(part, nodes.Name) and part.name == "root" else part for part in key]
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
         call = self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()])
         # The body takes ``root`` as its caller's argument (see _render).
@@ -198,20 +200,40 @@ class Fragments(Extension):
     @staticmethod
     def _render(key: tuple, context, caller):
         store = context.get(FRAGMENTS)
-        root = context.resolve("root")
         if store is None:
-            return caller(root)
-        key = tuple(ROOT if part is root else part for part in key)  # ``root`` itself, not an equal string
+            return caller(context.resolve("root"))
         try:
             html = store.get(key)
         except TypeError:  # a key that cannot be hashed (a list, a dict): no reuse
-            return caller(ROOT)
+            return _filled(key, context, caller)
         if html is None:
             if len(store) >= FRAGMENT_LIMIT:  # cards of a large archive: keep memory flat
                 for old in list(itertools.islice(store, len(store) // 2)):  # the oldest half
                     del store[old]
-            html = store[key] = caller(ROOT)
+            html = store[key] = _filled(key, context, caller)
         return html
+
+
+#: :data:`generator.markup.ROOT`, as it is or as filters leave it (upper, title, tojson, urlencode...).
+_CHANGED_ROOT_RE = re.compile(r"jarida-root", re.IGNORECASE)
+
+
+def _filled(key: tuple, context, caller) -> str:
+    """The body of the fragment ``key`` (its template's name and line first) rendered
+    with ``root`` as :data:`generator.markup.ROOT`. Raises :class:`JaridaError`
+    (exit code 2) when the body changed the placeholder (a filter or a slice of
+    ``root``), which the finished page could then not replace."""
+    html = caller(ROOT)
+    if (html.count("arida-") != html.count(ROOT) or "ARIDA-" in html) \
+            and len(_CHANGED_ROOT_RE.findall(html)) > html.count(ROOT):
+        name, line = key[0], key[1]
+        filename = context.environment.get_template(name).filename if name else None
+        raise JaridaError([Problem(filename or name or "template", line,
+                                   f"{context.get('page_path', 'a page')}: root was changed inside this fragment "
+                                   "(by a filter, a slice...); there root stands for the way to the site root and "
+                                   "is filled in when the page is finished: use it only before a path, as in "
+                                   "{{ root }}{{ item.url }} (page_path tells which page this is)")], 2)
+    return html
 
 
 class _Environment(jinja2.Environment):
@@ -304,8 +326,8 @@ class PageRenderer:
     the 404 page); inside a fragment it is :data:`generator.markup.ROOT`, replaced
     in the finished page as in the article bodies (see :class:`Fragments`). Calling it raises
     :class:`JaridaError` (exit code 2) for a missing template or a template
-    error, naming the template file and line, and for a page that holds the
-    placeholder changed (``root`` put through a filter inside a fragment).
+    error, naming the template file and line, and for ``root`` put through a
+    filter inside a fragment (see :func:`_filled`).
     """
 
     def __init__(self, env: jinja2.Environment, site_context: dict, base_url: str, strings: dict | None = None,
@@ -334,26 +356,7 @@ class PageRenderer:
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
-        html = html.replace(ROOT, root)
-        if "arida-" in html or "ARIDA-" in html:  # the placeholder, changed? (quick tests first)
-            _changed_root(html, page, self.templates[page.template].filename)
-        return html.encode("utf-8")
-
-
-#: :data:`generator.markup.ROOT` as filters leave it (upper, title, tojson, urlencode...).
-_CHANGED_ROOT_RE = re.compile(r"jarida-root", re.IGNORECASE)
-
-
-def _changed_root(html: str, page: Page, filename: str | None) -> None:
-    """Raise :class:`JaridaError` when ``html`` (a finished page) holds the
-    placeholder of ``root`` changed by a filter or an expression in a fragment;
-    ``filename`` is the page's template file."""
-    if _CHANGED_ROOT_RE.search(html):
-        raise JaridaError([Problem(filename or page.template, 0,
-                                   f"{page.path}: root was changed inside a fragment (by a filter, a slice...) of "
-                                   "this template or one it includes; there root stands for the way to the site "
-                                   "root and is filled in when the page is finished: use it only before a path, "
-                                   "as in {{ root }}{{ item.url }} (page_path tells which page this is)")], 2)
+        return html.replace(ROOT, root).encode("utf-8")
 
 
 def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
