@@ -15,7 +15,6 @@ import markdown
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
@@ -29,11 +28,17 @@ _INLINE_RE = re.compile(r"([\\`*_\[\]{}|])")
 _BACKSLASHED_START = "#>-+"
 _ENTITY_START = {"~": "&#126;", ":": "&#58;", "=": "&#61;"}
 _ORDERED_RE = re.compile(r"^(\d+)([.)])")
-#: Python-Markdown's "extra" (its parts, in its order) and "sane_lists". They are
-#: given as classes, not by name: looking a name up reads the entry points of every
-#: installed package (about 30 ms at every start).
-EXTENSIONS = (FencedCodeExtension, FootnoteExtension, AttrListExtension, DefListExtension, TableExtension,
+#: Python-Markdown's "extra" (its parts, in its order) and "sane_lists", less
+#: ``fenced_code``, which :class:`Renderer` adds for the first document that holds
+#: a fence (see :data:`FENCES`): importing it imports Pygments through
+#: ``codehilite`` (about 25 ms at every start). They are given as classes, not by
+#: name: looking a name up reads the entry points of every installed package
+#: (about 30 ms at every start).
+EXTENSIONS = (FootnoteExtension, AttrListExtension, DefListExtension, TableExtension,
               AbbrExtension, MarkdownInHtmlExtension, SaneListExtension)
+#: What a document must hold for ``fenced_code`` to act on it: a fenced code block
+#: opens with three or more backticks or tildes at the start of a line.
+FENCES = ("```", "~~~")
 
 
 #: A web address in running text; trailing punctuation is not part of it.
@@ -369,6 +374,7 @@ class Renderer:
                 _quick_test(self._md.parser.blockprocessors[name], needs)
         self._md.treeprocessors.register(_SafeLinks(self._md), "jarida_safe_links", 0)
         self._source = [""]
+        self._fenced = False
         self._md.treeprocessors.register(_Isolate(self._md, self._source if fast else None), "jarida_isolate", 1)
         if fast:
             for name, needs in _TREE_NEEDS.items():
@@ -378,6 +384,17 @@ class Renderer:
 
     def render(self, text: str) -> str:
         """Render Markdown ``text`` to an HTML fragment (``str``)."""
+        if not self._fenced and any(fence in text for fence in FENCES):
+            self._add_fenced_code()
         self._source[0] = text
         html = self._md.reset().convert(text)
         return html
+
+    def _add_fenced_code(self) -> None:
+        """Register Python-Markdown's ``fenced_code`` extension (kept for every later
+        document). Its preprocessor goes by its priority (25, before ``html_block``),
+        so the HTML is the same as with the extension given at the start."""
+        from markdown.extensions.fenced_code import FencedCodeExtension
+
+        self._md.registerExtensions([FencedCodeExtension()], {})
+        self._fenced = True

@@ -1,13 +1,18 @@
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from unittest import mock
 
+from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.treeprocessors import InlineProcessor
 
 from conftest import SHARED
+from generator import markup
 from generator.markup import Renderer, escape_paragraph, paragraphs_to_markdown
 
 RENDERER = Renderer()
@@ -176,8 +181,11 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", "
 
 def _reference(allow_html: bool) -> Renderer:
     """A renderer with Python-Markdown's own inline processor (which tries every pattern on
-    every text) and block tests (which search every block)."""
-    renderer = Renderer(allow_html=allow_html, fast=False)
+    every text) and block tests (which search every block), and with ``fenced_code``
+    given at the start, first, as in Python-Markdown's "extra"."""
+    with mock.patch.object(markup, "EXTENSIONS", (FencedCodeExtension, *markup.EXTENSIONS)):
+        renderer = Renderer(allow_html=allow_html, fast=False)
+    assert "fenced_code_block" in renderer._md.preprocessors
     assert not any("test" in vars(processor) for processor in renderer._md.parser.blockprocessors)
     assert type(renderer._md.treeprocessors["inline"]) is InlineProcessor
     assert not any("run" in vars(processor) for processor in renderer._md.treeprocessors)
@@ -205,6 +213,35 @@ def test_the_fast_renderer_really_skips():
                if "run" in vars(RENDERER._md.treeprocessors[name])}
     assert skipped == {"attr_list", "unescape", "jarida_safe_links"}
     assert RENDERER._md.treeprocessors["jarida_isolate"].source is not None
+
+
+FENCED = ["```\nprint('سلام')\n```", "~~~ python\nx = 1\n~~~\n\nنص بعده", "``` {.python #code}\nx < 1 & y\n```",
+          "- بند\n\n    ```\n    x\n    ```", "<div markdown=\"1\">\n```\nx\n```\n</div>", "````\n```\n````",
+          "نص ``` في السطر", "~~~\nغير مغلق"]
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_fenced_code_is_added_at_the_first_fence_with_the_same_html(allow_html):
+    lazy = Renderer(allow_html=allow_html)
+    assert "fenced_code_block" not in lazy._md.preprocessors
+    assert lazy.render("نص *بلا* سياج") == REFERENCES[allow_html].render("نص *بلا* سياج")
+    assert "fenced_code_block" not in lazy._md.preprocessors
+    for text in FENCED:  # each the first document of its renderer, then after all the others
+        assert Renderer(allow_html=allow_html).render(text) == REFERENCES[allow_html].render(text), text
+    for text in FENCED + ["نص *بلا* سياج", "    شيفرة مزاحة"]:
+        assert lazy.render(text) == REFERENCES[allow_html].render(text), text
+    assert "<pre><code" in lazy.render(FENCED[0])
+    order = [item.name for item in lazy._md.preprocessors._priority]
+    assert order == [item.name for item in REFERENCES[allow_html]._md.preprocessors._priority]
+
+
+def test_pygments_is_imported_only_for_a_document_with_a_fence():
+    """Python-Markdown's fenced_code imports codehilite, and codehilite Pygments (about
+    25 ms, at every start of ``jarida``)."""
+    script = ("import sys\nfrom generator.markup import Renderer\nr = Renderer()\nr.render('نص ``شيفرة`` ~~نص~~')\n"
+              "assert 'pygments' not in sys.modules and 'markdown.extensions.fenced_code' not in sys.modules\n"
+              "assert '<pre>' in r.render('```\\nx\\n```')\nassert 'markdown.extensions.fenced_code' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[1])
 
 
 def _real_documents():
