@@ -569,3 +569,23 @@ def test_related_articles_share_the_most_tags_first(tmp_path):
     assert page.article_links("related") == ["articles/two-tags/index.html", "articles/one-tag/index.html"]
     lonely = Page(out, "articles/unrelated/index.html")
     assert not lonely.find(cls="related")
+
+
+def test_rss_dates_are_the_standard_librarys_rfc_822_text():
+    import random
+    import zoneinfo
+
+    from generator.feeds import rfc822
+
+    zones = [None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=3)), dt.timezone(-dt.timedelta(hours=5, minutes=30)),
+             zoneinfo.ZoneInfo("Africa/Cairo"), zoneinfo.ZoneInfo("Asia/Riyadh"), zoneinfo.ZoneInfo("America/Havana")]
+    rng = random.Random(822)
+    for _ in range(5000):
+        moment = dt.datetime(rng.randint(1950, 2200), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+                             rng.randint(0, 59), rng.randint(0, 59), rng.randint(0, 999_999), tzinfo=rng.choice(zones))
+        assert rfc822(moment) == email.utils.format_datetime(moment), moment
+    assert rfc822(dt.datetime(2024, 3, 5, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))) \
+        == "Tue, 05 Mar 2024 14:30:00 +0200"
+    assert rfc822(dt.datetime(2024, 3, 5, 14, 30)) == "Tue, 05 Mar 2024 14:30:00 -0000"
+    # local mean time (Cairo before 1900, +02:05:09): RFC 822 holds hours and minutes only
+    assert rfc822(dt.datetime(1890, 1, 1, tzinfo=zoneinfo.ZoneInfo("Africa/Cairo"))).endswith(" +0205")
