@@ -23,12 +23,15 @@ Jarida's code or for other parse settings, is ignored: the build is then cold.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
+import importlib.util
 import json
 import os
 import pickle
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,15 +67,42 @@ def _walk(folder: str, shown: str, out: list) -> None:
                 out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
 
 
+#: The libraries whose behaviour shapes what a build caches and writes: front matter
+#: (PyYAML), slugs (python-slugify and its transliteration), rendered bodies
+#: (Python-Markdown), dates and plural forms (Babel's CLDR data, hijridate), pages
+#: (Jinja2, MarkupSafe). Importable names, looked up without importing them.
+LIBRARIES = ("yaml", "slugify", "text_unidecode", "markdown", "babel", "hijridate", "jinja2", "markupsafe")
+
+
+@functools.lru_cache(maxsize=8)
+def _libraries(names: tuple[str, ...]) -> tuple:
+    """``(name, file, mtime_ns, size, inode)`` of the file each of ``names`` is imported
+    from (a package's ``__init__.py``), ``(name,)`` for one that is not installed. Installing
+    another version (pip writes new files) changes them. Looked up once per process: the
+    libraries a process has imported do not change while it runs."""
+    found: list = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+            st = os.stat(spec.origin)
+        except (ImportError, ValueError, AttributeError, TypeError, OSError):
+            found.append((name,))
+            continue
+        found.append((name, spec.origin, st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(found)
+
+
 def code_fingerprint() -> str:
-    """A fingerprint of Jarida's own code (stat of the package's ``.py`` files), so
-    an upgraded Jarida never reuses what an older one cached."""
+    """A fingerprint of Jarida's own code (stat of the package's ``.py`` files), of
+    the installed :data:`LIBRARIES` and of the Python version (its ``unicodedata``,
+    ``html``...), so that an upgrade of any of them never reuses what was cached
+    before it: the next build is a cold one."""
     found: list = []
     for entry in sorted(os.scandir(_CODE_DIR), key=lambda e: e.name):
         if entry.name.endswith(".py"):
             st = entry.stat()
             found.append((entry.name, st.st_mtime_ns, st.st_size))
-    return digest(repr((FORMAT, found)).encode())
+    return digest(repr((FORMAT, found, _libraries(LIBRARIES), sys.version)).encode())
 
 
 def scan(site_root: Path, folders: list[Path]) -> list[tuple]:

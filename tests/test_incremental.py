@@ -611,3 +611,54 @@ def test_the_garbage_collector_is_paused_while_planning_and_resumed_after(site, 
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_another_version_of_a_library_makes_the_next_build_cold(site, tmp_path, monkeypatch):
+    """Python-Markdown, Babel, python-slugify... shape what is cached (bodies, dates,
+    slugs): a build after one of them is upgraded parses and renders everything again."""
+    from generator import cache
+
+    library = tmp_path / "lib" / "fakemarkdown"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("VERSION = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(library.parent))
+    monkeypatch.setattr(cache, "LIBRARIES", cache.LIBRARIES + ("fakemarkdown",))
+    first = build(site, now=NOW)
+    again = build(site, now=NOW)
+    assert (again.parsed, again.rendered, again.changed) == (0, 0, frozenset())
+    shutil.rmtree(library)  # pip removes the old version's files and writes the new one's
+    library.mkdir()
+    (library / "__init__.py").write_text("VERSION = 2.0\n", encoding="utf-8")
+    cache._libraries.cache_clear()  # as in a new process
+    build_module._LAST.clear()
+    upgraded = build(site, now=NOW)
+    assert upgraded.parsed == first.parsed == 31 and upgraded.rendered == first.rendered
+
+
+def test_the_libraries_a_build_imports_are_all_fingerprinted(tmp_path):
+    """Every installed package a build imports (with Hijri dates on) is in cache.LIBRARIES
+    or is one of the standard library's, so that none can change under the cache."""
+    root = copy_site(tmp_path / "site")
+    settings = root / "site.toml"
+    settings.write_text("hijri = true\n" + settings.read_text(encoding="utf-8"), encoding="utf-8")
+    script = (
+        "import sys, sysconfig\n"
+        "before = set(sys.modules)\n"
+        "from pathlib import Path\n"
+        "from generator.build import build\n"
+        f"build(Path({str(root)!r}))\n"
+        "places = {sysconfig.get_paths()[k] for k in ('purelib', 'platlib')}\n"
+        "found = {name.partition('.')[0] for name, module in list(sys.modules.items())\n"
+        "         if name not in before and any(str(getattr(module, '__file__', None) or '').startswith(p)\n"
+        "                                       for p in places)}\n"
+        "print(' '.join(sorted(found)))\n")
+    import subprocess
+    import sys
+
+    from generator import cache
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    imported = set(done.stdout.split())
+    assert {"markdown", "jinja2", "yaml", "babel", "slugify", "hijridate"} <= imported
+    assert imported - {"_yaml"} <= set(cache.LIBRARIES), imported - set(cache.LIBRARIES)
