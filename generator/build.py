@@ -666,12 +666,13 @@ def _feed_common(settings: Settings) -> str:
 
 def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str,
                  listing: list) -> _Result:
-    from . import content, feeds, pages, render, search
+    from . import content, dates, feeds, pages, render, search
     from .dates import Formatter
 
     parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
                                    settings.allow_html)).encode())
     state = store.load(parse_key)
+    dates.TEXTS.update(state.texts)
     marker = _marker(out)
     valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
         and state.marker == marker
@@ -849,6 +850,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     valid_until = min(limits).timestamp()
     state.last = {"key": plan_key, "built_at": now.timestamp(), "valid_until": valid_until, "pages": len(planned),
                   "problems": _problem_rows(problems), "next_due": next_due.isoformat() if next_due else None}
+    state.texts = dict(dates.TEXTS)
     store.save(state)
     store.end_writes()
     _LAST[str(out.resolve())] = {

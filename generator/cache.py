@@ -179,7 +179,8 @@ class State:
     (its options and inputs other than article files, when it was made, until
     when its output is valid, its pages, problems and next scheduled article),
     so that a later build after body-only edits plans only the edited pages;
-    ``edits``: the entries saved by :meth:`Store.save_edits` since the last full save."""
+    ``edits``: the entries saved by :meth:`Store.save_edits` since the last full save;
+    ``texts``: the dates and plural forms Babel made (see :data:`generator.dates.TEXTS`)."""
 
     parse_key: str = ""
     sources: dict = field(default_factory=dict)
@@ -190,6 +191,7 @@ class State:
     garbage: int = 0
     last: dict = field(default_factory=dict)
     edits: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
 
 class Store:
