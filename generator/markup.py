@@ -384,11 +384,27 @@ class Renderer:
 
     def render(self, text: str) -> str:
         """Render Markdown ``text`` to an HTML fragment (``str``)."""
+        text = self._normalized(text)
         if not self._fenced and any(fence in text for fence in FENCES):
             self._add_fenced_code()
         self._source[0] = text
         html = self._md.reset().convert(text)
         return html
+
+    def _normalized(self, text: str) -> str:
+        """``text`` as Python-Markdown's first preprocessor leaves it for the others:
+        without the characters it uses for placeholders (U+0002, U+0003), with one
+        kind of line end and tabs expanded. What :data:`FENCES` and the source checks
+        of :class:`_Isolate` and :func:`_quick_run` look for is looked for in this
+        text (``"``\x02`"`` is a fence once U+0002 is gone); Python-Markdown does the
+        same again, which changes nothing."""
+        if "\x02" in text or "\x03" in text:
+            text = text.replace("\x02", "").replace("\x03", "")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\t" in text:
+            text = text.expandtabs(self._md.tab_length)
+        return text
 
     def _add_fenced_code(self) -> None:
         """Register Python-Markdown's ``fenced_code`` extension (kept for every later

@@ -176,7 +176,7 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", "
           "[^1]: حاشية\n", "*[HTML]: Hyper\n", "HTML", "{: .c}", "<b>", "</b>", "<!-- c -->", "[a]: http://x\n",
           "[a]", "![i](p.jpg)", "[l](http://e.com)", "&copy;", "&#1234;", "<http://a.b/c>", "\n===", "\n- - -",
           "***", "___", ": تعريف", "\n:   ", "| a | b |\n|---|---|\n| 1 | 2 |", "|", "## ", "#عنوان#", ">>", "1) ",
-          "\\-", "{", "}", "{#i}", "02", "-", "5678"]
+          "\\-", "{", "}", "{#i}", "02", "-", "5678", "\x02", "\x03", "\t", "\r", "\r\n", "```"]
 
 
 def _reference(allow_html: bool) -> Renderer:
@@ -200,6 +200,7 @@ RENDERERS = {False: RENDERER, True: Renderer(allow_html=True)}
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
 @example(["**", "نص", "**", "  \n", "[l](http://e.com)", " ", "&copy;", "_", "x", "_"], False)
+@example(["اتصل على ", "010", "\x02", "-1234-5678"], False)  # a phone number once U+0002 is gone
 def test_skipping_patterns_and_block_tests_that_cannot_match_changes_nothing(pieces, allow_html):
     text = "".join(pieces)
     assert RENDERERS[allow_html].render(text) == REFERENCES[allow_html].render(text)
@@ -217,7 +218,7 @@ def test_the_fast_renderer_really_skips():
 
 FENCED = ["```\nprint('سلام')\n```", "~~~ python\nx = 1\n~~~\n\nنص بعده", "``` {.python #code}\nx < 1 & y\n```",
           "- بند\n\n    ```\n    x\n    ```", "<div markdown=\"1\">\n```\nx\n```\n</div>", "````\n```\n````",
-          "نص ``` في السطر", "~~~\nغير مغلق"]
+          "نص ``` في السطر", "~~~\nغير مغلق", "``\x02`\nx = 1\n``\x02`", "~~\x03~\nx\n~~~", "\t```\r\nx\r\n```"]
 
 
 @pytest.mark.parametrize("allow_html", [False, True])
