@@ -195,7 +195,8 @@ def _signatures(site_root: Path, watched: list[Path], options: tuple):
 
 
 def _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started) -> BuildReport:
-    options = (str(out.resolve()), repr(settings), drafts, strict, future, run_convert)
+    options = (str(out.resolve()), repr(settings), cache.zone_stamp(settings.timezone), drafts, strict, future,
+               run_convert)
     watched = _watched(site_root, settings)
     signature, parts = _signatures(site_root, watched, options)
     fresh = store.fresh()
@@ -669,8 +670,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     from . import content, dates, feeds, pages, render, search
     from .dates import Formatter
 
-    parse_key = cache.digest(repr((settings.timezone, settings.default_author, settings.summary_length,
-                                   settings.allow_html)).encode())
+    parse_key = cache.digest(repr((settings.timezone, cache.zone_stamp(settings.timezone), settings.default_author,
+                                   settings.summary_length, settings.allow_html)).encode())
     state = store.load(parse_key)
     dates.TEXTS.update(state.texts)
     marker = _marker(out)

@@ -92,6 +92,25 @@ def _libraries(names: tuple[str, ...]) -> tuple:
     return tuple(found)
 
 
+def zone_stamp(name: str) -> tuple:
+    """Where the tz database gives the zone ``name`` (``Africa/Cairo``) from, as
+    ``zoneinfo`` looks for it (the folders of ``zoneinfo.TZPATH``, then the
+    ``tzdata`` package), with that file's ``(mtime_ns, size, inode)``: a tz database
+    update (a country's new daylight saving rules) changes it, and with it the
+    offsets given to dates written without one."""
+    import zoneinfo
+
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(st.st_mode):
+            return (path, st.st_mtime_ns, st.st_size, st.st_ino)
+    return _libraries(("tzdata",))
+
+
 def code_fingerprint() -> str:
     """A fingerprint of Jarida's own code (stat of the package's ``.py`` files), of
     the installed :data:`LIBRARIES` and of the Python version (its ``unicodedata``,

@@ -680,3 +680,38 @@ def test_a_body_edit_built_by_a_new_process_needs_no_babel(site, tmp_path):
 
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[1])
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def test_a_tz_database_update_makes_the_next_build_cold(site, tmp_path):
+    """Dates written without an offset take the site's zone: a new tz database (a
+    country's changed daylight saving rules) must not leave the old offsets cached."""
+    import zoneinfo
+
+    system = next((Path(folder) / "Africa" / "Cairo" for folder in zoneinfo.TZPATH
+                   if (Path(folder) / "Africa" / "Cairo").is_file() and (Path(folder) / "Asia" / "Dubai").is_file()),
+                  None)
+    if system is None:
+        pytest.skip("no system tz database")
+    tz = tmp_path / "tz"
+    (tz / "Africa").mkdir(parents=True)
+    shutil.copy(system, tz / "Africa" / "Cairo")
+    path = articles(site)[0]
+    path.write_text(re.sub(r"^date: .*$", "date: 2024-03-01T10:00:00", path.read_text(encoding="utf-8"), count=1,
+                           flags=re.M), encoding="utf-8")
+    page = site / "build" / "articles" / path.stem / "index.html"
+    try:
+        zoneinfo.reset_tzpath([str(tz)])
+        zoneinfo.ZoneInfo.clear_cache()
+        build(site, now=NOW)
+        assert 'datetime="2024-03-01T10:00:00+02:00"' in page.read_text(encoding="utf-8")
+        assert build(site, now=NOW).parsed == 0
+        (tz / "Africa" / "Cairo").unlink()  # the update: Cairo now keeps Dubai's time
+        shutil.copy(system.parent.parent / "Asia" / "Dubai", tz / "Africa" / "Cairo")
+        zoneinfo.ZoneInfo.clear_cache()
+        report = build(site, now=NOW)
+        assert report.parsed == 31
+        assert 'datetime="2024-03-01T10:00:00+04:00"' in page.read_text(encoding="utf-8")
+        assert snapshot(site / "build") == cold(site, tmp_path)
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
