@@ -117,6 +117,27 @@ class Formatter:
         return form.replace("{n}", self.digits(count))
 
 
+_MINUTE = dt.timedelta(minutes=1)
+
+
+def exact_offset(moment: dt.datetime) -> dt.datetime:
+    """``moment`` itself, or the same moment in UTC when its offset has seconds (the
+    local mean time of tz database zones before standard time: Cairo before 1900,
+    Riyadh before 1947), which RFC 3339 and RFC 822 offsets (hours and minutes)
+    cannot hold."""
+    offset = moment.utcoffset()
+    if offset is not None and offset % _MINUTE:
+        return moment.astimezone(dt.timezone.utc)
+    return moment
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """``moment`` as an RFC 3339 date-time, ``2024-03-05T14:30:00+02:00``: the form of
+    Atom (RFC 4287 §3.3), sitemaps, schema.org and HTML's ``<time datetime>``; see
+    :func:`exact_offset` for offsets with seconds."""
+    return exact_offset(moment).isoformat()
+
+
 def word_count(html: str) -> int:
     """Words in an HTML fragment ``html``: the runs of text between white space
     and tags that hold a letter or a digit (as word processors count them).

@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from .dates import exact_offset, rfc3339
 from .markup import ROOT
 from .model import Article, Site
 from .urls import article_url, encode_path
@@ -36,10 +37,11 @@ def rfc822(moment: dt.datetime) -> str:
     e.g. ``Tue, 05 Mar 2024 14:30:00 +0200``; ``-0000`` for a naive datetime
     (RFC 2822: no zone information). The same text as the standard library's
     ``email.utils.format_datetime``, whose import (``socket``, ``email``...) took
-    8 ms at every start, except for an offset with seconds (the local mean time of
-    tz database zones before about 1900), which RFC 822 cannot hold: it is cut to
-    its hours and minutes (``+0205``, where ``email.utils`` gives ``+020509``)."""
-    zone = moment.strftime("%z")[:5] if moment.tzinfo is not None else "-0000"
+    8 ms at every start, except for an offset with seconds (local mean time),
+    which RFC 822 cannot hold: the moment is then given in UTC (see
+    :func:`generator.dates.exact_offset`)."""
+    moment = exact_offset(moment)
+    zone = moment.strftime("%z") if moment.tzinfo is not None else "-0000"
     return (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year:04d} "
             f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {zone or '-0000'}")
 
@@ -152,7 +154,7 @@ def atom_feed(site: Site, spec: FeedSpec, bodies: dict[str, str], updated: dt.da
     _sub(feed, "link", href=self_url, rel="self", type="application/atom+xml")
     _sub(feed, "link", href=s.base_url + spec.page, rel="alternate", type="text/html")
     newest = max((a.updated or a.date for a in spec.articles[: s.feed_items]), default=updated)
-    _sub(feed, "updated", newest.isoformat())
+    _sub(feed, "updated", rfc3339(newest))
     _sub(feed, "generator", "Jarida")
     return _splice(feed, "</feed>", _serialised(site, spec, bodies, _atom_entry, memo))
 
@@ -165,8 +167,8 @@ def _atom_entry(site: Site, article: Article, bodies, memo: dict) -> tuple[str, 
     url = s.base_url + article_url(article.slug)
     parts = ["<entry>", _element("title", article.title),
              _element("link", href=url, rel="alternate", type="text/html"), _element("id", url),
-             _element("published", article.date.isoformat()),
-             _element("updated", (article.updated or article.date).isoformat())]
+             _element("published", rfc3339(article.date)),
+             _element("updated", rfc3339(article.updated or article.date))]
     parts += [f"<author>{_element('name', name)}</author>" for name in article.authors]
     parts += [_element("category", term=tag) for tag in article.tags]
     parts.append(_element("summary", article.summary))
@@ -237,7 +239,7 @@ def sitemaps(site: Site, paths: list[str]) -> dict[str, bytes]:
         for path in chunk:
             loc = base + html.escape(encode_path(path.removesuffix("index.html")), quote=False)
             if path in lastmod:
-                parts.append(f"<url><loc>{loc}</loc><lastmod>{lastmod[path].isoformat()}</lastmod></url>")
+                parts.append(f"<url><loc>{loc}</loc><lastmod>{rfc3339(lastmod[path])}</lastmod></url>")
             else:
                 parts.append(f"<url><loc>{loc}</loc></url>")
         parts.append("</urlset>")
@@ -268,7 +270,7 @@ def news_sitemap(site: Site, now: dt.datetime) -> bytes:
         publication = _sub(news, "news__publication")
         _sub(publication, "news__name", s.title)
         _sub(publication, "news__language", "ar")
-        _sub(news, "news__publication_date", article.date.isoformat())
+        _sub(news, "news__publication_date", rfc3339(article.date))
         _sub(news, "news__title", article.title)
     return _bytes(root)
 

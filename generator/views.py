@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 from .content import term_key
-from .dates import Formatter
+from .dates import Formatter, rfc3339
 from .markup import ROOT
 from .model import Article, Site, Term
 from .urls import article_url, encode_path, term_url
@@ -54,12 +54,12 @@ def article_view(article: Article, fmt: Formatter, terms: dict[str, dict[str, Te
         "image": article.image,
         "image_alt": article.image_alt or "",
         "url": article_url(article.slug),
-        "date_iso": article.date.isoformat(),
+        "date_iso": rfc3339(article.date),
         "date": fmt.date(article.date),
         # A date without a time of day (midnight exactly) shows no time.
         "time": fmt.time(article.date) if (article.date.hour, article.date.minute, article.date.second) != (0, 0, 0) else None,
         "hijri": fmt.hijri(article.date),
-        "updated_iso": article.updated.isoformat() if article.updated else None,
+        "updated_iso": rfc3339(article.updated) if article.updated else None,
         "updated": fmt.date(article.updated) if article.updated else None,
         "authors": author_links,
         "tags": links("tags", article.tags),
@@ -97,8 +97,8 @@ def news_article(article: Article, view: dict, site: Site, canonical: str) -> di
         "headline": article.title,
         "description": article.summary,
         "inLanguage": "ar",
-        "datePublished": article.date.isoformat(),
-        "dateModified": (article.updated or article.date).isoformat(),
+        "datePublished": rfc3339(article.date),
+        "dateModified": rfc3339(article.updated or article.date),
         "mainEntityOfPage": canonical,
         "author": [{"@type": "Person", "name": a["name"], "url": base + a["url"]} for a in view["authors"]],
         "publisher": {"@type": "Organization", "name": site.settings.title, "url": base},

@@ -588,4 +588,25 @@ def test_rss_dates_are_the_standard_librarys_rfc_822_text():
         == "Tue, 05 Mar 2024 14:30:00 +0200"
     assert rfc822(dt.datetime(2024, 3, 5, 14, 30)) == "Tue, 05 Mar 2024 14:30:00 -0000"
     # local mean time (Cairo before 1900, +02:05:09): RFC 822 holds hours and minutes only
-    assert rfc822(dt.datetime(1890, 1, 1, tzinfo=zoneinfo.ZoneInfo("Africa/Cairo"))).endswith(" +0205")
+    assert rfc822(dt.datetime(1890, 1, 1, tzinfo=zoneinfo.ZoneInfo("Africa/Cairo"))) == "Tue, 31 Dec 1889 21:54:51 +0000"
+
+
+def test_machine_readable_dates_in_local_mean_time_are_given_in_utc():
+    """RFC 3339 and RFC 822 offsets hold hours and minutes; the tz database's local
+    mean time (Riyadh before 1947: +03:06:52) has seconds: the same moment in UTC."""
+    import zoneinfo
+
+    from generator.dates import rfc3339
+    from generator.feeds import rfc822
+
+    riyadh = zoneinfo.ZoneInfo("Asia/Riyadh")
+    old = dt.datetime(1940, 5, 1, 12, 0, tzinfo=riyadh)
+    assert old.utcoffset() % dt.timedelta(minutes=1)
+    assert rfc3339(old) == "1940-05-01T08:53:08+00:00"
+    assert dt.datetime.fromisoformat(rfc3339(old)) == old
+    assert rfc822(old) == "Wed, 01 May 1940 08:53:08 +0000"
+    assert email.utils.parsedate_to_datetime(rfc822(old)) == old
+    behind = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(-dt.timedelta(seconds=30)))
+    assert rfc822(behind) == "Sat, 01 Jan 2000 00:00:30 +0000" and rfc3339(behind) == "2000-01-01T00:00:30+00:00"
+    modern = dt.datetime(2024, 3, 5, 14, 30, tzinfo=riyadh)
+    assert (rfc3339(modern), rfc822(modern)) == ("2024-03-05T14:30:00+03:00", "Tue, 05 Mar 2024 14:30:00 +0300")
