@@ -29,39 +29,43 @@ TEXTS: dict[tuple, str] = {}
 TEXTS_LIMIT = 1 << 16
 
 
-def _keep(key: tuple, text: str) -> str:
-    if len(TEXTS) >= TEXTS_LIMIT:
-        TEXTS.clear()
-    TEXTS[key] = text
+def _babel_text(key: tuple, make) -> str:
+    """The text under ``key`` in :data:`TEXTS`, made by ``make()`` (which imports
+    Babel) and kept there when missing."""
+    text = TEXTS.get(key)
+    if text is None:
+        if len(TEXTS) >= TEXTS_LIMIT:
+            TEXTS.clear()
+        text = TEXTS[key] = make()
     return text
 
 
 def _format_date(day: dt.date, pattern: str, locale: str) -> str:
-    text = TEXTS.get(("date", day.toordinal(), pattern, locale))
-    if text is None:
+    def make():
         from babel.dates import format_date
 
-        text = _keep(("date", day.toordinal(), pattern, locale), format_date(day, pattern, locale=locale))
-    return text
+        return format_date(day, pattern, locale=locale)
+
+    return _babel_text(("date", day.toordinal(), pattern, locale), make)
 
 
 def _format_time(hour: int, minute: int, locale: str) -> str:
-    text = TEXTS.get(("time", hour, minute, locale))
-    if text is None:
+    def make():
         from babel.dates import format_time
 
-        text = _keep(("time", hour, minute, locale), format_time(dt.time(hour, minute), "HH:mm", locale=locale))
-    return text
+        return format_time(dt.time(hour, minute), "HH:mm", locale=locale)
+
+    return _babel_text(("time", hour, minute, locale), make)
 
 
 def _plural_category(locale: str, count: int) -> str:
     """The CLDR plural category (``one``, ``two``, ``few``, ``many``, ``other``) of ``count``."""
-    text = TEXTS.get(("plural", count, locale))
-    if text is None:
+    def make():
         from babel import Locale
 
-        text = _keep(("plural", count, locale), Locale.parse(locale).plural_form(count))
-    return text
+        return Locale.parse(locale).plural_form(count)
+
+    return _babel_text(("plural", count, locale), make)
 
 
 class Formatter:

@@ -41,9 +41,8 @@ def rfc822(moment: dt.datetime) -> str:
     which RFC 822 cannot hold: the moment is then given in UTC (see
     :func:`generator.dates.exact_offset`)."""
     moment = exact_offset(moment)
-    zone = moment.strftime("%z") if moment.tzinfo is not None else "-0000"
     return (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year:04d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {zone or '-0000'}")
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {moment.strftime('%z') or '-0000'}")
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

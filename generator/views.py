@@ -88,8 +88,9 @@ def json_ld(data: dict) -> str:
 
 
 def news_article(article: Article, view: dict, site: Site, canonical: str) -> dict:
-    """schema.org NewsArticle data of an article page (time-zone-aware ISO 8601
-    dates; every author a Person with the author page's absolute URL)."""
+    """schema.org NewsArticle data of an article page (``view`` is its
+    :func:`article_view`: RFC 3339 dates; every author a Person with the author
+    page's absolute URL)."""
     base = site.settings.base_url
     data = {
         "@context": "https://schema.org",
@@ -97,8 +98,8 @@ def news_article(article: Article, view: dict, site: Site, canonical: str) -> di
         "headline": article.title,
         "description": article.summary,
         "inLanguage": "ar",
-        "datePublished": rfc3339(article.date),
-        "dateModified": rfc3339(article.updated or article.date),
+        "datePublished": view["date_iso"],
+        "dateModified": view["updated_iso"] or view["date_iso"],
         "mainEntityOfPage": canonical,
         "author": [{"@type": "Person", "name": a["name"], "url": base + a["url"]} for a in view["authors"]],
         "publisher": {"@type": "Organization", "name": site.settings.title, "url": base},
