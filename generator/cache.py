@@ -37,13 +37,18 @@ from pathlib import Path
 
 from .lock import CACHE_DIR
 
-FORMAT = 1
+#: The layout of what the cache holds; another value makes the next build a cold one.
+#: 2: :func:`digest` is SHA-256 (it was BLAKE2b).
+FORMAT = 2
 _CODE_DIR = Path(__file__).resolve().parent
 
 
 def digest(data: bytes) -> str:
-    """A short content hash (BLAKE2b, 16 bytes, hex) of ``data``."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A short content hash of ``data``: the first 16 bytes of its SHA-256 (FIPS 180-4), as 32
+    hex digits. SHA-256 rather than BLAKE2b: a build hashes every source and every
+    output file (550 MB at 10,000 articles), and OpenSSL's SHA-256 uses the SHA
+    instructions of current x86 and ARM processors, over twice as fast as BLAKE2b."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _walk(folder: str, shown: str, out: list) -> None:
