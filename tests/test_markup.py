@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from unittest import mock
 
 from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor
 
 from conftest import SHARED
@@ -190,6 +191,7 @@ def _reference(allow_html: bool) -> Renderer:
     assert type(renderer._md.treeprocessors["inline"]) is InlineProcessor
     assert not any("run" in vars(processor) for processor in renderer._md.treeprocessors)
     assert renderer._md.treeprocessors["jarida_isolate"].source is None
+    assert type(renderer._md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace
     return renderer
 
 
@@ -214,6 +216,27 @@ def test_the_fast_renderer_really_skips():
                if "run" in vars(RENDERER._md.treeprocessors[name])}
     assert skipped == {"attr_list", "unescape", "jarida_safe_links"}
     assert RENDERER._md.treeprocessors["jarida_isolate"].source is not None
+    assert type(RENDERER._md.preprocessors["normalize_whitespace"]) is markup._QuickNormalize
+    def order(renderer):
+        return [(item.name, item.priority) for item in renderer._md.preprocessors._priority
+                if item.name != "fenced_code_block"]  # added with the first fence (see below)
+
+    assert order(RENDERER) == order(REFERENCES[False])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "  ", "\t", "\r", "\r\n", "\x02", "\x03", "نص", "a", "\n \n", "\n\n"]),
+                max_size=30).map("".join))
+@example("نص\n   \nنص")
+@example("نص\n \x02\n")  # a line of spaces once U+0002 is gone
+@example("\t\n \r\n")
+def test_quick_whitespace_normalisation_gives_python_markdowns_lines(text):
+    """Python-Markdown's own ``NormalizeWhitespace`` and the one that skips the steps
+    with nothing to change give the same lines, on the text as it comes (not only
+    as :meth:`Renderer.render` leaves it)."""
+    lines = text.split("\n")
+    md = RENDERER._md
+    assert markup._QuickNormalize(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
 
 
 FENCED = ["```\nprint('سلام')\n```", "~~~ python\nx = 1\n~~~\n\nنص بعده", "``` {.python #code}\nx < 1 & y\n```",
