@@ -46,7 +46,7 @@ _CODE_DIR = Path(__file__).resolve().parent
 def digest(data: bytes) -> str:
     """A short content hash of ``data``: the first 16 bytes of its SHA-256 (FIPS 180-4), as 32
     hex digits. SHA-256 rather than BLAKE2b: a build hashes every source and every
-    output file (550 MB at 10,000 articles), and OpenSSL's SHA-256 uses the SHA
+    output file (about 600 MB at 10,000 articles), and OpenSSL's SHA-256 uses the SHA
     instructions of current x86 and ARM processors, over twice as fast as BLAKE2b."""
     return hashlib.sha256(data).hexdigest()[:32]
 
