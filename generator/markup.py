@@ -334,14 +334,8 @@ class _QuickNormalize(Preprocessor):
     time of rendering a news article that has none. The same lines come out."""
 
     def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        if "\x02" in source or "\x03" in source:
-            source = source.replace("\x02", "").replace("\x03", "")
-        if "\r" in source:
-            source = source.replace("\r\n", "\n").replace("\r", "\n")
-        source += "\n\n"
-        if "\t" in source:
-            source = source.expandtabs(self.md.tab_length)
+        # Python-Markdown expands tabs after adding the two line ends: the same text.
+        source = _normal_text("\n".join(lines), self.md.tab_length) + "\n\n"
         if "\n " in source:  # every match starts there
             source = _SPACE_LINE_RE.sub("\n", source)
         return source.split("\n")
@@ -349,6 +343,19 @@ class _QuickNormalize(Preprocessor):
 
 #: Python-Markdown's lines of spaces (``NormalizeWhitespace``).
 _SPACE_LINE_RE = re.compile(r"(?<=\n) +\n")
+
+
+def _normal_text(text: str, tab_length: int) -> str:
+    """``text`` without the characters Python-Markdown uses for placeholders (U+0002,
+    U+0003), with one kind of line end and tabs expanded to ``tab_length`` columns:
+    the first steps of its ``NormalizeWhitespace``, each done only when needed."""
+    if "\x02" in text or "\x03" in text:
+        text = text.replace("\x02", "").replace("\x03", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        text = text.expandtabs(tab_length)
+    return text
 
 
 def _quick_run(processor, needed, source: list) -> None:
@@ -426,13 +433,7 @@ class Renderer:
         of :class:`_Isolate` and :func:`_quick_run` look for is looked for in this
         text (``"``\x02`"`` is a fence once U+0002 is gone); Python-Markdown does the
         same again, which changes nothing."""
-        if "\x02" in text or "\x03" in text:
-            text = text.replace("\x02", "").replace("\x03", "")
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if "\t" in text:
-            text = text.expandtabs(self._md.tab_length)
-        return text
+        return _normal_text(text, self._md.tab_length)
 
     def _add_fenced_code(self) -> None:
         """Register Python-Markdown's ``fenced_code`` extension (kept for every later

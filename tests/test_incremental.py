@@ -635,6 +635,22 @@ def test_another_version_of_a_library_makes_the_next_build_cold(site, tmp_path, 
     assert upgraded.parsed == first.parsed == 31 and upgraded.rendered == first.rendered
 
 
+def test_a_cache_of_another_format_makes_the_next_build_cold(site, monkeypatch):
+    """A cache written with another :data:`generator.cache.FORMAT` (another hash of the
+    contents, another layout) is not reused: everything is parsed and rendered again,
+    into the same site."""
+    from generator import cache
+
+    first = build(site, now=NOW)
+    before = {p.relative_to(site / "build"): p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    build_module._LAST.clear()  # as in a new process
+    again = build(site, now=NOW)
+    assert again.parsed == first.parsed == 31 and again.rendered == first.rendered
+    after = {p.relative_to(site / "build"): p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    assert after == before
+
+
 def test_the_libraries_a_build_imports_are_all_fingerprinted(tmp_path):
     """Every installed package a build imports (with Hijri dates on) is in cache.LIBRARIES
     or is one of the standard library's, so that none can change under the cache."""
