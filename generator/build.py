@@ -16,6 +16,8 @@ Builds are incremental, with a persistent cache (:mod:`generator.cache`):
    are written. A full rebuild gives exactly the same bytes.
 4. Large amounts of work (a cold build) are spread over a pool of worker
    processes, one per core (``fork``: the workers share the planned site).
+   While a cold build plans its pages (in one process), another one makes
+   the feeds and the search index, which need the articles but not the plan.
 
 The output is written as a whole new tree swapped in atomically when many
 files change (a cold build, a settings or base template change), and file by
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -324,19 +327,23 @@ class _Bodies:
 
 def _produce(job: tuple) -> bytes:
     """The bytes of one output file from its job description."""
-    from . import feeds
-
     kind = job[0]
     if kind == "page":
         return _JOB["renderer"](_JOB["planned"][job[1]])
     if kind == "feed":
-        spec = _JOB["specs"][job[1]]
-        make = feeds.atom_feed if job[2] == "atom" else feeds.rss_feed
-        memo = _JOB.setdefault("feed_memo", {})
-        if len(memo) > FEED_MEMO:  # entries carry whole articles: keep the memo small
-            memo.clear()
-        return make(_JOB["site"], spec, _JOB["bodies"], _JOB["now"], memo)
+        return _feed(_JOB["site"], _JOB["specs"][job[1]], job[2], _JOB["bodies"], _JOB["now"],
+                     _JOB.setdefault("feed_memo", {}))
     return job[1]
+
+
+def _feed(site, spec, kind: str, bodies, now: dt.datetime, memo: dict) -> bytes:
+    """The ``"atom"`` or ``"rss"`` feed (``kind``) of the list ``spec``; ``memo``
+    holds serialised entries for the next feeds of this process."""
+    from . import feeds
+
+    if len(memo) > FEED_MEMO:  # entries carry whole articles: keep the memo small
+        memo.clear()
+    return (feeds.atom_feed if kind == "atom" else feeds.rss_feed)(site, spec, bodies, now, memo)
 
 
 def _render_chunk(chunk: list) -> list:
@@ -714,66 +721,83 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
     bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}
     bios = _bios(settings, site.taxonomies["authors"])
-    planned = pages.plan(site, bodies, bios, strings)
-    env = render.environment(dirs, site_root / CACHE_DIR / "templates")
-    site_context = _site_context(site, strings, now)
-
-    # Every output file: its fingerprint and how to make it.
-    units: dict[str, tuple[str, tuple]] = {}
-    templates = render.template_fingerprints(env, {p.template for p in planned})
-    common = _common(site_context, strings, settings)
-    # With no previous output every page is rendered whatever its fingerprint: the
-    # processes that render the pages make their fingerprints (a twentieth of a cold build).
-    deferred = not valid_output
-    for index, page in enumerate(planned):
-        units[page.path] = (None if deferred else _page_fp(page, templates, common), ("page", index))
     specs = feed_specs(site)
     feed_common = _feed_common(settings)
-    units.update(_feed_jobs(specs, feed_common, entries, settings, now))
+    feed_units = _feed_jobs(specs, feed_common, entries, settings, now)
     section_keys: dict[str, frozenset] = {}
     for term in site.taxonomies.get("sections", ()):
         section_keys[term.key] = frozenset(search.keys(term.name))
-    extra = dict(feeds.sitemaps(site, [p.path for p in planned]))
-    extra["news-sitemap.xml"] = feeds.news_sitemap(site, now)
-    extra["search/index.json"] = search.index_from_keys(site, {a.slug: by_path[a.path].keys for a in site.articles},
-                                                        section_keys)
-    extra["robots.txt"] = feeds.robots_txt(site)
-    for rel, data in extra.items():
-        units[rel] = (cache.digest(data), ("bytes", data))
-    del extra
-    own = site_static(site_root)
-    copies = {**render.static_files(dirs), **own}
-    clashes = sorted(set(own) & set(units))
-    if clashes:
-        raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
-                           for rel in clashes])
-    for rel, source in copies.items():
-        st = source.stat()
-        units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))
-
-    gc.freeze()
-    if collecting:
-        gc.enable()
-    old = state.outputs if valid_output else {}
-    todo = [rel for rel, (fp, _) in units.items() if old.get(rel, (None,))[0] != fp]
-    if valid_output:  # files deleted from the output by hand are written again
-        waiting = set(todo)
-        todo += [rel for rel in units if rel not in waiting and not os.path.isfile(out / rel)]
-    removed = set(old) - set(units)
-    whole = not valid_output or len(todo) > max(64, len(units) // 4)
-
-    _JOB.clear()
-    _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now, templates=templates,
-                common=common, renderer=render.PageRenderer(env, site_context, settings.base_url, strings, store.body),
-                bodies=_Bodies(store, body_keys))
-    digests: dict[str, str] = {}
-    changed: set[str] = set()
-    rendered = 0
-    if whole:
+    # Files made from the articles alone, not from the page plan.
+    unplanned = {
+        "news-sitemap.xml": lambda: feeds.news_sitemap(site, now),
+        "search/index.json": lambda: search.index_from_keys(
+            site, {a.slug: by_path[a.path].keys for a in site.articles}, section_keys),
+        "robots.txt": lambda: feeds.robots_txt(site),
+    }
+    tree = early = None
+    if not valid_output and _workers(len(site.articles) + len(feed_units)):
+        # A cold build: the feeds and the files above are made by another process
+        # while this one plans the pages, which would leave the other cores waiting.
         tree = output.new_tree(out)
-        try:
+        feed_bodies, memo = _Bodies(store, body_keys), {}
+        makers = {rel: functools.partial(_feed, site, specs[job[1]], job[2], feed_bodies, now, memo)
+                  for rel, (_, job) in feed_units.items()}
+        early = _Early(tree, {**makers, **unplanned}, store)
+    try:
+        planned = pages.plan(site, bodies, bios, strings)
+        env = render.environment(dirs, site_root / CACHE_DIR / "templates")
+        site_context = _site_context(site, strings, now)
+
+        # Every output file: its fingerprint and how to make it.
+        units: dict[str, tuple[str, tuple]] = {}
+        templates = render.template_fingerprints(env, {p.template for p in planned})
+        common = _common(site_context, strings, settings)
+        # With no previous output every page is rendered whatever its fingerprint: the
+        # processes that render the pages make their fingerprints (a twentieth of a cold build).
+        deferred = not valid_output
+        for index, page in enumerate(planned):
+            units[page.path] = (None if deferred else _page_fp(page, templates, common), ("page", index))
+        units.update(feed_units)
+        extra = dict(feeds.sitemaps(site, [p.path for p in planned]))
+        for rel, make in unplanned.items():
+            extra[rel] = None if early else make()
+        for rel, data in extra.items():  # those of the other process: fingerprinted by their digests
+            units[rel] = (None, ("bytes", None)) if data is None else (cache.digest(data), ("bytes", data))
+        del extra
+        own = site_static(site_root)
+        copies = {**render.static_files(dirs), **own}
+        clashes = sorted(set(own) & set(units))
+        if clashes:
+            raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
+                               for rel in clashes])
+        for rel, source in copies.items():
+            st = source.stat()
+            units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))
+
+        gc.freeze()
+        if collecting:
+            gc.enable()
+        old = state.outputs if valid_output else {}
+        todo = [rel for rel, (fp, _) in units.items() if old.get(rel, (None,))[0] != fp]
+        if valid_output:  # files deleted from the output by hand are written again
+            waiting = set(todo)
+            todo += [rel for rel in units if rel not in waiting and not os.path.isfile(out / rel)]
+        removed = set(old) - set(units)
+        whole = not valid_output or len(todo) > max(64, len(units) // 4)
+
+        _JOB.clear()
+        renderer = render.PageRenderer(env, site_context, settings.base_url, strings, store.body)
+        _JOB.update(settings=settings, planned=planned, specs=specs, site=site, now=now, templates=templates,
+                    common=common, renderer=renderer, bodies=_Bodies(store, body_keys))
+        digests: dict[str, str] = {}
+        changed: set[str] = set()
+        rendered = 0
+        if whole:
+            tree = tree or output.new_tree(out)
             produce = []
             for rel, (fp, job) in units.items():
+                if early is not None and rel in early.makers:
+                    continue
                 if job[0] == "copy":
                     if rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                         digests[rel] = old[rel][1]
@@ -800,34 +824,44 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     units[rel] = (fp, units[rel][1])
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
+            if early is not None:
+                for rel, key in early.results():
+                    digests[rel] = key
+                    if rel in unplanned:
+                        units[rel] = (key, ("bytes", None))
+                    if old.get(rel, (None, None))[1] != key:
+                        changed.add(rel)
             output.finish_tree(tree, out, set(units), tuple(settings.keep))
-        except BaseException:
+            changed |= removed
+        else:
+            output.remove_stale(out)
+            produce = [(rel, units[rel][1]) for rel in todo if units[rel][1][0] != "copy"]
+            rendered = len(produce)
+            files: dict[str, bytes] = {}
+            for rel, key, data in _run(_render_chunk, produce, store):
+                digests[rel] = key
+                if old.get(rel, (None, None))[1] != key or not (out / rel).is_file():
+                    files[rel] = data
+            copy_todo = {}
+            for rel in todo:  # static files: compared by content when their stat changed
+                if units[rel][1][0] == "copy":
+                    digests[rel] = cache.digest(units[rel][1][1].read_bytes())
+                    if old.get(rel, (None, None))[1] != digests[rel] or not (out / rel).is_file():
+                        copy_todo[rel] = units[rel][1][1]
+            store.begin_writes(set(files) | set(copy_todo) | removed)
+            output.update_in_place(out, files, copy_todo, removed)
+            for rel in units:
+                if rel not in digests:
+                    digests[rel] = old[rel][1]
+            changed = set(files) | set(copy_todo) | removed
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        if tree is not None:
             import shutil
 
             shutil.rmtree(tree, ignore_errors=True)
-            raise
-        changed |= removed
-    else:
-        output.remove_stale(out)
-        produce = [(rel, units[rel][1]) for rel in todo if units[rel][1][0] != "copy"]
-        rendered = len(produce)
-        files: dict[str, bytes] = {}
-        for rel, key, data in _run(_render_chunk, produce, store):
-            digests[rel] = key
-            if old.get(rel, (None, None))[1] != key or not (out / rel).is_file():
-                files[rel] = data
-        copy_todo = {}
-        for rel in todo:  # static files: compared by content when their stat changed
-            if units[rel][1][0] == "copy":
-                digests[rel] = cache.digest(units[rel][1][1].read_bytes())
-                if old.get(rel, (None, None))[1] != digests[rel] or not (out / rel).is_file():
-                    copy_todo[rel] = units[rel][1][1]
-        store.begin_writes(set(files) | set(copy_todo) | removed)
-        output.update_in_place(out, files, copy_todo, removed)
-        for rel in units:
-            if rel not in digests:
-                digests[rel] = old[rel][1]
-        changed = set(files) | set(copy_todo) | removed
+        raise
     _JOB.clear()
 
     state.sources = entries
@@ -897,6 +931,67 @@ def _run(work, items: list, store: cache.Store):
         else:
             pool.terminate()
         pool.join()
+
+
+class _Early:
+    """Output files made and written into the new output tree ``tree`` by a
+    forked process while this one goes on (plans the pages of a cold build):
+    ``makers`` maps their paths to functions of no argument giving their bytes.
+    The process is started at once; :meth:`results` waits for it, :meth:`cancel`
+    stops it. ``store`` is closed first (each process opens its own connection)."""
+
+    def __init__(self, tree: Path, makers: dict, store: cache.Store):
+        import multiprocessing
+
+        store.close()
+        context = multiprocessing.get_context("fork")
+        self.makers = makers
+        self._receive, send = context.Pipe(duplex=False)
+        # Forked: the makers are inherited, not pickled.
+        self._process = context.Process(target=_make_early, args=(send, tree, makers), daemon=True)
+        self._process.start()
+        send.close()
+
+    def results(self) -> list[tuple[str, str]]:
+        """``(path, digest of the bytes written)`` for each of ``makers``, once the
+        process is done. Raises what a maker raised, or :class:`RuntimeError` when
+        the process ended without an answer (killed)."""
+        try:
+            kind, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"the process writing the feeds ended unexpectedly (exit code "
+                               f"{self._process.exitcode}); build again") from None
+        finally:
+            self._receive.close()
+        self._process.join()
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the process (after an error elsewhere in the build)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _make_early(send, tree: Path, makers: dict) -> None:
+    """In the process of :class:`_Early`: write the files of ``makers`` into
+    ``tree``, then send ``("done", [(path, digest), ...])``, or ``("error",
+    exception)`` after the first that fails."""
+    try:
+        done = []
+        for rel, make in makers.items():
+            data = make()
+            output.put(tree, rel, data)
+            done.append((rel, cache.digest(data)))
+        message = ("done", done)
+    except BaseException as exc:  # given to the build that waits for it
+        message = ("error", exc)
+    send.send(message)
+    send.close()
 
 
 def _trim() -> None:

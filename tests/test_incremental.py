@@ -236,6 +236,89 @@ def test_a_template_error_in_a_worker_names_the_template(site, monkeypatch):
     assert not (site / "build").exists()
 
 
+def test_a_cold_build_makes_the_feeds_in_another_process_while_it_plans(site, tmp_path, monkeypatch):
+    """With worker processes, a cold build's feeds and search index are made by one
+    forked process (while the pages are planned): the same bytes as a serial build,
+    and fingerprints the next builds compare as their own."""
+    serial = cold(site, tmp_path)
+    serial_outputs = build_module._LAST[str((tmp_path / "twin" / "build").resolve())]["outputs"]
+    from generator import feeds, search
+
+    makers = tmp_path / "makers.txt"
+    for module, name in ((feeds, "atom_feed"), (feeds, "rss_feed"), (search, "index_from_keys")):
+        def spy(*args, _made=getattr(module, name), _name=name, **kwargs):
+            with open(makers, "a", encoding="utf-8") as log:
+                log.write(f"{_name} {os.getpid()}\n")
+            return _made(*args, **kwargs)
+        monkeypatch.setattr(module, name, spy)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    first = build(site, now=NOW)
+    assert snapshot(site / "build") == serial
+    made = [line.split() for line in makers.read_text(encoding="utf-8").splitlines()]
+    assert {name for name, _ in made} == {"atom_feed", "rss_feed", "index_from_keys"}
+    assert len({pid for _, pid in made}) == 1 and made[0][1] != str(os.getpid())
+    assert sum(name == "atom_feed" for name, _ in made) == sum(1 for rel in serial if rel.endswith("feed.xml"))
+    # What the next builds compare with: each file's fingerprint and digest, as a serial build keeps them.
+    assert build_module._LAST[str((site / "build").resolve())]["outputs"] == serial_outputs
+
+    build_module._LAST.clear()  # as a new process: fingerprints come from the cache
+    path = articles(site)[3]
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\nفقرة جديدة.\n", encoding="utf-8")
+    edited = build(site, now=NOW)
+    assert "feed.xml" in edited.changed
+    assert 0 < edited.rendered < first.files / 4
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def _no_new_tree(site: Path) -> bool:
+    return not [p for p in site.iterdir() if p.name.startswith(".build.new-")]
+
+
+@pytest.mark.parametrize("failure", ["error", "killed"])
+def test_a_failure_in_the_feed_process_keeps_the_previous_output(site, monkeypatch, failure):
+    build(site, now=NOW)
+    before = snapshot(site / "build")
+    shutil.rmtree(site / ".cache")  # the next build is a cold one
+    from generator import feeds
+    from generator.problems import JaridaError, Problem
+
+    def broken(*args, **kwargs):
+        if failure == "killed":
+            os._exit(9)
+        raise JaridaError([Problem("feeds", 0, "the feed could not be made")])
+
+    monkeypatch.setattr(feeds, "rss_feed", broken)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    with pytest.raises(JaridaError if failure == "error" else RuntimeError) as error:
+        build(site, now=NOW)
+    assert ("the feed could not be made" if failure == "error" else "exit code 9") in str(error.value)
+    assert snapshot(site / "build") == before and _no_new_tree(site)
+
+
+def test_an_error_while_planning_stops_the_feed_process(site, monkeypatch):
+    import multiprocessing
+    import time
+
+    from generator import feeds, pages
+
+    def broken(*args, **kwargs):
+        raise ValueError("planning failed")
+
+    def slow(*args, _made=feeds.atom_feed, **kwargs):  # the feed process is still at work
+        time.sleep(0.05)
+        return _made(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "plan", broken)
+    monkeypatch.setattr(feeds, "atom_feed", slow)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    with pytest.raises(ValueError, match="planning failed"):
+        build(site, now=NOW)
+    assert multiprocessing.active_children() == []
+    time.sleep(0.3)  # a process left running would write its next feed (and folders) by now
+    assert not (site / "build").exists() and _no_new_tree(site)
+
+
 def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
     """A rebuild later in time with no file changed still rebuilds what depends on the time."""
     path = articles(site)[0]
