@@ -281,14 +281,16 @@ def _chunks(items: list, size: int = CHUNK) -> list[list]:
 
 
 def _parse_chunk(chunk: list) -> list:
-    """Parse article files: ``(rel, path)`` -> ``(rel, SourceEntry, html)``."""
+    """Parse article files: ``(rel, path, stat)`` -> ``(rel, SourceEntry)``; the
+    rendered bodies are stored in the cache by the process that renders them
+    (sending them to the main process took it a third of a second at 10,000 articles)."""
     from . import content, search
     from .dates import word_count
     from .markup import Renderer
 
     settings = _JOB["settings"]
     md = _JOB.get("md") or _JOB.setdefault("md", Renderer(allow_html=settings.allow_html))
-    results = []
+    results, rows = [], []
     for rel, path, stat in chunk:
         data = Path(path).read_bytes()
         key = cache.digest(data)
@@ -296,17 +298,19 @@ def _parse_chunk(chunk: list) -> list:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problem = Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
-            results.append((rel, cache.SourceEntry(stat, key, None, [problem]), None))
+            results.append((rel, cache.SourceEntry(stat, key, None, [problem])))
             continue
         article, problems = content.parse_article(rel, text, settings)
         if article is None:
-            results.append((rel, cache.SourceEntry(stat, key, None, problems), None))
+            results.append((rel, cache.SourceEntry(stat, key, None, problems)))
             continue
         html = md.render(article.body)
         words = word_count(html)
         keys = search.article_keys(article)
         entry = cache.SourceEntry(stat, key, dataclasses.replace(article, body=""), problems, words, keys)
-        results.append((rel, entry, html))
+        results.append((rel, entry))
+        rows.append((key, html))
+    _JOB["store"].put_bodies(rows)
     return results
 
 
@@ -393,29 +397,24 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
             else:
                 changed.append((rel, path, stat))
         _JOB.clear()
-        _JOB["settings"] = settings
+        _JOB.update(settings=settings, store=store)
         zones: dict = {}
+        store.db()  # the database and its table exist before the workers open it
+        store.close()  # each process opens its own connection
         pool = _pool(len(changed))
-        rows = []
         try:
             results = pool.imap(_parse_chunk, _chunks(changed)) if pool else map(_parse_chunk, _chunks(changed))
             for chunk in results:
-                for rel, entry, html in chunk:
+                for rel, entry in chunk:
                     # One string object per distinct search key, across all articles.
                     entry.keys = tuple(map(sys.intern, entry.keys))
                     if entry.article is not None:
                         entry.article = _shared(entry.article, zones)
                     entries[rel] = entry
-                    if html is not None:
-                        rows.append((entry.digest, html))
-                        if len(rows) >= 2000:
-                            store.put_bodies(rows)
-                            rows = []
         finally:
             if pool:
                 pool.close()
                 pool.join()
-        store.put_bodies(rows)
         parsed = len(changed)
     return dict(sorted(entries.items())), parsed
 

@@ -396,9 +396,11 @@ class Store:
             raise CacheDamaged(str(exc)) from exc
 
     def put_bodies(self, rows: list[tuple[str, str]]) -> None:
-        """Store ``(digest, html)`` rows."""
+        """Store ``(digest, html)`` rows. Worker processes store theirs at the same
+        time: each takes the write lock at the start of its transaction, and
+        waits for it (SQLite's busy timeout, 5 s by default) while another has it."""
         if rows:
-            self._query("BEGIN")
+            self._query("BEGIN IMMEDIATE")
             self._query("INSERT OR REPLACE INTO bodies VALUES (?, ?)", rows, many=True)
             self._query("COMMIT")
 

@@ -205,6 +205,29 @@ def test_worker_processes_give_the_same_bytes(site, tmp_path, monkeypatch):
     assert snapshot(site / "build") == serial
 
 
+def test_worker_processes_store_the_bodies_they_render(site, tmp_path, monkeypatch):
+    """Each worker process stores its rendered bodies in the cache itself (two
+    writers of one SQLite database); the main process receives none."""
+    from generator import cache
+
+    serial = cold(site, tmp_path)
+    log = tmp_path / "stored.txt"
+
+    def spy(self, rows, _put=cache.Store.put_bodies):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {len(rows)}\n")
+        return _put(self, rows)
+
+    monkeypatch.setattr(cache.Store, "put_bodies", spy)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    build(site, now=NOW)
+    stored = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sum(int(n) for _, n in stored) == 31
+    assert str(os.getpid()) not in {pid for pid, _ in stored} and len({pid for pid, _ in stored}) >= 1
+    assert snapshot(site / "build") == serial
+
+
 def test_page_fingerprints_made_by_workers_are_those_the_next_build_compares(site, tmp_path, monkeypatch):
     """A cold build's page fingerprints are made by the processes that render the
     pages; the next build, in a new process, finds them equal to its own."""
