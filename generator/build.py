@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import signal
 import sys
 import threading
 import time
@@ -273,10 +274,20 @@ def _pool(items: int):
         return None
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(cores)
+    return multiprocessing.get_context("fork").Pool(cores, initializer=_child_signals)
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
+def _child_signals() -> None:
+    """In a process forked by a build: Ctrl-C (SIGINT, sent to the whole process
+    group) is left to the main process, which stops its children; SIGTERM has
+    its default action."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _chunks(items: list, size: int | None = None) -> list[list]:
+    """``items`` in lists of ``size`` (default :data:`CHUNK`, read at each call)."""
+    size = size or CHUNK
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -402,6 +413,7 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
         store.db()  # the database and its table exist before the workers open it
         store.close()  # each process opens its own connection
         pool = _pool(len(changed))
+        finished = False
         try:
             results = pool.imap(_parse_chunk, _chunks(changed)) if pool else map(_parse_chunk, _chunks(changed))
             for chunk in results:
@@ -411,9 +423,13 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
                     if entry.article is not None:
                         entry.article = _shared(entry.article, zones)
                     entries[rel] = entry
+            finished = True
         finally:
             if pool:
-                pool.close()
+                if finished:
+                    pool.close()
+                else:  # an error or Ctrl-C: the chunks still queued are not done
+                    pool.terminate()
                 pool.join()
         parsed = len(changed)
     return dict(sorted(entries.items())), parsed
@@ -734,15 +750,18 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         "robots.txt": lambda: feeds.robots_txt(site),
     }
     tree = early = None
-    if not valid_output and _workers(len(site.articles) + len(feed_units)):
-        # A cold build: the feeds and the files above are made by another process
-        # while this one plans the pages, which would leave the other cores waiting.
-        tree = output.new_tree(out)
-        feed_bodies, memo = _Bodies(store, body_keys), {}
-        makers = {rel: functools.partial(_feed, site, specs[job[1]], job[2], feed_bodies, now, memo)
-                  for rel, (_, job) in feed_units.items()}
-        early = _Early(tree, {**makers, **unplanned}, store)
     try:
+        if not valid_output and _workers(len(site.articles) + len(feed_units)):
+            # A cold build: the feeds and the files above are made by another process
+            # while this one plans the pages, which would leave the other cores waiting.
+            tree = output.new_tree(out)
+            feed_bodies, memo = _Bodies(store, body_keys), {}
+            makers = {rel: functools.partial(_feed, site, specs[job[1]], job[2], feed_bodies, now, memo)
+                      for rel, (_, job) in feed_units.items()}
+            try:
+                early = _Early(tree, {**makers, **unplanned}, store)
+            except OSError:  # no process can be started now (a limit on processes or files): made below
+                early = None
         planned = pages.plan(site, bodies, bios, strings)
         env = render.environment(dirs, site_root / CACHE_DIR / "templates")
         site_context = _site_context(site, strings, now)
@@ -824,7 +843,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
             if early is not None:
-                for rel, key in early.results():
+                for rel, key in early.results(out):
                     digests[rel] = key
                     if rel in unplanned:
                         units[rel] = (key, ("bytes", None))
@@ -915,7 +934,7 @@ def _run(work, items: list, store: cache.Store):
     _trim()
     context = multiprocessing.get_context("fork")
     _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
-    pool = context.Pool(cores - 1)
+    pool = context.Pool(cores - 1, initializer=_child_signals)
     finished = False
     try:
         pending = [pool.apply_async(_drain, (work,)) for _ in range(cores - 1)]
@@ -951,16 +970,20 @@ class _Early:
         self._process.start()
         send.close()
 
-    def results(self) -> list[tuple[str, str]]:
+    def results(self, out: Path) -> list[tuple[str, str]]:
         """``(path, digest of the bytes written)`` for each of ``makers``, once the
-        process is done. Raises what a maker raised, or :class:`RuntimeError` when
-        the process ended without an answer (killed)."""
+        process is done. Raises what a maker raised, or :class:`JaridaError` when
+        the process ended without an answer (killed): ``out``, the output folder
+        being built, is named in the message."""
         try:
             kind, value = self._receive.recv()
         except EOFError:
             self._process.join()
-            raise RuntimeError(f"the process writing the feeds ended unexpectedly (exit code "
-                               f"{self._process.exitcode}); build again") from None
+            code = self._process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise JaridaError([Problem(str(out), 0, f"the process making the feeds and the search index ended "
+                                                    f"unexpectedly ({how}; out of memory?); {out} was left as it "
+                                                    "was: build again")]) from None
         finally:
             self._receive.close()
         self._process.join()
@@ -980,6 +1003,7 @@ def _make_early(send, tree: Path, makers: dict) -> None:
     """In the process of :class:`_Early`: write the files of ``makers`` into
     ``tree``, then send ``("done", [(path, digest), ...])``, or ``("error",
     exception)`` after the first that fails."""
+    _child_signals()
     try:
         done = []
         for rel, make in makers.items():

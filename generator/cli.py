@@ -4,7 +4,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import os
+import signal
 import sys
+import threading
 import time
 import zoneinfo
 from pathlib import Path
@@ -255,12 +258,40 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     args = parser().parse_args(argv)
+    previous = _stop_on_sigterm()
     try:
         return args.func(args)
     except JaridaError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: what was being written is cleaned up by then
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM (``kill``, a CI time limit, a service manager) stop a command as
+    Ctrl-C does: ``SystemExit`` (exit code 143) raised in this process runs the
+    clean-ups that remove a build's unfinished output tree and stop its worker
+    processes, where the default action would leave both behind. Processes
+    forked later keep the default action. Returns the handler it replaced, or
+    ``None`` outside the main thread (where no handler can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    owner = os.getpid()
+
+    def stop(signum, frame):
+        if os.getpid() != owner:  # a forked process: as if no handler were set
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,11 @@ def new_tree(output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
+    try:
+        (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
+    except BaseException:  # a full disk, Ctrl-C
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return tmp
 
 

@@ -313,10 +313,24 @@ def test_a_failure_in_the_feed_process_keeps_the_previous_output(site, monkeypat
 
     monkeypatch.setattr(feeds, "rss_feed", broken)
     monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
-    with pytest.raises(JaridaError if failure == "error" else RuntimeError) as error:
+    with pytest.raises(JaridaError) as error:
         build(site, now=NOW)
-    assert ("the feed could not be made" if failure == "error" else "exit code 9") in str(error.value)
+    assert ("the feed could not be made" if failure == "error" else "ended unexpectedly (exit code 9") in str(error.value)
     assert snapshot(site / "build") == before and _no_new_tree(site)
+
+
+def test_a_feed_process_that_cannot_start_leaves_the_feeds_to_the_build(site, tmp_path, monkeypatch):
+    """No process can be started (a limit on processes or open files): the feeds
+    are made with the pages, and the site is the same."""
+    serial = cold(site, tmp_path)
+
+    def refused(*args, **kwargs):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(build_module, "_Early", refused)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    build(site, now=NOW)
+    assert snapshot(site / "build") == serial and _no_new_tree(site)
 
 
 def test_an_error_while_planning_stops_the_feed_process(site, monkeypatch):
@@ -340,6 +354,79 @@ def test_an_error_while_planning_stops_the_feed_process(site, monkeypatch):
     assert multiprocessing.active_children() == []
     time.sleep(0.3)  # a process left running would write its next feed (and folders) by now
     assert not (site / "build").exists() and _no_new_tree(site)
+
+
+def test_an_interrupt_while_parsing_stops_the_workers_at_once(site, tmp_path, monkeypatch):
+    """Ctrl-C (or any error) while the workers parse: the chunks still queued are
+    not parsed (the main process used to wait for all of them; when Ctrl-C had
+    also stopped the workers, it waited for ever)."""
+    import multiprocessing
+    import time
+
+    from generator import content
+
+    log = tmp_path / "parsed.txt"
+
+    def slow(*args, _parse=content.parse_article, **kwargs):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write("parsed\n")
+        time.sleep(0.05)
+        return _parse(*args, **kwargs)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(content, "parse_article", slow)
+    monkeypatch.setattr(build_module, "_shared", interrupt)  # on the first parsed article received
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, now=NOW)
+    assert multiprocessing.active_children() == []
+    time.sleep(0.5)
+    assert len(log.read_text(encoding="utf-8").splitlines()) < 31
+
+
+def test_sigterm_during_a_cold_build_leaves_no_temporary_tree_and_no_process(tmp_path):
+    """``kill`` (SIGTERM) of ``jarida build`` while it plans or renders: the previous
+    output stays, the unfinished tree is removed and the worker processes end."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO_ROOT, jarida_env
+
+    root = copy_site(tmp_path / "site")
+    shutil.rmtree(root / "seeds")
+    folder = root / "content" / "articles"
+    originals = sorted(folder.glob("*.md"))
+    for copy in range(1, 30):  # about 900 articles: enough for worker processes and a second of work
+        for number, path in enumerate(originals):
+            text = path.read_text(encoding="utf-8").replace("---\n", f"---\nslug: copy-{copy}-{number}\n", 1)
+            (folder / f"copy-{copy}-{number}.md").write_text(text, encoding="utf-8")
+    build(root, now=NOW)
+    before = snapshot(root / "build")
+    shutil.rmtree(root / ".cache")  # the next build is a cold one
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(root)], cwd=REPO_ROOT,
+                               env=jarida_env(), start_new_session=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not [p for p in root.iterdir() if p.name.startswith(".build.new-") and (p / ".jarida-build").exists()]:
+        if process.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.002)
+    time.sleep(0.05)  # planning, or rendering
+    if process.poll() is not None:
+        pytest.skip("the build ended before its new tree was seen")
+    os.kill(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "Traceback" not in err
+    time.sleep(0.3)
+    assert _no_new_tree(root) and snapshot(root / "build") == before
+    left = subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []
 
 
 def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
