@@ -457,6 +457,34 @@ def _shared(article, zones: dict):
 _LAST: dict = {}
 
 
+def _static_clashes(own: dict[str, Path], written) -> list[Problem]:
+    """The files of the site's ``static/`` folder (``own``: output path -> file) that
+    cannot be copied beside the files the build writes (``written``: output paths):
+    one of the same name, a folder where the build writes a file, or a file where
+    the build needs a folder."""
+    if not own:
+        return []
+    folders = set()
+    for rel in written:
+        while "/" in rel:
+            rel = rel.rsplit("/", 1)[0]
+            folders.add(rel)
+    problems = []
+    for rel in sorted(own):
+        parents = [rel.rsplit("/", depth)[0] for depth in range(1, rel.count("/") + 1)]
+        taken = next((parent for parent in parents if parent in written), None)
+        if rel in written:
+            message = "a file the build writes has this name; rename or remove it"
+        elif rel in folders:
+            message = "the build writes a folder of this name; rename or remove this file"
+        elif taken is not None:
+            message = f"the build writes a file named {taken}, which cannot also be a folder; rename or move this file"
+        else:
+            continue
+        problems.append(Problem(f"static/{rel}", 0, message))
+    return problems
+
+
 def _feed_fp(spec, feed_common: str, entries: dict, settings: Settings, now: dt.datetime) -> str:
     """The fingerprint of a list's feeds: its title and place, and the source
     hashes of the articles it shows (the build time only for an empty list)."""
@@ -784,10 +812,9 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         del extra
         own = site_static(site_root)
         copies = {**render.static_files(dirs), **own}
-        clashes = sorted(set(own) & set(units))
+        clashes = _static_clashes(own, units)
         if clashes:
-            raise JaridaError([Problem(f"static/{rel}", 0, "a file the build writes has this name; rename or remove it")
-                               for rel in clashes])
+            raise JaridaError(clashes)
         for rel, source in copies.items():
             st = source.stat()
             units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))

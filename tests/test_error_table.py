@@ -69,6 +69,8 @@ CASES = {
     # Full-width letters slugify to the same letters (NFKC) but are another name.
     "two tags with one slug": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="tags: [ＣＯＶＩＤ, COVID]\n")})),
     "file in static/ clashes with a page": lambda t: build(site(t, static={"index.html": "<p>x</p>"})),
+    "file in static/ named like a folder of the site": lambda t: build(site(t, static={"search": "x"})),
+    "file in static/ inside a folder named like a page or feed": lambda t: build(site(t, static={"feed.xml/x": "x"})),
     "empty seed": lambda t: build(site(t, seeds={"x.txt": b""})),
     "seed with a headline only": lambda t: build(site(t, seeds={"x.txt": seed("عنوان فقط\n")})),
     "binary seed": lambda t: build(site(t, seeds={"x.txt": b"\x00\x01\x02binary"})),
