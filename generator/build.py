@@ -303,7 +303,13 @@ def _parse_chunk(chunk: list) -> list:
     md = _JOB.get("md") or _JOB.setdefault("md", Renderer(allow_html=settings.allow_html))
     results, rows = [], []
     for rel, path, stat in chunk:
-        data = Path(path).read_bytes()
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:  # moved or deleted since it was listed, unreadable: not kept in the cache
+            problem = Problem(rel, 0, f"could not be read ({exc.strerror or exc}); if it was moved or deleted "
+                                      "while the site was being built, build again")
+            results.append((rel, cache.SourceEntry(None, "", None, [problem])))
+            continue
         key = cache.digest(data)
         try:
             text = data.decode("utf-8")
@@ -403,7 +409,7 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
         changed = []
         for rel, path, stat in todo:  # same bytes (a touched file): only the stat changes
             old = state.sources.get(rel)
-            if old is not None and cache.digest(Path(path).read_bytes()) == old.digest:
+            if old is not None and old.digest == _digest_of(path):
                 entries[rel] = dataclasses.replace(old, stat=stat)
             else:
                 changed.append((rel, path, stat))
@@ -433,6 +439,15 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
                 pool.join()
         parsed = len(changed)
     return dict(sorted(entries.items())), parsed
+
+
+def _digest_of(path: str) -> str | None:
+    """The content hash of the file ``path``; ``None`` when it cannot be read (it is
+    then parsed, which reports why)."""
+    try:
+        return cache.digest(Path(path).read_bytes())
+    except OSError:
+        return None
 
 
 def _shared(article, zones: dict):

@@ -356,6 +356,12 @@ class PageRenderer:
         except jinja2.UndefinedError as exc:
             raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
                                        f"template error while rendering {page.path}: {exc.message}")], 2) from exc
+        except JaridaError:
+            raise
+        except Exception as exc:  # a Python error in an expression: 1 // 0, "a" + 1, a filter given a wrong value
+            path, line = _template_location(exc, page.template)
+            raise JaridaError([Problem(path, line, f"template error while rendering {page.path}: "
+                                                   f"{type(exc).__name__}: {exc}")], 2) from exc
         return html.replace(ROOT, root).encode("utf-8")
 
 

@@ -54,6 +54,11 @@ CASES = {
     "unknown time zone": lambda t: build(site(t, 'timezone = "Mars/Olympus"\n')),
     "bad base URL": lambda t: build(site(t), "--base-url", "not a url"),
     "theme not found": lambda t: build(site(t, 'theme = "nope"\n')),
+    "Python error in a template expression": lambda t: (
+        (t / "themes" / "mine" / "templates").mkdir(parents=True),
+        (t / "themes" / "mine" / "templates" / "article.html").write_text(
+            "{% extends 'base.html' %}{% block main %}\n{{ 1 // 0 }}{% endblock %}", encoding="utf-8"),
+        build(site(t, 'theme = "mine"\n')))[-1],
     "template missing or broken": lambda t: (
         (t / "themes" / "mine" / "templates").mkdir(parents=True),
         (t / "themes" / "mine" / "templates" / "article.html").write_text("{% if %}", encoding="utf-8"),

@@ -429,6 +429,43 @@ def test_sigterm_during_a_cold_build_leaves_no_temporary_tree_and_no_process(tmp
     assert left == []
 
 
+@pytest.mark.parametrize("workers", [False, True], ids=["serial", "workers"])
+@pytest.mark.parametrize("known", [False, True], ids=["new-file", "cached-file"])
+def test_an_article_deleted_during_a_build_is_reported_not_a_traceback(site, tmp_path, monkeypatch, workers, known):
+    """An article listed by the build and gone when it is read: a clear problem
+    naming it (the previous output stays); the next build does not reuse it."""
+    from generator.problems import JaridaError
+
+    victim = articles(site)[4]
+    if known:  # in the cache from an earlier build, then edited
+        build(site, now=NOW)
+        victim.write_text(victim.read_text(encoding="utf-8") + "\nفقرة أخرى.\n", encoding="utf-8")
+    before = snapshot(site / "build") if known else None
+    signatures = build_module._signatures
+
+    def deleting(*args, **kwargs):  # the file goes once the build has listed it
+        signature, parts = signatures(*args, **kwargs)
+
+        def listed():
+            found = parts()
+            victim.unlink(missing_ok=True)
+            return found
+
+        return signature, listed
+
+    monkeypatch.setattr(build_module, "_signatures", deleting)
+    if workers:
+        monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    with pytest.raises(JaridaError) as error:
+        build(site, now=NOW)
+    assert f"{victim.name}: could not be read" in str(error.value) and "build again" in str(error.value)
+    if known:
+        assert snapshot(site / "build") == before
+    monkeypatch.setattr(build_module, "_signatures", signatures)
+    build(site, now=NOW)  # without it now
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
 def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
     """A rebuild later in time with no file changed still rebuilds what depends on the time."""
     path = articles(site)[0]
