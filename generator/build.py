@@ -266,15 +266,48 @@ def _workers(items: int) -> int:
     return cores
 
 
-def _pool(items: int):
+def _pool(items: int, cores: int | None = None):
     """A pool of one worker process per core for ``items`` items of work (see
-    :func:`_workers`); ``None`` to work in this process."""
-    cores = _workers(items)
+    :func:`_workers`), or of ``cores`` processes, with the process ids of its
+    workers (see :func:`_results`); ``(None, set())`` to work in this process."""
+    cores = _workers(items) if cores is None else cores
     if not cores:
-        return None
+        return None, set()
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(cores, initializer=_child_signals)
+    before = {child.pid for child in multiprocessing.active_children()}
+    pool = multiprocessing.get_context("fork").Pool(cores, initializer=_child_signals)
+    return pool, {child.pid for child in multiprocessing.active_children()} - before
+
+
+#: How often (seconds) a build waiting for its worker processes checks that they are alive.
+WATCH_EVERY = 0.5
+
+
+def _results(next_result, workers: set[int], site_root: Path):
+    """The results given by ``next_result(timeout)`` (a pool's ``imap(...).next``)
+    until it raises ``StopIteration``. Raises :class:`JaridaError` when one of
+    ``workers`` (process ids) has ended: a pool replaces a killed worker (by the
+    system, for lack of memory) but never finishes its task, and would be waited
+    for for ever."""
+    import multiprocessing
+
+    while True:
+        try:
+            yield next_result(WATCH_EVERY)
+        except StopIteration:
+            return
+        except multiprocessing.TimeoutError:
+            _check_workers(workers, site_root)
+
+
+def _check_workers(workers: set[int], site_root: Path) -> None:
+    """Raise :class:`JaridaError` when a process of ``workers`` has ended."""
+    import multiprocessing
+
+    if not workers <= {child.pid for child in multiprocessing.active_children()}:
+        raise JaridaError([Problem(str(site_root), 0, "a worker process of the build ended unexpectedly (killed; "
+                                                      "out of memory?); nothing was changed: build again")])
 
 
 def _child_signals() -> None:
@@ -418,10 +451,13 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
         zones: dict = {}
         store.db()  # the database and its table exist before the workers open it
         store.close()  # each process opens its own connection
-        pool = _pool(len(changed))
+        pool, workers = _pool(len(changed))
         finished = False
         try:
-            results = pool.imap(_parse_chunk, _chunks(changed)) if pool else map(_parse_chunk, _chunks(changed))
+            if pool:
+                results = _results(pool.imap(_parse_chunk, _chunks(changed)).next, workers, site_root)
+            else:
+                results = map(_parse_chunk, _chunks(changed))
             for chunk in results:
                 for rel, entry in chunk:
                     # One string object per distinct search key, across all articles.
@@ -976,14 +1012,15 @@ def _run(work, items: list, store: cache.Store):
     _trim()
     context = multiprocessing.get_context("fork")
     _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
-    pool = context.Pool(cores - 1, initializer=_child_signals)
+    pool, workers = _pool(len(items), cores - 1)
     finished = False
     try:
         pending = [pool.apply_async(_drain, (work,)) for _ in range(cores - 1)]
         for chunk in _take(work):
             yield from chunk
         for result in pending:
-            yield from result.get()
+            for done in _results(_once(result.get), workers, store.site_root):
+                yield from done
         finished = True
     finally:
         if finished:
@@ -1057,6 +1094,20 @@ def _make_early(send, tree: Path, makers: dict) -> None:
         message = ("error", exc)
     send.send(message)
     send.close()
+
+
+def _once(get):
+    """``get(timeout)`` as a ``next`` of :func:`_results`: its result (a list), then ``StopIteration``."""
+    done = []
+
+    def next_result(timeout: float):
+        if done:
+            raise StopIteration
+        result = get(timeout)
+        done.append(True)
+        return result
+
+    return next_result
 
 
 def _trim() -> None:

@@ -235,6 +235,7 @@ class Store:
     _memory: dict = {}
 
     def __init__(self, site_root: Path, out: Path | None = None):
+        self.site_root = site_root
         self.dir = site_root / CACHE_DIR
         self.states = self.dir
         if out is not None and os.path.abspath(out) != os.path.abspath(site_root / "build"):

@@ -466,6 +466,52 @@ def test_an_article_deleted_during_a_build_is_reported_not_a_traceback(site, tmp
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
+_DYING_WORKER = """
+import datetime as dt, os, sys
+from pathlib import Path
+from generator import build, content, render
+build.PARALLEL_MIN = 1
+main = os.getpid()
+if sys.argv[2] == "parse":
+    parse = content.parse_article
+    def dying(*args, **kwargs):
+        if os.getpid() != main:
+            os._exit(9)  # as the system's out-of-memory killer would end it
+        return parse(*args, **kwargs)
+    content.parse_article = dying
+else:
+    call = render.PageRenderer.__call__
+    def dying(self, page):
+        if os.getpid() != main:
+            os._exit(9)
+        return call(self, page)
+    render.PageRenderer.__call__ = dying
+try:
+    build.build(Path(sys.argv[1]), now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+except build.JaridaError as exc:
+    print(exc)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: no worker processes")
+@pytest.mark.parametrize("phase", ["parse", "render"])
+def test_a_killed_worker_fails_the_build_instead_of_hanging(site, phase):
+    """A worker process killed while it parses or renders (by the system, for lack
+    of memory): the build stops with a message, where the pool would have waited
+    for its task for ever; nothing is left behind."""
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT, jarida_env
+
+    proc = subprocess.run([sys.executable, "-c", _DYING_WORKER, str(site), phase], cwd=REPO_ROOT, env=jarida_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "a worker process of the build ended unexpectedly" in proc.stdout
+    assert not (site / "build").exists() and _no_new_tree(site)
+
+
 def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
     """A rebuild later in time with no file changed still rebuilds what depends on the time."""
     path = articles(site)[0]
