@@ -160,7 +160,12 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
             except cache.CacheDamaged:
                 store.clear()
                 _LAST.clear()
-                return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
+                try:
+                    return _build(site_root, out, settings, now, run_convert, drafts, strict, future, store, started)
+                except cache.CacheDamaged as exc:  # a fresh cache fails too: a full disk, a read-only folder
+                    raise JaridaError([Problem(str(store.dir), 0, f"the build's cache cannot be used ({exc.args[0]}); "
+                                                                  "free some disk space or make the folder writable, "
+                                                                  "then build again")]) from exc
         finally:
             store.close()
             gc.unfreeze()

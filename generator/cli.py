@@ -268,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: what was being written is cleaned up by then
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused: a full disk, a file that cannot be written
+        print(f"{exc.filename or 'jarida'}: {exc.strerror or exc}; fix this, then run again",
+              file=sys.stderr)
+        return EXIT_CONTENT
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -107,6 +107,9 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
     ``written`` are the output paths the build wrote (kept entries never replace them)."""
     output = output.resolve()
     try:
+        if not (tmp / MARKER).is_file():  # the folder was deleted (git clean -x...) while it was being written
+            raise JaridaError([Problem(str(tmp), 0, "this temporary folder of the build was deleted while the "
+                                                    f"site was being built; {output} was left as it was: build again")])
         tops = {rel.split("/", 1)[0] for rel in written}
         for name in keep:
             source = output / name

@@ -448,3 +448,17 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(bundled_site, tmp_pat
     proc = run_jarida("build", "--site", bundled_site, "--output", bundled_site / "content" / "out", check=False)
     assert proc.returncode == 2
     assert not (bundled_site / "content" / "out").exists()
+
+
+def test_an_error_of_the_system_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A full disk (or any refusal of the system) while building: the file and the reason."""
+    from generator import build as build_module
+    from generator import cli
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "build" / "index.html"))
+
+    monkeypatch.setattr(build_module, "build", full)
+    assert cli.main(["build", "--site", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'build' / 'index.html'}: No space left on device; fix this, then run again" in err

@@ -512,6 +512,42 @@ def test_a_killed_worker_fails_the_build_instead_of_hanging(site, phase):
     assert not (site / "build").exists() and _no_new_tree(site)
 
 
+def test_a_new_tree_deleted_while_it_is_written_is_not_swapped_in(site, monkeypatch):
+    """The temporary tree deleted during the build (``git clean -x``): writing
+    recreates its folders, but the tree is incomplete; the previous output stays."""
+    from generator import output
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    before = snapshot(site / "build")
+    shutil.rmtree(site / ".cache")
+    finish = output.finish_tree
+
+    def cleaned(tree, *args, **kwargs):
+        shutil.rmtree(tree)
+        (tree / "articles").mkdir(parents=True)  # what a later write recreates
+        return finish(tree, *args, **kwargs)
+
+    monkeypatch.setattr(output, "finish_tree", cleaned)
+    with pytest.raises(JaridaError, match="was deleted while the site was being built"):
+        build(site, now=NOW)
+    assert snapshot(site / "build") == before and _no_new_tree(site)
+
+
+def test_a_cache_that_cannot_be_written_is_reported(site, monkeypatch):
+    """The cache fails again after being made afresh (a full disk): a message, not a traceback."""
+    from generator import cache
+    from generator.problems import JaridaError
+
+    def full(self, rows):
+        raise cache.CacheDamaged("database or disk is full")
+
+    monkeypatch.setattr(cache.Store, "put_bodies", full)
+    with pytest.raises(JaridaError, match=r"cache cannot be used \(database or disk is full\); free some disk space"):
+        build(site, now=NOW)
+    assert not (site / "build").exists()
+
+
 def test_the_time_moves_on_news_sitemap_and_schedule(site, tmp_path):
     """A rebuild later in time with no file changed still rebuilds what depends on the time."""
     path = articles(site)[0]
