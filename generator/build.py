@@ -271,48 +271,87 @@ def _workers(items: int) -> int:
     return cores
 
 
-def _pool(items: int, cores: int | None = None):
-    """A pool of one worker process per core for ``items`` items of work (see
-    :func:`_workers`), or of ``cores`` processes, with the process ids of its
-    workers (see :func:`_results`); ``(None, set())`` to work in this process."""
-    cores = _workers(items) if cores is None else cores
-    if not cores:
-        return None, set()
-    import multiprocessing
+class _Workers:
+    """``count`` forked worker processes doing ``work`` on the chunks of ``chunks``,
+    each taking the next one from a shared counter (see :func:`_take`), and
+    sending what it made through its own pipe: each chunk's results when
+    ``streamed``, else all of them once it is done (this process may then do
+    chunks too, without reading).
 
-    before = {child.pid for child in multiprocessing.active_children()}
-    pool = multiprocessing.get_context("fork").Pool(cores, initializer=_child_signals)
-    return pool, {child.pid for child in multiprocessing.active_children()} - before
+    Not a ``multiprocessing.Pool``: a pool replaces a worker killed by the system
+    (for lack of memory) but never finishes its task, and a worker killed while it
+    waited for a task leaves the pool's queue locked, so that stopping the pool
+    waits for ever. Here a killed worker closes its pipe, which :meth:`results`
+    sees at once, and :meth:`stop` kills the workers without any lock.
+    ``site_root`` is named in the messages."""
 
+    def __init__(self, count: int, work, chunks: list, site_root: Path, streamed: bool):
+        import multiprocessing
 
-#: How often (seconds) a build waiting for its worker processes checks that they are alive.
-WATCH_EVERY = 0.5
-
-
-def _results(next_result, workers: set[int], site_root: Path):
-    """The results given by ``next_result(timeout)`` (a pool's ``imap(...).next``)
-    until it raises ``StopIteration``. Raises :class:`JaridaError` when one of
-    ``workers`` (process ids) has ended: a pool replaces a killed worker (by the
-    system, for lack of memory) but never finishes its task, and would be waited
-    for for ever."""
-    import multiprocessing
-
-    while True:
+        context = multiprocessing.get_context("fork")
+        _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
+        self.site_root, self.processes, self.pipes = site_root, [], []
         try:
-            yield next_result(WATCH_EVERY)
-        except StopIteration:
-            return
-        except multiprocessing.TimeoutError:
-            _check_workers(workers, site_root)
+            for _ in range(count):
+                receive, send = context.Pipe(duplex=False)
+                # Forked: ``work`` and the build's data are inherited, not pickled.
+                process = context.Process(target=_work_chunks, args=(send, work, streamed), daemon=True)
+                process.start()
+                send.close()
+                self.processes.append(process)
+                self.pipes.append(receive)
+        except BaseException:
+            self.stop()
+            raise
+
+    def results(self):
+        """What the workers send (lists of results), as it comes, until all are done.
+        Raises what a worker raised, or :class:`JaridaError` when one ended without
+        finishing (killed)."""
+        from multiprocessing.connection import wait
+
+        waiting = dict(zip(self.pipes, self.processes))
+        while waiting:
+            for pipe in wait(list(waiting)):
+                try:
+                    kind, value = pipe.recv()
+                except EOFError:
+                    process = waiting.pop(pipe)
+                    process.join()
+                    if process.exitcode != 0:
+                        raise JaridaError([Problem(str(self.site_root), 0, "a worker process of the build ended "
+                                                   f"unexpectedly (exit code {process.exitcode}; killed, out of "
+                                                   "memory?); nothing was changed: build again")]) from None
+                    continue
+                if kind == "error":
+                    raise value
+                yield value
+
+    def stop(self) -> None:
+        """Kill the workers that are still running (after an error or Ctrl-C)."""
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+        for process in self.processes:
+            process.join()
+        for pipe in self.pipes:
+            pipe.close()
 
 
-def _check_workers(workers: set[int], site_root: Path) -> None:
-    """Raise :class:`JaridaError` when a process of ``workers`` has ended."""
-    import multiprocessing
-
-    if not workers <= {child.pid for child in multiprocessing.active_children()}:
-        raise JaridaError([Problem(str(site_root), 0, "a worker process of the build ended unexpectedly (killed; "
-                                                      "out of memory?); nothing was changed: build again")])
+def _work_chunks(send, work, streamed: bool) -> None:
+    """In a process of :class:`_Workers`: do chunks until none is left, sending
+    ``("chunk", results)`` for each (``streamed``) or ``("chunk", all results)``
+    at the end; ``("error", exception)`` on the first that fails."""
+    _child_signals()
+    try:
+        if streamed:
+            for results in _take(work):
+                send.send(("chunk", results))
+        else:
+            send.send(("chunk", _drain(work)))
+    except BaseException as exc:  # given to the build that waits for it
+        send.send(("error", exc))
+    send.close()
 
 
 def _child_signals() -> None:
@@ -456,28 +495,19 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
         zones: dict = {}
         store.db()  # the database and its table exist before the workers open it
         store.close()  # each process opens its own connection
-        pool, workers = _pool(len(changed))
-        finished = False
+        cores = _workers(len(changed))
+        workers = _Workers(cores, _parse_chunk, _chunks(changed), site_root, streamed=True) if cores else None
         try:
-            if pool:
-                results = _results(pool.imap(_parse_chunk, _chunks(changed)).next, workers, site_root)
-            else:
-                results = map(_parse_chunk, _chunks(changed))
-            for chunk in results:
+            for chunk in workers.results() if workers else map(_parse_chunk, _chunks(changed)):
                 for rel, entry in chunk:
                     # One string object per distinct search key, across all articles.
                     entry.keys = tuple(map(sys.intern, entry.keys))
                     if entry.article is not None:
                         entry.article = _shared(entry.article, zones)
                     entries[rel] = entry
-            finished = True
         finally:
-            if pool:
-                if finished:
-                    pool.close()
-                else:  # an error or Ctrl-C: the chunks still queued are not done
-                    pool.terminate()
-                pool.join()
+            if workers:  # after an error or Ctrl-C, the chunks still to do are not done
+                workers.stop()
         parsed = len(changed)
     return dict(sorted(entries.items())), parsed
 
@@ -1011,28 +1041,16 @@ def _run(work, items: list, store: cache.Store):
         for chunk in chunks:
             yield from work(chunk)
         return
-    import multiprocessing
-
     store.close()  # each process opens its own connection
     _trim()
-    context = multiprocessing.get_context("fork")
-    _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
-    pool, workers = _pool(len(items), cores - 1)
-    finished = False
+    workers = _Workers(cores - 1, work, chunks, store.site_root, streamed=False)
     try:
-        pending = [pool.apply_async(_drain, (work,)) for _ in range(cores - 1)]
         for chunk in _take(work):
             yield from chunk
-        for result in pending:
-            for done in _results(_once(result.get), workers, store.site_root):
-                yield from done
-        finished = True
+        for done in workers.results():
+            yield from done
     finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
+        workers.stop()
 
 
 class _Early:
@@ -1099,20 +1117,6 @@ def _make_early(send, tree: Path, makers: dict) -> None:
         message = ("error", exc)
     send.send(message)
     send.close()
-
-
-def _once(get):
-    """``get(timeout)`` as a ``next`` of :func:`_results`: its result (a list), then ``StopIteration``."""
-    done = []
-
-    def next_result(timeout: float):
-        if done:
-            raise StopIteration
-        result = get(timeout)
-        done.append(True)
-        return result
-
-    return next_result
 
 
 def _trim() -> None:
