@@ -14,7 +14,7 @@ Builds are incremental, with a persistent cache (:mod:`generator.cache`):
    view model and the templates it uses, a feed's articles...). Only files
    whose fingerprint changed are rendered, and only those whose bytes changed
    are written. A full rebuild gives exactly the same bytes.
-4. Large amounts of work (a cold build) are spread over a pool of worker
+4. Large amounts of work (a cold build) are spread over forked worker
    processes, one per core (``fork``: the workers share the planned site).
    While a cold build plans its pages (in one process), another one makes
    the feeds and the search index, which need the articles but not the plan.
