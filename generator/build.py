@@ -272,11 +272,11 @@ def _workers(items: int) -> int:
 
 
 class _Workers:
-    """``count`` forked worker processes doing ``work`` on the chunks of ``chunks``,
-    each taking the next one from a shared counter (see :func:`_take`), and
-    sending what it made through its own pipe: each chunk's results when
-    ``streamed``, else all of them once it is done (this process may then do
-    chunks too, without reading).
+    """``count`` forked worker processes doing ``work`` (a function of one chunk, giving
+    a list of results) on the chunks of ``chunks``, each taking the next one from a
+    shared counter (see :meth:`take`), and sending what it made through its own
+    pipe: each chunk's results when ``streamed``, else all of them once it is done
+    (this process may then do chunks too, with :meth:`take`, without reading).
 
     Not a ``multiprocessing.Pool``: a pool replaces a worker killed by the system
     (for lack of memory) but never finishes its task, and a worker killed while it
@@ -289,13 +289,13 @@ class _Workers:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        _JOB["counter"], _JOB["chunks"] = context.Value("i", 0), chunks
+        self.counter, self.chunks = context.Value("i", 0), chunks
         self.site_root, self.processes, self.pipes = site_root, [], []
         try:
             for _ in range(count):
                 receive, send = context.Pipe(duplex=False)
                 # Forked: ``work`` and the build's data are inherited, not pickled.
-                process = context.Process(target=_work_chunks, args=(send, work, streamed), daemon=True)
+                process = context.Process(target=self._work, args=(send, work, streamed), daemon=True)
                 process.start()
                 send.close()
                 self.processes.append(process)
@@ -337,21 +337,30 @@ class _Workers:
         for pipe in self.pipes:
             pipe.close()
 
+    def take(self, work):
+        """The results of ``work`` on each chunk taken from the shared counter, until none is left."""
+        while True:
+            with self.counter.get_lock():
+                index = self.counter.value
+                self.counter.value += 1
+            if index >= len(self.chunks):
+                return
+            yield work(self.chunks[index])
 
-def _work_chunks(send, work, streamed: bool) -> None:
-    """In a process of :class:`_Workers`: do chunks until none is left, sending
-    ``("chunk", results)`` for each (``streamed``) or ``("chunk", all results)``
-    at the end; ``("error", exception)`` on the first that fails."""
-    _child_signals()
-    try:
-        if streamed:
-            for results in _take(work):
-                send.send(("chunk", results))
-        else:
-            send.send(("chunk", _drain(work)))
-    except BaseException as exc:  # given to the build that waits for it
-        send.send(("error", exc))
-    send.close()
+    def _work(self, send, work, streamed: bool) -> None:
+        """In a worker process: do chunks until none is left, sending ``("chunk",
+        results)`` for each (``streamed``) or ``("chunk", all results)`` at the end;
+        ``("error", exception)`` on the first that fails."""
+        _child_signals()
+        try:
+            if streamed:
+                for results in self.take(work):
+                    send.send(("chunk", results))
+            else:
+                send.send(("chunk", [result for results in self.take(work) for result in results]))
+        except BaseException as exc:  # given to the build that waits for it
+            send.send(("error", exc))
+        send.close()
 
 
 def _child_signals() -> None:
@@ -864,6 +873,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         "robots.txt": lambda: feeds.robots_txt(site),
     }
     tree = early = None
+    makers: dict = {}  # what the other process makes
     try:
         if not valid_output and _workers(len(site.articles) + len(feed_units)):
             # A cold build: the feeds and the files above are made by another process
@@ -872,10 +882,13 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             feed_bodies, memo = _Bodies(store, body_keys), {}
             makers = {rel: functools.partial(_feed, site, specs[job[1]], job[2], feed_bodies, now, memo)
                       for rel, (_, job) in feed_units.items()}
+            makers.update(unplanned)
+            store.close()  # each process opens its own connection
             try:
-                early = _Early(tree, {**makers, **unplanned}, store)
+                early = _Workers(1, functools.partial(_write_made, tree), [list(makers.items())], site_root,
+                                 streamed=False)
             except OSError:  # no process can be started now (a limit on processes or files): made below
-                early = None
+                early, makers = None, {}
         planned = pages.plan(site, bodies, bios, strings)
         env = render.environment(dirs, site_root / CACHE_DIR / "templates")
         site_context = _site_context(site, strings, now)
@@ -927,7 +940,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             tree = tree or output.new_tree(out)
             produce = []
             for rel, (fp, job) in units.items():
-                if early is not None and rel in early.makers:
+                if rel in makers:
                     continue
                 if job[0] == "copy":
                     if rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
@@ -955,13 +968,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     units[rel] = (fp, units[rel][1])
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
-            if early is not None:
-                for rel, key in early.results(out):
-                    digests[rel] = key
-                    if rel in unplanned:
-                        units[rel] = (key, ("bytes", None))
-                    if old.get(rel, (None, None))[1] != key:
-                        changed.add(rel)
+            for rel, key in (made for done in early.results() for made in done) if early else ():
+                digests[rel] = key
+                if rel in unplanned:
+                    units[rel] = (key, ("bytes", None))
+                if old.get(rel, (None, None))[1] != key:
+                    changed.add(rel)
             output.finish_tree(tree, out, set(units), tuple(settings.keep))
             changed |= removed
         else:
@@ -987,7 +999,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             changed = set(files) | set(copy_todo) | removed
     except BaseException:
         if early is not None:
-            early.cancel()
+            early.stop()
         if tree is not None:
             import shutil
 
@@ -1045,7 +1057,7 @@ def _run(work, items: list, store: cache.Store):
     _trim()
     workers = _Workers(cores - 1, work, chunks, store.site_root, streamed=False)
     try:
-        for chunk in _take(work):
+        for chunk in workers.take(work):
             yield from chunk
         for done in workers.results():
             yield from done
@@ -1053,70 +1065,14 @@ def _run(work, items: list, store: cache.Store):
         workers.stop()
 
 
-class _Early:
-    """Output files made and written into the new output tree ``tree`` by a
-    forked process while this one goes on (plans the pages of a cold build):
-    ``makers`` maps their paths to functions of no argument giving their bytes.
-    The process is started at once; :meth:`results` waits for it, :meth:`cancel`
-    stops it. ``store`` is closed first (each process opens its own connection)."""
-
-    def __init__(self, tree: Path, makers: dict, store: cache.Store):
-        import multiprocessing
-
-        store.close()
-        context = multiprocessing.get_context("fork")
-        self.makers = makers
-        self._receive, send = context.Pipe(duplex=False)
-        # Forked: the makers are inherited, not pickled.
-        self._process = context.Process(target=_make_early, args=(send, tree, makers), daemon=True)
-        self._process.start()
-        send.close()
-
-    def results(self, out: Path) -> list[tuple[str, str]]:
-        """``(path, digest of the bytes written)`` for each of ``makers``, once the
-        process is done. Raises what a maker raised, or :class:`JaridaError` when
-        the process ended without an answer (killed): ``out``, the output folder
-        being built, is named in the message."""
-        try:
-            kind, value = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            code = self._process.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            raise JaridaError([Problem(str(out), 0, f"the process making the feeds and the search index ended "
-                                                    f"unexpectedly ({how}; out of memory?); {out} was left as it "
-                                                    "was: build again")]) from None
-        finally:
-            self._receive.close()
-        self._process.join()
-        if kind == "error":
-            raise value
-        return value
-
-    def cancel(self) -> None:
-        """Stop the process (after an error elsewhere in the build)."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receive.close()
-
-
-def _make_early(send, tree: Path, makers: dict) -> None:
-    """In the process of :class:`_Early`: write the files of ``makers`` into
-    ``tree``, then send ``("done", [(path, digest), ...])``, or ``("error",
-    exception)`` after the first that fails."""
-    _child_signals()
-    try:
-        done = []
-        for rel, make in makers.items():
-            data = make()
-            output.put(tree, rel, data)
-            done.append((rel, cache.digest(data)))
-        message = ("done", done)
-    except BaseException as exc:  # given to the build that waits for it
-        message = ("error", exc)
-    send.send(message)
-    send.close()
+def _write_made(tree: Path, chunk: list) -> list[tuple[str, str]]:
+    """Write ``(path, function giving its bytes)`` items into ``tree``; ``(path, digest)`` of each."""
+    done = []
+    for rel, make in chunk:
+        data = make()
+        output.put(tree, rel, data)
+        done.append((rel, cache.digest(data)))
+    return done
 
 
 def _trim() -> None:
@@ -1129,20 +1085,3 @@ def _trim() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def _take(work):
-    """Chunks of ``_JOB["chunks"]`` done by ``work``, each taken from the shared counter."""
-    counter, chunks = _JOB["counter"], _JOB["chunks"]
-    while True:
-        with counter.get_lock():
-            index = counter.value
-            counter.value += 1
-        if index >= len(chunks):
-            return
-        yield work(chunks[index])
-
-
-def _drain(work) -> list:
-    """In a worker process: do chunks until none is left; all their results."""
-    return [result for chunk in _take(work) for result in chunk]

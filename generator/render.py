@@ -353,15 +353,12 @@ class PageRenderer:
             raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
         except jinja2.TemplateSyntaxError as exc:
             raise JaridaError([Problem(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")], 2) from exc
-        except jinja2.UndefinedError as exc:
-            raise JaridaError([Problem(_template_location(exc, page.template)[0], _template_location(exc, page.template)[1],
-                                       f"template error while rendering {page.path}: {exc.message}")], 2) from exc
         except JaridaError:
             raise
-        except Exception as exc:  # a Python error in an expression: 1 // 0, "a" + 1, a filter given a wrong value
+        except Exception as exc:  # an undefined name, or a Python error in an expression: 1 // 0, "a" + 1
             path, line = _template_location(exc, page.template)
-            raise JaridaError([Problem(path, line, f"template error while rendering {page.path}: "
-                                                   f"{type(exc).__name__}: {exc}")], 2) from exc
+            what = exc.message if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+            raise JaridaError([Problem(path, line, f"template error while rendering {page.path}: {what}")], 2) from exc
         return html.replace(ROOT, root).encode("utf-8")
 
 

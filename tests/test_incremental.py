@@ -324,10 +324,14 @@ def test_a_feed_process_that_cannot_start_leaves_the_feeds_to_the_build(site, tm
     are made with the pages, and the site is the same."""
     serial = cold(site, tmp_path)
 
-    def refused(*args, **kwargs):
-        raise BlockingIOError(11, "Resource temporarily unavailable")
+    workers = build_module._Workers
 
-    monkeypatch.setattr(build_module, "_Early", refused)
+    def refused(count, work, *args, **kwargs):  # the process that writes the feeds cannot start
+        if getattr(work, "func", None) is build_module._write_made:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return workers(count, work, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_Workers", refused)
     monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
     build(site, now=NOW)
     assert snapshot(site / "build") == serial and _no_new_tree(site)
