@@ -277,6 +277,26 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def run() -> None:
+    """The ``jarida`` command (and ``python -m generator``): :func:`main` with the
+    command line, then the process exits with its code. When only the main
+    thread is left, it exits at once, after flushing standard output and error,
+    without freeing the objects of the build one by one (as mypy's ``hard_exit``
+    does): after a cold build of 10,000 articles that freeing took 0.45 s, and
+    nothing depends on it (every file is written and closed by then, the cache's
+    transactions are committed, the worker processes have ended). Otherwise (a
+    thread still running) it exits the usual way. Never returns."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (jarida build | head): nothing more can be shown
+            pass
+    os._exit(code)
+
+
 def _stop_on_sigterm():
     """Make SIGTERM (``kill``, a CI time limit, a service manager) stop a command as
     Ctrl-C does: ``SystemExit`` (exit code 143) raised in this process runs the
@@ -299,4 +319,4 @@ def _stop_on_sigterm():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -462,3 +462,42 @@ def test_an_error_of_the_system_is_a_message_not_a_traceback(tmp_path, monkeypat
     assert cli.main(["build", "--site", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'build' / 'index.html'}: No space left on device; fix this, then run again" in err
+
+
+class _Exited(Exception):
+    pass
+
+
+def test_the_command_exits_without_freeing_the_build_unless_a_thread_runs(monkeypatch, capsys):
+    """``jarida`` (:func:`cli.run`) ends with ``os._exit`` and the code of :func:`cli.main`,
+    after flushing what was printed; with a thread still running it exits the usual way."""
+    import threading
+
+    from generator import cli
+
+    def hard(code):
+        raise _Exited(code)
+
+    def main():
+        print("built", end="")  # left in the buffer: only a flush shows it
+        return 3
+
+    monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(cli.os, "_exit", hard)
+    flushed = []
+    monkeypatch.setattr(cli.sys.stdout, "flush", lambda: flushed.append(True), raising=False)
+    with pytest.raises(_Exited) as exited:
+        cli.run()
+    assert exited.value.args == (3,) and flushed
+    assert capsys.readouterr().out == "built"
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.run()
+        assert exited.value.code == 3
+    finally:
+        stop.set()
+        thread.join()
