@@ -285,9 +285,10 @@ def run() -> None:
     does): after a cold build of 10,000 articles that freeing took 0.45 s, and
     nothing depends on it (every file is written and closed by then, the cache's
     transactions are committed, the worker processes have ended). Otherwise (a
-    thread still running) it exits the usual way. Never returns."""
+    thread still running, or a profiler or tracer such as cProfile or coverage.py
+    that writes its results at exit) it exits the usual way. Never returns."""
     code = main()
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:

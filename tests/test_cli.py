@@ -468,9 +468,10 @@ class _Exited(Exception):
     pass
 
 
-def test_the_command_exits_without_freeing_the_build_unless_a_thread_runs(monkeypatch, capsys):
+def test_the_command_exits_without_freeing_the_build_unless_a_thread_or_profiler_runs(monkeypatch, capsys):
     """``jarida`` (:func:`cli.run`) ends with ``os._exit`` and the code of :func:`cli.main`,
-    after flushing what was printed; with a thread still running it exits the usual way."""
+    after flushing what was printed; with a thread still running, or a profiler or tracer
+    (which write their results at exit), it exits the usual way."""
     import threading
 
     from generator import cli
@@ -484,12 +485,21 @@ def test_the_command_exits_without_freeing_the_build_unless_a_thread_runs(monkey
 
     monkeypatch.setattr(cli, "main", main)
     monkeypatch.setattr(cli.os, "_exit", hard)
+    for name in ("getprofile", "gettrace"):  # none set, even when the tests run under coverage.py
+        monkeypatch.setattr(cli.sys, name, lambda: None)
     flushed = []
     monkeypatch.setattr(cli.sys.stdout, "flush", lambda: flushed.append(True), raising=False)
     with pytest.raises(_Exited) as exited:
         cli.run()
     assert exited.value.args == (3,) and flushed
     assert capsys.readouterr().out == "built"
+
+    for name in ("getprofile", "gettrace"):
+        with monkeypatch.context() as patch:
+            patch.setattr(cli.sys, name, lambda: print)  # a profiler or tracer is set
+            with pytest.raises(SystemExit) as exited:
+                cli.run()
+        assert exited.value.code == 3
 
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
