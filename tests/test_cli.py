@@ -468,38 +468,72 @@ class _Exited(Exception):
     pass
 
 
-def test_the_command_exits_without_freeing_the_build_unless_a_thread_or_profiler_runs(monkeypatch, capsys):
-    """``jarida`` (:func:`cli.run`) ends with ``os._exit`` and the code of :func:`cli.main`,
-    after flushing what was printed; with a thread still running, or a profiler or tracer
-    (which write their results at exit), it exits the usual way."""
-    import threading
-
+@pytest.fixture
+def hard_exit(monkeypatch):
+    """:func:`cli.run` with ``main`` returning 3 after printing ``built`` (left in the
+    buffer), ``os._exit`` raising :class:`_Exited`, the exit handlers recorded in the
+    returned list instead of run (they belong to the test process), and no profiler or
+    tracer seen, even when the tests run under one."""
     from generator import cli
+
+    def main():
+        print("built", end="")
+        return 3
 
     def hard(code):
         raise _Exited(code)
 
-    def main():
-        print("built", end="")  # left in the buffer: only a flush shows it
-        return 3
-
+    handlers = []
     monkeypatch.setattr(cli, "main", main)
     monkeypatch.setattr(cli.os, "_exit", hard)
-    for name in ("getprofile", "gettrace"):  # none set, even when the tests run under coverage.py
+    monkeypatch.setattr("atexit._run_exitfuncs", lambda: handlers.append(True))
+    for name in ("getprofile", "gettrace"):
         monkeypatch.setattr(cli.sys, name, lambda: None)
+    monkeypatch.delattr(cli.sys, "monitoring", raising=False)
+    return handlers
+
+
+def test_the_command_ends_without_freeing_the_build(hard_exit, monkeypatch, capsys):
+    """``jarida`` (:func:`cli.run`) runs the exit handlers, flushes what was printed and
+    ends with ``os._exit`` and the code of :func:`cli.main`."""
+    from generator import cli
+
     flushed = []
     monkeypatch.setattr(cli.sys.stdout, "flush", lambda: flushed.append(True), raising=False)
     with pytest.raises(_Exited) as exited:
         cli.run()
-    assert exited.value.args == (3,) and flushed
+    assert exited.value.args == (3,) and flushed and hard_exit == [True]
     assert capsys.readouterr().out == "built"
 
-    for name in ("getprofile", "gettrace"):
-        with monkeypatch.context() as patch:
-            patch.setattr(cli.sys, name, lambda: print)  # a profiler or tracer is set
-            with pytest.raises(SystemExit) as exited:
-                cli.run()
-        assert exited.value.code == 3
+
+class _Monitoring:
+    """``sys.monitoring`` (Python 3.12+) with the profiler id (2) in use, as cProfile sets it."""
+
+    @staticmethod
+    def get_tool(tool):
+        return "cProfile" if tool == 2 else None
+
+
+@pytest.mark.parametrize("watcher", ["getprofile", "gettrace", "monitoring"])
+def test_the_command_exits_the_usual_way_under_a_profiler_or_tracer(hard_exit, monkeypatch, watcher):
+    """cProfile and coverage.py write their results at exit: with one set (through
+    ``sys.setprofile``, ``sys.settrace`` or, from Python 3.12, ``sys.monitoring``)
+    the command exits the usual way."""
+    from generator import cli
+
+    if watcher == "monitoring":
+        monkeypatch.setattr(cli.sys, "monitoring", _Monitoring, raising=False)
+    else:
+        monkeypatch.setattr(cli.sys, watcher, lambda: print)
+    with pytest.raises(SystemExit) as exited:
+        cli.run()
+    assert exited.value.code == 3 and hard_exit == []
+
+
+def test_the_command_exits_the_usual_way_while_a_thread_runs(hard_exit):
+    import threading
+
+    from generator import cli
 
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -507,7 +541,46 @@ def test_the_command_exits_without_freeing_the_build_unless_a_thread_or_profiler
     try:
         with pytest.raises(SystemExit) as exited:
             cli.run()
-        assert exited.value.code == 3
+        assert exited.value.code == 3 and hard_exit == []
     finally:
         stop.set()
         thread.join()
+
+
+class _Failing:
+    """A standard output whose flush raises ``error``."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        raise self.error
+
+
+def test_output_that_cannot_be_written_at_the_end_is_an_error(hard_exit, monkeypatch, capsys):
+    """A full disk under ``jarida build > file``: a message and exit code 1 (or the
+    command's own code when it failed already), not 0; a reader that went away
+    (``| head -1``) is no error; a closed standard output (``>&-``: ``sys.stdout``
+    is None) is no crash."""
+    from generator import cli
+
+    monkeypatch.setattr(cli.sys, "stdout", _Failing(OSError(28, "No space left on device")))
+    for returned, code in ((0, 1), (3, 3)):
+        monkeypatch.setattr(cli, "main", lambda: returned)
+        with pytest.raises(_Exited) as exited:
+            cli.run()
+        assert exited.value.args == (code,)
+        assert "the standard output could not be written (No space left on device)" in capsys.readouterr().err
+
+    monkeypatch.setattr(cli.sys, "stdout", _Failing(BrokenPipeError(32, "Broken pipe")))
+    with pytest.raises(_Exited) as exited:
+        cli.run()
+    assert exited.value.args == (3,) and capsys.readouterr().err == ""
+
+    monkeypatch.setattr(cli.sys, "stdout", None)
+    with pytest.raises(_Exited) as exited:
+        cli.run()
+    assert exited.value.args == (3,)
