@@ -206,6 +206,19 @@ class Pelican(Tool):
 TOOLS = {"jarida": Jarida, "hugo": Hugo, "pelican": Pelican}
 
 
+def set_up(tool: Tool) -> None:
+    """Make ``tool``'s site in a folder beside it, renamed into place when complete:
+    an interrupted setup leaves no half-made site to be measured next time."""
+    final = tool.site
+    tool.site = final.with_name(f"{final.name}.partial")
+    shutil.rmtree(tool.site, ignore_errors=True)
+    try:
+        tool.setup()
+        tool.site.rename(final)
+    finally:
+        tool.site = final
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="number of articles (default 1000)")
@@ -217,12 +230,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
     trash = None if args.delete_at_once else work / "trash"
-    if trash is not None:
-        shutil.rmtree(trash, ignore_errors=True)  # of an interrupted run
+    shutil.rmtree(work / "trash", ignore_errors=True)  # of an interrupted run
     corpus = work / "corpus"
-    if not corpus.exists():
-        subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(args.n), str(corpus),
+    if corpus.exists():
+        count = sum(1 for _ in corpus.glob("*.md"))
+        if count != args.n:
+            parser.error(f"{work} holds a corpus of {count} articles, not {args.n}: choose another --work folder")
+    else:
+        partial = work / "corpus.partial"  # renamed when complete: an interrupted run leaves no short corpus
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(args.n), str(partial),
                         "--seed-file", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+        partial.rename(corpus)
     tools = []
     for name in args.tools.split(","):
         tool = TOOLS[name](work, corpus)
@@ -230,25 +249,26 @@ def main(argv=None) -> int:
         try:
             tool.prepare()
             if not tool.site.exists():
-                tool.setup()
+                set_up(tool)
             tools.append(tool)
         except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
             print(f"{name}: skipped ({exc})")
     results = {t.name: {"cold": [], "noop": [], "edit": [], "rss": [], "pages": 0} for t in tools}
-    for _ in range(args.runs):
-        for tool in tools:  # alternate the tools within every run
-            tool.clean()
-            seconds, rss = tool.build()
-            results[tool.name]["cold"].append(seconds)
-            results[tool.name]["rss"].append(rss)
-        for tool in tools:
-            results[tool.name]["noop"].append(tool.build()[0])
-        for tool in tools:
-            target = tool.edit_target()
-            target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة للتجربة.\n", encoding="utf-8")
-            results[tool.name]["edit"].append(tool.build()[0])
-    if trash is not None:
-        shutil.rmtree(trash, ignore_errors=True)
+    try:
+        for _ in range(args.runs):
+            for tool in tools:  # alternate the tools within every run
+                tool.clean()
+                seconds, rss = tool.build()
+                results[tool.name]["cold"].append(seconds)
+                results[tool.name]["rss"].append(rss)
+            for tool in tools:
+                results[tool.name]["noop"].append(tool.build()[0])
+            for tool in tools:
+                target = tool.edit_target()
+                target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة للتجربة.\n", encoding="utf-8")
+                results[tool.name]["edit"].append(tool.build()[0])
+    finally:
+        shutil.rmtree(work / "trash", ignore_errors=True)
     for tool in tools:
         results[tool.name]["pages"] = count_pages(tool.site / tool.output)
     print(f"\n{args.n} articles, {args.runs} runs, medians; work folder {work}")
