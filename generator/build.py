@@ -872,7 +872,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             site, {a.slug: by_path[a.path].keys for a in site.articles}, section_keys),
         "robots.txt": lambda: feeds.robots_txt(site),
     }
-    tree = early = None
+    tree = early = previous = None
     makers: dict = {}  # what the other process makes
     try:
         if not valid_output and _workers(len(site.articles) + len(feed_units)):
@@ -974,7 +974,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     units[rel] = (key, ("bytes", None))
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
-            output.finish_tree(tree, out, set(units), tuple(settings.keep))
+            previous = output.finish_tree(tree, out, set(units), tuple(settings.keep))
             changed |= removed
         else:
             output.remove_stale(out)
@@ -1031,6 +1031,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     state.texts = dict(dates.TEXTS)
     store.save(state)
     store.end_writes()
+    if previous is not None:  # deleted once the state is saved: stopping the build now loses nothing
+        output.discard(previous)
     _LAST[str(out.resolve())] = {
         "key": plan_key, "planned": planned, "units": units, "entries": entries, "outputs": state.outputs,
         "page_index": {page.path: index for index, page in enumerate(planned)}, "specs": specs, "site": site,

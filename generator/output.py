@@ -102,9 +102,14 @@ def link(folder: Path, rel: str, source: Path) -> bool:
     return True
 
 
-def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...] = ()) -> None:
+def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...] = ()) -> Path | None:
     """Swap the complete tree ``tmp`` in as ``output`` (entries of the previous output named in ``keep``, such as ``CNAME`` or ``.git``, that the build did not write are carried over by hard links, so the previous output itself is never touched);
-    ``written`` are the output paths the build wrote (kept entries never replace them)."""
+    ``written`` are the output paths the build wrote (kept entries never replace them).
+    Returns the folder beside ``output`` that now holds the previous site
+    (``None`` when there was none), for the caller to delete with :func:`discard`
+    once it has saved its own state: deleting a large site takes seconds, and a
+    build interrupted then should not lose what it recorded of the new one (a
+    folder left behind is removed by the next build, see :func:`remove_stale`)."""
     output = output.resolve()
     try:
         if not (tmp / MARKER).is_file():  # the folder was deleted (git clean -x...) while it was being written
@@ -118,18 +123,23 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
         os.chmod(tmp, 0o755)
         if not output.exists():
             os.rename(tmp, output)
-        elif _exchange(tmp, output):  # one atomic step: tmp now holds the previous site
+            return None
+        if _exchange(tmp, output):  # one atomic step: tmp now holds the previous site
             old = tmp.with_name(tmp.name.replace(".new-", ".old-", 1))
-            os.rename(tmp, old)  # named as old first, so a kill while deleting leaves a folder cleaned up later
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-            os.rename(output, old / "site")
-            os.rename(tmp, output)
-            shutil.rmtree(old, ignore_errors=True)
+            os.rename(tmp, old)  # named as old, so a kill before it is deleted leaves a folder cleaned up later
+            return old
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.rename(output, old / "site")
+        os.rename(tmp, output)
+        return old
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def discard(old: Path) -> None:
+    """Delete ``old``, the previous site that :func:`finish_tree` swapped out."""
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], removed: set[str]) -> None:

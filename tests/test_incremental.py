@@ -538,6 +538,30 @@ def test_a_new_tree_deleted_while_it_is_written_is_not_swapped_in(site, monkeypa
     assert snapshot(site / "build") == before and _no_new_tree(site)
 
 
+def test_a_build_stopped_while_the_previous_site_is_deleted_keeps_its_record(site, monkeypatch):
+    """Ctrl-C while the previous site is being deleted (seconds for a large site)
+    comes after the new site and the cache's record of it are saved: the next
+    build finds nothing to do, and removes the previous site left beside it."""
+    from generator import output
+
+    build(site, now=NOW)
+    shutil.rmtree(site / ".cache")  # the next build writes a whole new tree and swaps it in
+
+    def interrupted(old):
+        assert old.name.startswith(".build.old-") and (old / output.MARKER).exists()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "discard", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, now=NOW)
+    monkeypatch.undo()
+    left = [p.name for p in site.iterdir() if p.name.startswith(".build.old-")]
+    assert len(left) == 1 and (site / "build" / "index.html").exists()
+    again = build(site, now=NOW)
+    assert again.parsed == 0 and again.rendered == 0 and not again.changed
+    assert not [p for p in site.iterdir() if p.name.startswith(".build.")]
+
+
 def test_a_cache_that_cannot_be_written_is_reported(site, monkeypatch):
     """The cache fails again after being made afresh (a full disk): a message, not a traceback."""
     from generator import cache
