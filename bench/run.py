@@ -148,7 +148,6 @@ class Jarida(Tool):
     def content(self) -> Path:
         return self.site / "content" / "articles"
 
-
     def build(self) -> tuple[float, int]:
         env = dict(os.environ, PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1893456000")
         return run([sys.executable, "-m", "generator", "build", "--site", str(self.site)], self.site, env)
@@ -173,7 +172,6 @@ class Hugo(Tool):
     def content(self) -> Path:
         return self.site / "content" / "posts"
 
-
     def build(self) -> tuple[float, int]:
         return run([self.binary, "--quiet"], self.site)
 
@@ -197,7 +195,6 @@ class Pelican(Tool):
 
     def content(self) -> Path:
         return self.site / "content"
-
 
     def build(self) -> tuple[float, int]:
         return run([self.binary, "-s", "pelicanconf.py", "-q"], self.site)
@@ -229,8 +226,8 @@ def main(argv=None) -> int:
                         help="delete the output and caches before each cold build, not after the last run")
     args = parser.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
-    trash = None if args.delete_at_once else work / "trash"
-    shutil.rmtree(work / "trash", ignore_errors=True)  # of an interrupted run
+    trash = work / "trash"
+    shutil.rmtree(trash, ignore_errors=True)  # of an interrupted run
     corpus = work / "corpus"
     if corpus.exists():
         count = sum(1 for _ in corpus.glob("*.md"))
@@ -245,7 +242,7 @@ def main(argv=None) -> int:
     tools = []
     for name in args.tools.split(","):
         tool = TOOLS[name](work, corpus)
-        tool.trash = trash
+        tool.trash = None if args.delete_at_once else trash
         try:
             tool.prepare()
             if not tool.site.exists():
@@ -268,7 +265,7 @@ def main(argv=None) -> int:
                 target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة للتجربة.\n", encoding="utf-8")
                 results[tool.name]["edit"].append(tool.build()[0])
     finally:
-        shutil.rmtree(work / "trash", ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
     for tool in tools:
         results[tool.name]["pages"] = count_pages(tool.site / tool.output)
     print(f"\n{args.n} articles, {args.runs} runs, medians; work folder {work}")
