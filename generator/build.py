@@ -96,7 +96,7 @@ def feed_specs(site) -> list:
     for taxonomy, terms in site.taxonomies.items():
         for term in terms:
             specs.append(feeds.FeedSpec(f"{term.name} – {site.settings.title}", urls.term_url(term),
-                                        f"{taxonomy}/{term.slug}/", tuple(by_slug[s] for s in term.articles)))
+                                        f"{taxonomy}/{term.slug}/", tuple(map(by_slug.__getitem__, term.articles))))
     return specs
 
 

@@ -7,11 +7,10 @@ taxonomy terms and finds collisions before anything is rendered.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import zoneinfo
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from . import frontmatter
@@ -100,6 +99,8 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
 
     for key in meta:
         if key not in KNOWN_KEYS:
+            import difflib
+
             close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
             bad(key, f"unknown front matter key '{key}' is ignored; {hint}", warning=True)
@@ -244,10 +245,10 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     ordered = sorted(published, key=lambda a: (a.date, a.slug), reverse=True)
     profiles_by_key = {term_key(p.name): p for p in profiles}
     taxonomies = {
-        "sections": _terms("sections", ordered, lambda a: (a.section,) if a.section else (), {}, problems,
-                           settings.section_name),
-        "tags": _terms("tags", ordered, lambda a: a.tags, {}, problems),
-        "authors": _terms("authors", ordered, lambda a: a.authors, profiles_by_key, problems),
+        "sections": _terms("sections", ordered, [(a.section,) if a.section else () for a in ordered], {},
+                           problems, settings.section_name),
+        "tags": _terms("tags", ordered, [a.tags for a in ordered], {}, problems),
+        "authors": _terms("authors", ordered, [a.authors for a in ordered], profiles_by_key, problems),
     }
     if any(not p.warning for p in problems):
         raise JaridaError(problems)
@@ -262,34 +263,45 @@ def term_key(name: str) -> str:
 
 
 def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tuple[Term, ...]:
-    """The terms of one taxonomy; ``display`` maps a term's name to the name shown
-    (sections: ``economy`` -> ``اقتصاد``), the slug still coming from the name."""
-    members: dict[str, list[str]] = defaultdict(list)
-    forms: dict[str, Counter] = defaultdict(Counter)
-    first_path: dict[str, str] = {}
-    for article in articles:
-        for name in names_of(article):
-            key = term_key(name)
-            if not key:
-                continue
-            if not members[key] or members[key][-1] != article.slug:  # articles come one by one: a repeat is the last
-                members[key].append(article.slug)
-            forms[key][name] += 1
-            first_path.setdefault(key, article.path)
+    """The terms of one taxonomy; ``names_of`` holds the names each of ``articles``
+    gives in it (a tuple per article, in the same order); ``display`` maps a term's
+    name to the name shown (sections: ``economy`` -> ``اقتصاد``), the slug still
+    coming from the name."""
+    # Each occurrence costs one dictionary lookup: grouped by the name as written
+    # first (this runs for every name of every article), then the names by term.
+    by_name: dict[str, list[int]] = {}
+    for index, names in enumerate(names_of):
+        for name in names:
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [index]
+            else:
+                found.append(index)
+    names_by_key: dict[str, list[str]] = defaultdict(list)
+    for name in by_name:
+        key = term_key(name)
+        if key:
+            names_by_key[key].append(name)
+    slugs = [article.slug for article in articles]
     terms = []
     by_slug: dict[str, str] = {}
-    for key in sorted(members):
-        name = sorted(forms[key].items(), key=lambda item: (-item[1], item[0]))[0][0]
+    for key in sorted(names_by_key):
+        names = names_by_key[key]
+        # the articles in order, each once (an article may name a term twice, or in two forms)
+        indices = list(dict.fromkeys(by_name[names[0]])) if len(names) == 1 else \
+            sorted({i for n in names for i in by_name[n]})
+        # the name shown is the form written most often
+        name = min(names, key=lambda n: (-len(by_name[n]), n))
         profile = profiles.get(key)
         slug = profile.slug if profile else slugify(name, MAX_SLUG_BYTES)
         if not slug:
-            problems.append(Problem(first_path[key], 1, f"the {taxonomy[:-1]} '{name}' has no letter or digit to make a URL from"))
+            problems.append(Problem(articles[indices[0]].path, 1, f"the {taxonomy[:-1]} '{name}' has no letter or digit to make a URL from"))
             continue
         if slug in by_slug:
-            problems.append(Problem(first_path[key], 1, f"the {taxonomy[:-1]} '{name}' has the same URL slug '{slug}' as '{by_slug[slug]}'; rename one"))
+            problems.append(Problem(articles[indices[0]].path, 1, f"the {taxonomy[:-1]} '{name}' has the same URL slug '{slug}' as '{by_slug[slug]}'; rename one"))
             continue
         by_slug[slug] = name
         shown = profile.name if profile else display(name) if display else name
-        terms.append(Term(taxonomy, key, shown, slug, tuple(members[key]), profile))
+        terms.append(Term(taxonomy, key, shown, slug, tuple(map(slugs.__getitem__, indices)), profile))
     return tuple(sorted(terms, key=lambda t: (t.key, t.slug)))
 

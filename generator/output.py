@@ -7,7 +7,6 @@ that would hold or be inside the site's sources.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
@@ -212,6 +211,8 @@ def _exchange(a: Path, b: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
+        import ctypes
+
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False

@@ -1,7 +1,6 @@
 """Site settings: ``site.toml`` at the site root, every key with a default."""
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 import zoneinfo
@@ -124,6 +123,8 @@ def load_settings(site: Path) -> Settings:
     values = {}
     for key, value in data.items():
         if key not in _TYPES:
+            import difflib
+
             close = difflib.get_close_matches(key, _TYPES, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))

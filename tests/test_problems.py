@@ -131,3 +131,33 @@ def test_strict_fails_on_a_seed_that_is_not_utf8(tmp_path):
     proc = run_jarida("build", "--site", site, "--strict", check=False)
     assert proc.returncode == 1
     assert "seeds/w.txt: read as Windows-1256" in proc.stderr
+
+
+def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_first_once(tmp_path):
+    from generator.content import assemble
+    from generator.model import Article
+    from generator.settings import load_settings
+
+    def article(slug: str, day: int, tags: tuple, authors: tuple = ("كاتب",)) -> Article:
+        return Article(f"content/articles/{slug}.md", slug, "عنوان", dt.datetime(2024, 1, day, tzinfo=dt.timezone.utc),
+                       authors, tags, "ملخص", "")
+
+    settings = load_settings(site_with(tmp_path, {}))
+    articles = [article("old", 1, ("غـزة", "مصر")), article("new", 3, ("غزة", "غزه")), article("mid", 2, ("غزه",), ("كاتب", "كاتب")),
+                article("egypt", 4, ("مِصر",))]
+    site = assemble(settings, articles, [])
+    tags = {t.key: t for t in site.taxonomies["tags"]}
+    assert set(tags) == {"غزه", "مصر"}
+    assert tags["غزه"].name == "غزه"  # written twice, the other forms once
+    assert tags["غزه"].articles == ("new", "mid", "old")  # newest first, "new" once though named twice
+    assert tags["مصر"].name == "مصر"  # once each: the first in code point order
+    assert tags["مصر"].articles == ("egypt", "old")
+    assert [t.articles for t in site.taxonomies["authors"]] == [("egypt", "new", "mid", "old")]
+
+    # Two terms that differ but would share a URL: the second is refused, naming the newest
+    # article that gives it, and the build stops.
+    articles = [article("a", 1, ("XII",)), article("b", 2, ("Ⅻ",)), article("c", 3, ("Ⅻ", "مصر"))]
+    with pytest.raises(JaridaError) as info:
+        assemble(settings, articles, [])
+    assert messages(info.value) == ["content/articles/c.md:1: the tag 'Ⅻ' has the same URL slug 'xii' as 'XII'; "
+                                    "rename one"]
