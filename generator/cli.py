@@ -253,7 +253,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 content problems, 2 usage or settings)."""
+    """Run the command line; returns the exit code: 0 ok, 1 content problems (or a
+    file the system would not let us write), 2 usage or settings, 130 Ctrl-C, 143
+    SIGTERM, 141 when the reader of standard output went away (128 + the signal,
+    as the shell reports a command ended by it)."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
@@ -269,12 +272,42 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # the system refused: a full disk, a file that cannot be written
+        if isinstance(exc, BrokenPipeError) and _reader_gone(sys.stdout):
+            # The reader of the output went away (``jarida convert --dry-run | head -1``):
+            # stop without a word, as ``cat`` or ``git log`` do, with the shell's code for a
+            # command ended by SIGPIPE; nothing more can be written to that pipe.
+            _discard_output()
+            return 128 + signal.SIGPIPE
         print(f"{exc.filename or 'jarida'}: {exc.strerror or exc}; fix this, then run again",
               file=sys.stderr)
         return EXIT_CONTENT
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _reader_gone(stream) -> bool:
+    """Whether ``stream`` (a file object) is the writing end of a pipe whose reading
+    end is closed: ``poll`` reports ``POLLERR`` for it (POSIX ``poll``, Linux pipe(7))."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, no file descriptor, closed
+        return False
+
+
+def _discard_output() -> None:
+    """Point standard output at ``/dev/null``, so that flushing what is left in its
+    buffer at exit cannot fail again (Python's advice in its note on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def run() -> None:

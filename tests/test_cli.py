@@ -584,3 +584,51 @@ def test_output_that_cannot_be_written_at_the_end_is_an_error(hard_exit, monkeyp
     with pytest.raises(_Exited) as exited:
         cli.run()
     assert exited.value.args == (3,)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_SETPIPE_SZ"), reason="pipe sizes are set on Linux only")
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+def test_a_reader_that_goes_away_while_the_command_prints_ends_it_quietly(tmp_path, traced):
+    """``jarida convert --dry-run | head -1`` on many seeds: the command stops at its
+    next write without a message, with the shell's code for SIGPIPE (141); nothing
+    was converted. Also when a tracer makes the command exit the usual way, which
+    flushes standard output once more."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    from conftest import jarida_env
+
+    site = tmp_path / "site"
+    (site / "seeds").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "أخبار"\nbase_url = "https://example.org/"\n', encoding="utf-8")
+    for i in range(150):  # about 18 KB of "would write ..." lines against a pipe of 4 KB
+        (site / "seeds" / f"{i:03}.txt").write_text(f"خبر عاجل رقم {i} عن اجتماع وزراء الخارجية العرب في القاهرة\n\n"
+                                                    "نص الخبر في فقرة واحدة.\n", encoding="utf-8")
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    command = ["-c", "import sys; sys.settrace(lambda *a: None); from generator.cli import run; run()"] if traced \
+        else ["-m", "generator"]
+    proc = subprocess.Popen([sys.executable, *command, "convert", "--dry-run", "--site", str(site)],
+                            stdout=write, stderr=subprocess.PIPE, env=jarida_env())
+    os.close(write)
+    first = os.read(read, 100)
+    os.close(read)  # the reader goes away
+    err = proc.communicate(timeout=120)[1]
+    assert first.startswith("would write content/articles/".encode())
+    assert (proc.returncode, err.decode()) == (141, "")
+    assert not (site / "content").exists()
+
+
+def test_a_broken_pipe_other_than_the_output_is_reported(monkeypatch, capsys, tmp_path):
+    """A pipe that broke inside the command (not its standard output, which is still
+    read) is an error with a message, not a quiet stop."""
+    from generator import cli
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "cmd_build", broken)
+    assert cli.main(["build", "--site", str(tmp_path)]) == 1
+    assert "Broken pipe; fix this, then run again" in capsys.readouterr().err
