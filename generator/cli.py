@@ -276,7 +276,6 @@ def main(argv: list[str] | None = None) -> int:
             # The reader of the output went away (``jarida convert --dry-run | head -1``):
             # stop without a word, as ``cat`` or ``git log`` do, with the shell's code for a
             # command ended by SIGPIPE; nothing more can be written to that pipe.
-            _discard_output()
             return 128 + signal.SIGPIPE
         print(f"{exc.filename or 'jarida'}: {exc.strerror or exc}; fix this, then run again",
               file=sys.stderr)
@@ -297,17 +296,6 @@ def _reader_gone(stream) -> bool:
         return any(events & select.POLLERR for _, events in poller.poll(0))
     except (AttributeError, OSError, ValueError):  # no poll, no file descriptor, closed
         return False
-
-
-def _discard_output() -> None:
-    """Point standard output at ``/dev/null``, so that flushing what is left in its
-    buffer at exit cannot fail again (Python's advice in its note on SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):
-        pass
 
 
 def run() -> None:

@@ -288,8 +288,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tu
     for key in sorted(names_by_key):
         names = names_by_key[key]
         # the articles in order, each once (an article may name a term twice, or in two forms)
-        indices = list(dict.fromkeys(by_name[names[0]])) if len(names) == 1 else \
-            sorted({i for n in names for i in by_name[n]})
+        indices = sorted({i for n in names for i in by_name[n]})
         # the name shown is the form written most often
         name = min(names, key=lambda n: (-len(by_name[n]), n))
         profile = profiles.get(key)
