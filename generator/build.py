@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, output
-from .lock import CACHE_DIR, site_lock
+from .lock import CACHE_DIR, close_in_child, site_lock
 from .model import record_key
 from .problems import JaridaError, Problem
 from .settings import Settings, load_settings
@@ -148,7 +148,8 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     out = (out or site_root / "build")
     output.check_output(out, site_root)
     now = now or dt.datetime.now(dt.timezone.utc)
-    with site_lock(site_root):
+    with site_lock(site_root) as waited:
+        started += waited  # the reported time is the build's own
         store = cache.Store(site_root, out)
         # The cache state, the site and the plan are large and live for the whole build: the
         # cyclic garbage collector would scan them over and over (a fifth of a rebuild at
@@ -291,6 +292,7 @@ class _Workers:
         context = multiprocessing.get_context("fork")
         self.counter, self.chunks = context.Value("i", 0), chunks
         self.site_root, self.processes, self.pipes = site_root, [], []
+        self.parent, self.prctl = os.getpid(), _prctl()
         try:
             for _ in range(count):
                 receive, send = context.Pipe(duplex=False)
@@ -350,8 +352,15 @@ class _Workers:
     def _work(self, send, work, streamed: bool) -> None:
         """In a worker process: do chunks until none is left, sending ``("chunk",
         results)`` for each (``streamed``) or ``("chunk", all results)`` at the end;
-        ``("error", exception)`` on the first that fails."""
+        ``("error", exception)`` on the first that fails. The worker dies with
+        the build (a build killed with SIGKILL must not leave workers holding the
+        site's lock, or blocked for ever on a full pipe)."""
         _child_signals()
+        close_in_child()
+        if self.prctl is not None:
+            self.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != self.parent:  # the build died before that was set
+            os._exit(1)
         try:
             if streamed:
                 for results in self.take(work):
@@ -361,6 +370,20 @@ class _Workers:
         except BaseException as exc:  # given to the build that waits for it
             send.send(("error", exc))
         send.close()
+
+
+#: ``prctl`` option: the signal a process gets when its parent dies (Linux, prctl(2)).
+_PR_SET_PDEATHSIG = 1
+
+
+def _prctl():
+    """Linux's ``prctl`` from the C library, or None where it cannot be had."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):  # pragma: no cover - not Linux
+        return None
 
 
 def _child_signals() -> None:

@@ -1,4 +1,5 @@
 """Nothing lost: killed builds, refused output folders, kept deployment files, concurrent builds."""
+import re
 import signal
 import subprocess
 import sys
@@ -137,5 +138,58 @@ def test_lock_blocks_a_second_build(built):
                                 cwd=REPO_ROOT, env=jarida_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(1.0)
         assert proc.poll() is None  # waiting for the lock
-    proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
+    assert "waiting for another build or conversion of this site" in err.decode("utf-8")
+    # The reported time leaves out the second it waited (a rebuild with nothing changed).
+    seconds = float(re.search(r" in ([0-9.]+) s$", out.decode("utf-8").strip()).group(1))
+    assert seconds < 1.0
+
+
+WORKERS_UNDER_LOCK = r"""
+import sys, time
+from pathlib import Path
+from generator import build
+from generator.lock import site_lock
+
+def slow(chunk):
+    time.sleep(60)
+    return chunk
+
+with site_lock(Path(sys.argv[1])):
+    workers = build._Workers(2, slow, [[1], [2]], Path(sys.argv[1]), streamed=True)
+    print(*(p.pid for p in workers.processes), flush=True)
+    time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+def test_workers_die_with_a_killed_build_and_release_the_lock(tmp_path):
+    import fcntl
+    import os
+
+    from generator.lock import CACHE_DIR, LOCK_FILE
+
+    proc = subprocess.Popen([sys.executable, "-c", WORKERS_UNDER_LOCK, str(tmp_path)], cwd=REPO_ROOT,
+                            env=jarida_env(), stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+    fd = os.open(tmp_path / CACHE_DIR / LOCK_FILE, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while anyone holds it
+    finally:
+        os.close(fd)
