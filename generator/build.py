@@ -119,6 +119,24 @@ def _marker(out: Path) -> list | None:
     return [st.st_ino, st.st_mtime_ns]
 
 
+def _stamps(out: Path) -> list | None:
+    """What tells a rebuild with nothing changed that the output folder is as the
+    last build left it: its :func:`_marker`, and the modification times of the
+    folder and of the folders directly in it (files or folders deleted or added
+    there by hand change them). None when there is no marker."""
+    marker = _marker(out)
+    if marker is None:
+        return None
+    try:
+        stamps = [*marker, os.stat(out).st_mtime_ns]
+        with os.scandir(out) as entries:
+            stamps += sorted([entry.name, entry.stat(follow_symlinks=False).st_mtime_ns] for entry in entries
+                             if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return None
+    return stamps
+
+
 def _number(value) -> float:
     """A number read from ``fresh.json``; NaN (never in range) for anything else."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
@@ -210,7 +228,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     watched = _watched(site_root, settings)
     signature, parts = _signatures(site_root, watched, options)
     fresh = store.fresh()
-    if (fresh.get("signature") == signature and fresh.get("marker") == _marker(out)
+    if (fresh.get("signature") == signature and fresh.get("marker") == _stamps(out)
             and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
         due = dt.datetime.fromisoformat(fresh["next_due"]) if fresh.get("next_due") else None
         return BuildReport([], fresh["pages"], fresh["files"], time.perf_counter() - started,
@@ -238,7 +256,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others, listing)
     due = site_root / CACHE_DIR / "next-due.txt"
     due.write_text(result.next_due.isoformat() + "\n" if result.next_due else "", encoding="utf-8")
-    store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _marker(out),
+    store.save_fresh({"signature": signature, "seeds": seeds_signature, "marker": _stamps(out),
                       "built_at": now.timestamp(),
                       "valid_until": result.valid_until, "pages": result.pages, "files": result.files,
                       "warnings": _problem_rows(result.warnings),
@@ -946,9 +964,11 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             gc.enable()
         old = state.outputs if valid_output else {}
         todo = [rel for rel, (fp, _) in units.items() if old.get(rel, (None,))[0] != fp]
+        missing = []
         if valid_output:  # files deleted from the output by hand are written again
             waiting = set(todo)
-            todo += [rel for rel in units if rel not in waiting and not os.path.isfile(out / rel)]
+            missing = [rel for rel in units if rel not in waiting and not os.path.isfile(out / rel)]
+            todo += missing
         removed = set(old) - set(units)
         whole = not valid_output or len(todo) > max(64, len(units) // 4)
 
@@ -999,6 +1019,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     changed.add(rel)
             previous = output.finish_tree(tree, out, set(units), tuple(settings.keep))
             changed |= removed
+            changed.update(missing)
         else:
             output.remove_stale(out)
             produce = [(rel, units[rel][1]) for rel in todo if units[rel][1][0] != "copy"]

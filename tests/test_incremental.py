@@ -686,6 +686,23 @@ def test_files_deleted_from_the_output_come_back_with_the_next_change(site, tmp_
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
+@pytest.mark.parametrize("removed", ["everything visible", "an article's folder", "the front page"])
+def test_output_deleted_by_hand_comes_back_with_the_next_build_of_an_unchanged_site(site, removed):
+    build(site, now=NOW)
+    expected = snapshot(site / "build")
+    if removed == "everything visible":  # rm -rf build/*: the hidden marker file stays
+        for entry in (site / "build").iterdir():
+            if not entry.name.startswith("."):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    elif removed == "an article's folder":
+        shutil.rmtree(next((site / "build" / "articles").iterdir()))
+    else:
+        (site / "build" / "index.html").unlink()
+    report = build(site, now=NOW)
+    assert report.changed and snapshot(site / "build") == expected
+    assert build(site, now=NOW).changed == frozenset()
+
+
 def test_a_touched_static_file_is_not_copied_again(site):
     (site / "static").mkdir()
     (site / "static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
