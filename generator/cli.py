@@ -215,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
                                              "Unchanged seeds write nothing; edited Markdown is never overwritten."))
     c.add_argument("seeds", nargs="?", help="a folder of seed files (default: <site>/seeds)")
     c.add_argument("--force", action="store_true",
-                   help="apply changed seeds to articles edited by hand too (the edited file is saved as <name>.md.bak)")
+                   help="apply changed seeds to articles edited by hand too (the edited file is saved as <name>.md.bak, or .md.bak.2... when that exists)")
     c.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
     c.add_argument("--section", help="the section of seeds whose metadata names none (e.g. economy)")
     c.set_defaults(func=cmd_convert)

@@ -176,7 +176,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
-    article is replaced after saving it as ``<name>.md.bak``.
+    article is replaced after saving it as ``<name>.md.bak`` (:func:`convert`
+    never lets a backup replace an earlier one).
     """
     seed, meta, parsed = item.seed, item.meta, item.parsed
     paragraphs = [p.text for p in parsed.paragraphs]
@@ -373,6 +374,30 @@ def _write(target: Path, text: str) -> None:
     os.replace(tmp, target)
 
 
+def _free_backups(site_root: Path, action: Action) -> Action:
+    """``action`` with each backup (``<name>.md.bak``) renamed so that it replaces
+    no other file: an earlier backup with other text is kept, and the new one
+    becomes ``<name>.md.bak.2``, ``.3``... (a backup holding the same text is
+    written again in its place)."""
+    files = []
+    for rel, text in action.files:
+        if rel.endswith(".md.bak"):
+            name, number = rel, 1
+            while (site_root / name).exists() and not _holds(site_root / name, text):
+                number += 1
+                name = f"{rel}.{number}"
+            rel = name
+        files.append((rel, text))
+    return dataclasses.replace(action, files=tuple(files))
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, force: bool = False,
             dry_run: bool = False, section: str | None = None) -> list[Action]:
     """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
@@ -386,6 +411,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     seeds, problems = read_seeds(folder, site_root)
     actions = [Action("error", p.path, message=str(p)) for p in problems]
     actions += plan_conversion(seeds, settings, existing, profiles, force, section)
+    actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
     return actions

@@ -341,6 +341,27 @@ def test_force_replaces_an_edited_article_and_keeps_a_backup(tmp_path):
     assert is_pristine(path.read_text(encoding="utf-8"))
 
 
+def test_a_second_forced_conversion_keeps_the_first_backup(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
+    [action] = run(site)
+    path = site / action.path
+    kept = []
+    for round in (1, 2, 3):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nتعديل المحرر رقم {round}.\n", encoding="utf-8")
+        kept.append(path.read_bytes())
+        touch_seed(site / "seeds" / "a.txt", f"مصر تقود المفاوضات\n\nنص المقال.\n\nفقرة جديدة {round}.\n")
+        [forced] = convert(site, load_settings(site), force=True)
+        assert forced.kind == "update"
+    backups = [site / (action.path + suffix) for suffix in (".bak", ".bak.2", ".bak.3")]
+    assert [b.read_bytes() for b in backups] == kept
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name] + [b.name for b in backups])
+    # A dry run names the backup it would write.
+    path.write_text(path.read_text(encoding="utf-8") + "\nتعديل رابع.\n", encoding="utf-8")
+    touch_seed(site / "seeds" / "a.txt", "مصر تقود المفاوضات\n\nنص المقال.\n\nفقرة جديدة 4.\n")
+    [planned] = convert(site, load_settings(site), force=True, dry_run=True)
+    assert [rel for rel, _ in planned.files] == [action.path + ".bak.4", action.path]
+
+
 def test_dry_run_writes_nothing(tmp_path):
     site = new_site(tmp_path / "site", {"a.txt": seed_text("مصر تقود المفاوضات", "نص المقال.")})
     actions = convert(site, load_settings(site), dry_run=True)
