@@ -231,6 +231,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     if (fresh.get("signature") == signature and fresh.get("marker") == _stamps(out)
             and _number(fresh.get("built_at")) <= now.timestamp() < _number(fresh.get("valid_until"))):
         due = dt.datetime.fromisoformat(fresh["next_due"]) if fresh.get("next_due") else None
+        output.remove_stale(out)  # a previous site left by a build stopped while deleting it
         return BuildReport([], fresh["pages"], fresh["files"], time.perf_counter() - started,
                            [Problem(*row) for row in fresh.get("warnings", [])], due)
     store.forget_fresh()
@@ -261,7 +262,12 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
                       "valid_until": result.valid_until, "pages": result.pages, "files": result.files,
                       "warnings": _problem_rows(result.warnings),
                       "next_due": result.next_due.isoformat() if result.next_due else None})
-    return BuildReport(actions, result.pages, result.files, time.perf_counter() - started, result.warnings,
+    warnings = result.warnings
+    if result.left is not None:
+        warnings = warnings + [Problem(str(result.left), 0, "the site is built, but deleting the previous site "
+                                       "was stopped: it is left in this folder, and the next build deletes it",
+                                       warning=True)]
+    return BuildReport(actions, result.pages, result.files, time.perf_counter() - started, warnings,
                        result.next_due, result.parsed, result.rendered, result.changed)
 
 
@@ -275,6 +281,7 @@ class _Result:
     parsed: int
     rendered: int
     changed: frozenset
+    left: Path | None = None  # the previous site, when deleting it was stopped
 
 
 # -- work shared with the worker processes (inherited by fork) ----------------------------
@@ -1075,8 +1082,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     state.texts = dict(dates.TEXTS)
     store.save(state)
     store.end_writes()
+    left = None
     if previous is not None:  # deleted once the state is saved: stopping the build now loses nothing
-        output.discard(previous)
+        try:
+            output.discard(previous)
+        except (KeyboardInterrupt, SystemExit):  # the new site is built: it is the deletion that stops
+            left = previous
     _LAST[str(out.resolve())] = {
         "key": plan_key, "planned": planned, "units": units, "entries": entries, "outputs": state.outputs,
         "page_index": {page.path: index for index, page in enumerate(planned)}, "specs": specs, "site": site,
@@ -1085,7 +1096,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         "strings": strings, "env": env, "site_context": site_context,
         "problems": problems, "next_due": next_due, "valid_until": valid_until, "built_at": now.timestamp(),
     }
-    return _Result(len(planned), len(units), problems, next_due, valid_until, parsed, rendered, frozenset(changed))
+    return _Result(len(planned), len(units), problems, next_due, valid_until, parsed, rendered, frozenset(changed),
+                   left)
 
 
 def _run(work, items: list, store: cache.Store):

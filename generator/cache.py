@@ -343,10 +343,7 @@ class Store:
         which it includes, is removed)."""
         self.states.mkdir(parents=True, exist_ok=True)
         state.edits = {}
-        tmp = self.states / "state.pickle.tmp"
-        with open(tmp, "wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.states / "state.pickle")
+        _dump(state, self.states / "state.pickle")
         (self.states / "state-edits.pickle").unlink(missing_ok=True)
         self._remember(state)
 
@@ -363,10 +360,7 @@ class Store:
         if base is None or len(pending["sources"]) + len(pending["outputs"]) > max(200, len(state.outputs) // 20):
             self.save(state)
             return
-        tmp = self.states / "state-edits.pickle.tmp"
-        with open(tmp, "wb") as handle:
-            pickle.dump(pending, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.states / "state-edits.pickle")
+        _dump(pending, self.states / "state-edits.pickle")
         state.edits = pending
         self._remember(state)
 
@@ -435,3 +429,16 @@ class Store:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _dump(value, target: Path) -> None:
+    """Pickle ``value`` into ``target`` atomically: through ``<target>.tmp``, which
+    is removed when writing it fails or is stopped (a full disk, Ctrl-C)."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

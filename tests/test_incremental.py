@@ -538,9 +538,11 @@ def test_a_new_tree_deleted_while_it_is_written_is_not_swapped_in(site, monkeypa
     assert snapshot(site / "build") == before and _no_new_tree(site)
 
 
-def test_a_build_stopped_while_the_previous_site_is_deleted_keeps_its_record(site, monkeypatch):
-    """Ctrl-C while the previous site is being deleted (seconds for a large site)
-    comes after the new site and the cache's record of it are saved: the next
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_a_build_stopped_while_the_previous_site_is_deleted_keeps_its_record(site, monkeypatch, stop):
+    """Ctrl-C (or SIGTERM) while the previous site is being deleted (seconds for a
+    large site) comes after the new site and the cache's record of it are saved:
+    the build ends as built, with a warning naming the folder left; the next
     build finds nothing to do, and removes the previous site left beside it."""
     from generator import output
 
@@ -549,17 +551,32 @@ def test_a_build_stopped_while_the_previous_site_is_deleted_keeps_its_record(sit
 
     def interrupted(old):
         assert old.name.startswith(".build.old-") and (old / output.MARKER).exists()
-        raise KeyboardInterrupt
+        raise stop(143) if stop is SystemExit else stop()
 
     monkeypatch.setattr(output, "discard", interrupted)
+    report = build(site, now=NOW)
+    monkeypatch.undo()
+    left = [p for p in site.iterdir() if p.name.startswith(".build.old-")]
+    assert len(left) == 1 and (site / "build" / "index.html").exists()
+    assert [w.path for w in report.warnings if "the next build deletes it" in w.message] == [str(left[0])]
+    again = build(site, now=NOW)
+    assert again.parsed == 0 and again.rendered == 0 and not again.changed
+    assert not again.warnings
+    assert not [p for p in site.iterdir() if p.name.startswith(".build.")]
+
+
+def test_a_cache_record_stopped_while_it_is_written_leaves_no_temporary_file(site, monkeypatch):
+    import pickle
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", stopped)
     with pytest.raises(KeyboardInterrupt):
         build(site, now=NOW)
     monkeypatch.undo()
-    left = [p.name for p in site.iterdir() if p.name.startswith(".build.old-")]
-    assert len(left) == 1 and (site / "build" / "index.html").exists()
-    again = build(site, now=NOW)
-    assert again.parsed == 0 and again.rendered == 0 and not again.changed
-    assert not [p for p in site.iterdir() if p.name.startswith(".build.")]
+    assert not [p for p in (site / ".cache").rglob("*.tmp")]
+    assert build(site, now=NOW).pages > 0
 
 
 def test_a_cache_that_cannot_be_written_is_reported(site, monkeypatch):
