@@ -200,9 +200,19 @@ def _port(text: str) -> int:
     return int(text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help, version and usage messages raise when they
+    cannot be written (argparse drops the error, and ``jarida --help >/dev/full``
+    would end with code 0 having written nothing)."""
+
+    def _print_message(self, message, file=None):
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``jarida`` command."""
-    p = argparse.ArgumentParser(prog="jarida", description="Jarida: a static site generator for Arabic news sites.")
+    p = _Parser(prog="jarida", description="Jarida: a static site generator for Arabic news sites.")
     p.add_argument("--version", action="version", version=f"jarida {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -260,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    args = parser().parse_args(argv)
     previous = _stop_on_sigterm()
     try:
+        args = parser().parse_args(argv)
         return args.func(args)
     except JaridaError as exc:
         for problem in exc.problems:
@@ -272,10 +282,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # the system refused: a full disk, a file that cannot be written
-        if isinstance(exc, BrokenPipeError) and _reader_gone(sys.stdout):
-            # The reader of the output went away (``jarida convert --dry-run | head -1``):
-            # stop without a word, as ``cat`` or ``git log`` do, with the shell's code for a
-            # command ended by SIGPIPE; nothing more can be written to that pipe.
+        if isinstance(exc, BrokenPipeError) and (_reader_gone(sys.stdout) or _reader_gone(sys.stderr)):
+            # The reader of the output or of the messages went away (``jarida convert
+            # --dry-run | head -1``): stop without a word, as ``cat`` or ``git log`` do, with
+            # the shell's code for a command ended by SIGPIPE; nothing more can be written there.
             return 128 + signal.SIGPIPE
         print(f"{exc.filename or 'jarida'}: {exc.strerror or exc}; fix this, then run again",
               file=sys.stderr)
@@ -313,7 +323,10 @@ def run() -> None:
     reader that went away (``jarida build | head -1``) is not an error. Never returns."""
     import atexit
 
-    code = main()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse after --help or a usage error: its output is flushed below too
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
     if threading.active_count() > 1 or _watched() or run_handlers is None:
         sys.exit(code)

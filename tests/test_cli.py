@@ -621,6 +621,50 @@ def test_a_reader_that_goes_away_while_the_command_prints_ends_it_quietly(tmp_pa
     assert not (site / "content").exists()
 
 
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_SETPIPE_SZ"), reason="pipe sizes are set on Linux only")
+def test_a_reader_of_the_messages_that_goes_away_ends_the_command_quietly(tmp_path):
+    """``jarida convert 2>&1 >/dev/null | head -1`` on many failing seeds: the
+    messages stop at the next write, without a traceback, with code 141."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    from conftest import jarida_env
+
+    site = tmp_path / "site"
+    (site / "seeds").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "أخبار"\nbase_url = "https://example.org/"\n', encoding="utf-8")
+    for i in range(150):  # about 14 KB of messages against a pipe of 4 KB
+        (site / "seeds" / f"{i:03}.txt").write_bytes(b"")
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "convert", "--dry-run", "--site", str(site)],
+                            stdout=subprocess.DEVNULL, stderr=write, env=jarida_env())
+    os.close(write)
+    first = os.read(read, 100)
+    os.close(read)  # the reader goes away
+    proc.wait(timeout=120)
+    assert first.startswith(b"seeds/000.txt: the seed is empty")
+    assert proc.returncode == 141
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["--version"]])
+def test_help_that_cannot_be_written_is_an_error(argv):
+    """``jarida --help >/dev/full``: argparse's output is flushed like any other,
+    and a failure is reported with code 1, not hidden behind code 0."""
+    import subprocess
+    import sys
+
+    from conftest import jarida_env
+
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "generator", *argv], stdout=full, stderr=subprocess.PIPE,
+                              env=jarida_env(), timeout=60)
+    assert proc.returncode == 1
+    assert "No space left on device; fix this, then run again" in proc.stderr.decode()
+
+
 def test_a_broken_pipe_other_than_the_output_is_reported(monkeypatch, capsys, tmp_path):
     """A pipe that broke inside the command (not its standard output, which is still
     read) is an error with a message, not a quiet stop."""
