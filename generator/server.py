@@ -428,7 +428,8 @@ class _Watcher(FileSystemEventHandler):
                 if raw:
                     path = Path(os.fsdecode(raw))
                     gone = attr == "src_path" and event.event_type in ("deleted", "moved")
-                    self.server._changed(path, gone)
+                    born = event.event_type == "created" or attr == "dest_path"
+                    self.server._changed(path, gone, born)
         except Exception as exc:  # an exception here would end watchdog's thread
             self.server.log(f"warning: a change could not be handled: {exc!r}")
 
@@ -463,6 +464,8 @@ class DevServer:
         self._dirty = threading.Event()
         self._last_change = 0.0  # time.monotonic() of the latest change event
         self._pending: set[Path] = set()
+        self._born: set[Path] = set()  # created since the pending changes were taken
+        self._missed = False  # changes may have been missed: rebuild even with none pending
         self._own_writes: dict[Path, float] = {}
         self._watches: dict[Path, object] = {}
         self._lock = threading.Lock()
@@ -479,7 +482,11 @@ class DevServer:
 
     # ------------------------------------------------------------------ watching
 
-    def _changed(self, path: Path, gone: bool = False) -> None:
+    def _changed(self, path: Path, gone: bool = False, born: bool = False) -> None:
+        """Note a change of ``path``: ``gone`` when it was deleted or moved away,
+        ``born`` when it was created or moved there. A file that comes and goes
+        between two rebuilds (an editor's temporary file, ``sed -i``'s) is no
+        change at all."""
         real = path.resolve()
         if real.parent == self._root:
             if path.name in WATCHED_DIRS:
@@ -492,7 +499,13 @@ class DevServer:
             until = self._own_writes.get(real)
             if until is not None and time.monotonic() < until:
                 return
-            self._pending.add(real)
+            if born:
+                self._born.add(real)
+            if gone and real in self._born:  # came and went: only the quiet period starts again
+                self._born.discard(real)
+                self._pending.discard(real)
+            else:
+                self._pending.add(real)
             self._last_change = time.monotonic()
         self._dirty.set()
 
@@ -537,7 +550,17 @@ class DevServer:
         self._watch()
         self.observer.start()
         self.log("warning: the file watcher had stopped; it was restarted")
-        self._dirty.set()  # changes may have been missed meanwhile
+        self._missed = True  # changes may have been missed meanwhile
+        self._dirty.set()
+
+    def _check_output(self) -> None:
+        """Build again when the served folder was deleted (with the cache it lives in)
+        after a good build: the preview must not answer 404 until the next edit."""
+        if self.ok and not self._stop.is_set() and not self.output.is_dir():
+            self.ok = False
+            self.log("the served folder was removed; building it again")
+            self._missed = True
+            self._dirty.set()
 
     # ------------------------------------------------------------------ rebuilding
 
@@ -600,6 +623,7 @@ class DevServer:
         while not self._stop.is_set():
             try:
                 self._check_observer()
+                self._check_output()
                 if not self._dirty.wait(0.2):
                     continue
                 self._dirty.clear()
@@ -608,9 +632,11 @@ class DevServer:
                     if quiet >= QUIET_SECONDS:
                         break
                     time.sleep(QUIET_SECONDS - quiet)
-                with self._lock:
-                    changed, self._pending = sorted(self._pending), set()
-                if not self._stop.is_set():
+                with self._lock:  # changes that come from now on are for the next rebuild
+                    changed, self._pending, self._born = sorted(self._pending), set(), set()
+                    missed, self._missed = self._missed, False
+                    self._dirty.clear()
+                if (changed or missed) and not self._stop.is_set():
                     self.rebuild_now(changed)
             except Exception as exc:  # noqa: BLE001 - this thread must outlive any surprise
                 self.log(f"warning: {exc!r}")

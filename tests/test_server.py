@@ -217,7 +217,7 @@ def test_rebuild_results_of_every_shape():
 
 
 def test_watching_survives_exceptions_and_a_dead_watcher(inproc):
-    def explode(path, gone=False):
+    def explode(path, gone=False, born=False):
         raise RuntimeError("disk on fire")
 
     handler = inproc.server._handler
@@ -248,6 +248,60 @@ def wait_log(inproc: InProcess, needle: str, start: int = 0) -> int:
                 return index
         assert time.monotonic() < deadline, f"no {needle!r} in {inproc.log}"
         time.sleep(0.05)
+
+
+def test_a_save_through_a_temporary_file_names_only_the_saved_file(inproc):
+    """``sed -i`` and many editors write a temporary file and move it onto the
+    article: the temporary file is no change of its own."""
+    import os
+
+    article = inproc.site / "content" / "a.md"
+    article.write_text("x", encoding="utf-8")
+    seen = wait_log(inproc, "after change to content/a.md")
+    tmp = inproc.site / "content" / "sedX1b2c3"
+    tmp.write_text("y", encoding="utf-8")
+    os.replace(tmp, article)
+    seen = wait_log(inproc, "after change to content/a.md", seen + 1)
+    assert inproc.log[seen].startswith("rebuilt 1 page after change to content/a.md in "), inproc.log
+    # A file that comes and goes between two rebuilds causes none.
+    tmp.write_text("z", encoding="utf-8")
+    tmp.unlink()
+    time.sleep(1.0)
+    assert len(inproc.log) == seen + 1, inproc.log
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["built", "failed"])
+def test_changes_during_the_quiet_period_give_one_rebuild(inproc, fails):
+    if fails:
+        def broken():
+            raise JaridaError([Problem("content/a.md", 2, "front matter is not valid YAML")])
+
+        inproc.next = broken
+    for name in ("a.md", "b.md"):
+        (inproc.site / "content" / name).write_text("x", encoding="utf-8")
+    inproc.server._changed(inproc.site / "content" / "a.md")
+    time.sleep(0.03)  # the rebuilding thread has seen the first change and waits for quiet
+    inproc.server._changed(inproc.site / "content" / "b.md")
+    wait_log(inproc, "content/b.md")
+    time.sleep(1.0)
+    reports = [line for line in inproc.log if line.startswith(("rebuil", "built"))]
+    assert len(reports) == 1 and "content/a.md, content/b.md" in reports[0], inproc.log
+
+
+def test_a_removed_served_folder_is_built_again(inproc):
+    import shutil
+
+    def good():
+        inproc.out.mkdir(exist_ok=True)
+        (inproc.out / "index.html").write_text(PAGE.format("الثانية"), encoding="utf-8")
+        return Outcome("1 page")
+
+    inproc.next = good
+    assert inproc.server.rebuild_now() is True
+    shutil.rmtree(inproc.out)  # the cache folder it lives in was deleted
+    wait_log(inproc, "the served folder was removed; building it again")
+    wait_log(inproc, "built 1 page in")
+    assert inproc.request("/")[0] == 200
 
 
 def test_source_folder_removed_and_created_again_is_watched_again(inproc):
