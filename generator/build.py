@@ -100,13 +100,23 @@ def feed_specs(site) -> list:
     return specs
 
 
-def site_static(site_root: Path) -> dict[str, Path]:
+def site_static(site_root: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The site's own ``static/`` folder, copied as is to the root of the output
-    (favicon, images, ``CNAME``...), sorted by output path."""
+    (favicon, images, ``CNAME``...): output path -> file, sorted by output path;
+    and a warning for each file that is a symbolic link to a file outside the
+    site (it is published, but what it points to may not be meant for the web)."""
     folder = site_root / "static"
     if not folder.is_dir():
-        return {}
-    return {f.relative_to(folder).as_posix(): f for f in sorted(folder.rglob("*")) if f.is_file()}
+        return {}, []
+    files = {f.relative_to(folder).as_posix(): f for f in sorted(folder.rglob("*")) if f.is_file()}
+    root, warnings = site_root.resolve(), []
+    for rel, file in files.items():
+        real = file.resolve()
+        if real != file.absolute() and not real.is_relative_to(root):
+            warnings.append(Problem(f"static/{rel}", 0, f"a link to {real}, outside the site, which is published "
+                                                        "with the site; copy the file in if that is meant, "
+                                                        "else remove the link", warning=True))
+    return files, warnings
 
 
 def _marker(out: Path) -> list | None:
@@ -346,7 +356,7 @@ class _Workers:
                     process = waiting.pop(pipe)
                     process.join()
                     if process.exitcode != 0:
-                        raise JaridaError([Problem(str(self.site_root), 0, "a worker process of the build ended "
+                        raise JaridaError([Problem(str(self.site_root.resolve()), 0, "a worker process of the build ended "
                                                    f"unexpectedly (exit code {process.exitcode}; killed, out of "
                                                    "memory?); nothing was changed: build again")]) from None
                     continue
@@ -898,6 +908,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     articles = [e.article for e in entries.values() if e.article is not None]
     profiles, found = _profiles(site_root)
     problems += found
+    own, found = site_static(site_root)
+    problems += found
     if strict and problems:
         problems = [dataclasses.replace(p, warning=False) for p in problems]
     site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
@@ -957,7 +969,6 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         for rel, data in extra.items():  # those of the other process: fingerprinted by their digests
             units[rel] = (None, ("bytes", None)) if data is None else (cache.digest(data), ("bytes", data))
         del extra
-        own = site_static(site_root)
         copies = {**render.static_files(dirs), **own}
         clashes = _static_clashes(own, units)
         if clashes:

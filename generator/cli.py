@@ -22,6 +22,9 @@ def _site(args) -> Path:
     site = Path(args.site).expanduser()
     if not site.is_dir():
         raise JaridaError([_problem(str(site), "the site folder does not exist; pass --site DIR or run 'jarida init DIR'")], EXIT_USAGE)
+    if not any((site / name).exists() for name in ("site.toml", "content", "seeds")):
+        raise JaridaError([_problem(str(site), "not a Jarida site: it has no site.toml, content/ or seeds/; pass "
+                                               "--site DIR, or run 'jarida init DIR' to make a new site")], EXIT_USAGE)
     return site
 
 
@@ -177,19 +180,23 @@ def cmd_init(args) -> int:
         raise JaridaError([_problem(str(target), "this is a file, not a folder; choose a new folder")], EXIT_USAGE)
     if target.exists() and any(target.iterdir()):
         raise JaridaError([_problem(str(target), "the folder is not empty; choose a new folder")], EXIT_USAGE)
-    for sub in ("seeds", "content/articles", "content/authors"):
-        (target / sub).mkdir(parents=True, exist_ok=True)
-    (target / "site.toml").write_text(
-        'title = "جريدتي"\n'
-        'description = "أخبار ومقالات"\n'
-        'base_url = "https://example.org/"\n'
-        'locale = "ar_EG"\n'
-        'timezone = "Africa/Cairo"\n'
-        'default_author = "فريق التحرير"\n'
-        "per_page = 10\n",
-        encoding="utf-8",
-    )
-    (target / ".gitignore").write_text("/build/\n/.cache/\n/.build.*\n", encoding="utf-8")
+    try:
+        for sub in ("seeds", "content/articles", "content/authors"):
+            (target / sub).mkdir(parents=True, exist_ok=True)
+        (target / "site.toml").write_text(
+            'title = "جريدتي"\n'
+            'description = "أخبار ومقالات"\n'
+            'base_url = "https://example.org/"\n'
+            'locale = "ar_EG"\n'
+            'timezone = "Africa/Cairo"\n'
+            'default_author = "فريق التحرير"\n'
+            "per_page = 10\n",
+            encoding="utf-8",
+        )
+        (target / ".gitignore").write_text("/build/\n/.cache/\n/.build.*\n", encoding="utf-8")
+    except OSError as exc:  # a parent that does not exist or cannot be written
+        raise JaridaError([_problem(str(target), f"cannot make the site here ({exc.strerror or exc}); "
+                                                 "choose a folder you can write to")], EXIT_USAGE) from exc
     print(f"created a new site in {target}; add seeds/*.txt or run 'jarida new \"عنوان\" --site {target}', then 'jarida build --site {target}'")
     return 0
 

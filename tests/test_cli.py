@@ -437,6 +437,30 @@ def test_missing_site_folder_is_a_usage_error(tmp_path):
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.parametrize("command", ["build", "convert", "serve", "new"])
+def test_a_folder_that_is_not_a_site_is_a_usage_error(tmp_path, command):
+    """``jarida build`` in the wrong folder (a typo in --site, a home folder) makes
+    nothing there: no build/, no cache."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("x", encoding="utf-8")
+    args = [command, "--site", folder] + (["عنوان"] if command == "new" else [])
+    proc = run_jarida(*args, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"{folder}: not a Jarida site: it has no site.toml, content/ or seeds/; pass --site DIR, "
+                           "or run 'jarida init DIR' to make a new site\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["todo.txt"]
+
+
+def test_init_where_no_folder_can_be_made_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    proc = run_jarida("init", blocker / "site", check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"{blocker / 'site'}: cannot make the site here (")
+    assert proc.stderr.endswith("; choose a folder you can write to\n")
+
+
 def test_build_refuses_to_replace_a_folder_it_did_not_make(bundled_site, tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
@@ -459,6 +483,7 @@ def test_an_error_of_the_system_is_a_message_not_a_traceback(tmp_path, monkeypat
         raise OSError(28, "No space left on device", str(tmp_path / "build" / "index.html"))
 
     monkeypatch.setattr(build_module, "build", full)
+    (tmp_path / "site.toml").write_text('title = "أخبار"\n', encoding="utf-8")
     assert cli.main(["build", "--site", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'build' / 'index.html'}: No space left on device; fix this, then run again" in err

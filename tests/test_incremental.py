@@ -509,10 +509,11 @@ def test_a_killed_worker_fails_the_build_instead_of_hanging(site, phase):
 
     from conftest import REPO_ROOT, jarida_env
 
-    proc = subprocess.run([sys.executable, "-c", _DYING_WORKER, str(site), phase], cwd=REPO_ROOT, env=jarida_env(),
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", _DYING_WORKER, site.name, phase], cwd=site.parent,
+                          env=jarida_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "a worker process of the build ended unexpectedly" in proc.stdout
+    # The message names the site in full, even when it was given as a relative path.
+    assert proc.stdout.startswith(f"{site.resolve()}: a worker process of the build ended unexpectedly")
     assert not (site / "build").exists() and _no_new_tree(site)
 
 

@@ -102,6 +102,25 @@ def test_site_static_folder_is_copied(built):
     assert (built / "build" / "images" / "logo.svg").is_file()
 
 
+def test_a_static_link_to_a_file_outside_the_site_is_published_with_a_warning(built, tmp_path):
+    outside = tmp_path / "private.txt"
+    outside.write_text("not for the web\n", encoding="utf-8")
+    (built / "static").mkdir()
+    (built / "static" / "notes.txt").symlink_to(outside)
+    (built / "static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (built / "static" / "same-logo.svg").symlink_to(built / "static" / "logo.svg")  # inside: no warning
+    done = run_jarida("build", "--site", built)
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert warnings == [f"static/notes.txt: warning: a link to {outside.resolve()}, outside the site, which is "
+                        "published with the site; copy the file in if that is meant, else remove the link"]
+    assert (built / "build" / "notes.txt").read_text(encoding="utf-8") == "not for the web\n"
+    before = tree(built / "build")
+    (built / "static" / "more.txt").write_text("x", encoding="utf-8")
+    strict = run_jarida("build", "--strict", "--site", built, check=False)
+    assert strict.returncode == 1 and "static/notes.txt: a link to" in strict.stderr
+    assert tree(built / "build") == before
+
+
 def test_edited_markdown_survives_convert_and_build(built):
     article = sorted((built / "content" / "articles").glob("*.md"))[0]
     edited = article.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر.\n"
