@@ -4,7 +4,7 @@ Display text is kept exactly as written (NFC only). Identity keys fold the
 letter variants listed in the project's Arabic rules (as camel-tools'
 normalisers do): alef variants to bare alef, alef maqsura to yeh, final teh
 marbuta to heh, tatweel, harakat, bidi controls and zero-width characters
-removed, Arabic-Indic digits to ASCII.
+removed, Arabic-Indic digits to ASCII, presentation forms to the letters they show.
 """
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ _DIGITS_TO_ARABIC = str.maketrans("0123456789", ARABIC_INDIC)
 #: White space that separates words but that str.split() may not know about.
 SPACE_RE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+#: Arabic Presentation Forms-A and -B (U+FB50–U+FDFF, U+FE70–U+FEFE): the shaped
+#: letters and ligatures of text copied out of PDFs and old software. Their
+#: compatibility decomposition (NFKC, UAX #15) gives the letters they show.
+PRESENTATION_FORMS_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 
 
 def nfc(text: str) -> str:
@@ -51,8 +55,12 @@ def fold(text: str) -> str:
     ``fold("غـزّة") == fold("غزه") == "غزه"``. Folds alef variants, ``ى -> ي``, final
     ``ة -> ه`` (at the end of every word), removes marks (see :func:`strip_marks`),
     maps Arabic-Indic digits to ASCII, lower-cases Latin letters and collapses white
-    space. Source: the project's Arabic rules, after camel-tools' normalisers.
+    space; presentation forms (``ﻏﺰﺓ``, ligatures such as ``ﻻ``) become the letters
+    they show (NFKC of those characters only), as python-slugify does for slugs.
+    Source: the project's Arabic rules, after camel-tools' normalisers.
     """
+    if PRESENTATION_FORMS_RE.search(text):
+        text = PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = strip_marks(nfc(text)).translate(_ALEF_FOLD).translate(_DIGITS_TO_ASCII)
     text = re.sub("ة(?=\\W|$)", "ه", text)
     return SPACE_RE.sub(" ", text).strip().casefold()

@@ -51,6 +51,10 @@ EXAMPLE_SEED = REPO / "seeds" / "000_bd9eefebc525e6fe.txt"
         ("CNN عربية", "cnn عربيه"),
         ("  غزة \u00a0\t مصر  ", "غزه مصر"),
         ("", ""),
+        # presentation forms (text copied out of PDFs): the letters they show
+        ("\ufecf\ufeb0\ufe93", "غزه"),
+        ("\ufedf\ufe92\ufee8\ufe8e\ufee5", "لبنان"),
+        ("\ufefb\ufe9f\ufe8c\ufeee\ufee5", "لاجئون"),
     ],
 )
 def test_fold(text, expected):

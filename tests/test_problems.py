@@ -154,6 +154,11 @@ def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_f
     assert tags["مصر"].articles == ("egypt", "old")
     assert [t.articles for t in site.taxonomies["authors"]] == [("egypt", "new", "mid", "old")]
 
+    # A tag copied out of a PDF, in presentation forms, is the same tag.
+    site = assemble(settings, [article("pdf", 5, ("\ufecf\ufeb0\ufe93",)), *articles], [])
+    assert [(t.name, t.articles) for t in site.taxonomies["tags"] if t.key == "غزه"] == \
+        [("غزه", ("pdf", "new", "mid", "old"))]
+
     # Two terms that differ but would share a URL: the second is refused, naming the newest
     # article that gives it, and the build stops.
     articles = [article("a", 1, ("XII",)), article("b", 2, ("Ⅻ",)), article("c", 3, ("Ⅻ", "مصر"))]
