@@ -50,9 +50,16 @@ def split(text: str) -> tuple[dict, str, int]:
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed quote or
         # bracket); the problem mark is where the parser noticed, often a line later.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        # A tab is the exception: the problem mark is on the tab, the context mark on
+        # the value before it, a line too early.
+        found = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "context_mark", None) or found
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
+        if _on_tab(lines[1:end], found):
+            line = found.line + 2
+            if not lines[line - 1][:found.column].strip():
+                problem = "a tab character indents this line; indent with spaces"
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
     except (ValueError, OverflowError) as exc:  # a YAML timestamp that is no real date
         line = next((n for n, text in enumerate(lines[1:end], 2) if _bad_timestamp(text)), 2)
@@ -63,6 +70,12 @@ def split(text: str) -> tuple[dict, str, int]:
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be 'key: value' lines", 2)
     return data, "\n".join(lines[end + 1:]), end + 2
+
+
+def _on_tab(lines: list[str], mark) -> bool:
+    """Whether the YAML ``mark`` (or ``None``) points at a tab in ``lines``, the YAML text's lines."""
+    return mark is not None and 0 <= mark.line < len(lines) and \
+        lines[mark.line][mark.column:mark.column + 1] == "\t"
 
 
 def _bad_timestamp(line: str) -> bool:

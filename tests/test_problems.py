@@ -52,6 +52,18 @@ def test_impossible_unquoted_date_names_file_and_line(tmp_path):
     assert line.startswith("content/articles/x.md:3: impossible date or time")
 
 
+@pytest.mark.parametrize("extra, line", [
+    ("source:\n  file: 000.txt\n\tsha256: abc\n", 6),  # after a value on the line before
+    ("tags:\n\t- مصر\n", 5),
+])
+def test_tab_indenting_front_matter_names_the_line_of_the_tab(tmp_path, extra, line):
+    site = site_with(tmp_path, {"x.md": md("عنوان", extra)})
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    assert messages(info.value) == [f"content/articles/x.md:{line}: front matter is not valid YAML: a tab character "
+                                    "indents this line; indent with spaces (see the README, 'Front matter')"]
+
+
 def test_drafts_are_left_out_unless_asked_for(tmp_path):
     site = site_with(tmp_path, {
         "published.md": md("منشور", "tags: [عام]\n"),
