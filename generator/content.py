@@ -165,6 +165,7 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         path=path, slug=slug, title=str(title).strip(), date=date,
         authors=tuple(authors) or (settings.default_author,), tags=tuple(dict.fromkeys(tags)),
         summary=summary_text, body=body, body_line=body_line, updated=updated, draft=draft is True, **texts,
+        slug_line=frontmatter.key_line(text, "slug") if "slug" in meta else 1,
     )
     return article, problems
 
@@ -238,7 +239,8 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:
-            problems.append(Problem(article.path, 1, f"slug '{article.slug}' is already used by {seen[article.slug].path}; set a different 'slug:'"))
+            problems.append(Problem(article.path, article.slug_line, f"slug '{article.slug}' is already used by "
+                                                                     f"{seen[article.slug].path}; set a different 'slug:'"))
         else:
             seen[article.slug] = article
     published = [a for a in seen.values() if now is None or a.date <= now]

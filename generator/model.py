@@ -18,7 +18,8 @@ class Article:
     ``section`` is a section key; ``byline`` the byline line as the source wrote
     it; ``dateline``, ``source_outlet`` and ``url`` say where the story came from;
     ``image`` is a lead image (a path in the site's ``static/`` folder or an
-    http(s) URL) described by ``image_alt``.
+    http(s) URL) described by ``image_alt``. ``slug_line`` is the line of the
+    ``slug:`` key the slug comes from (1 when it comes from the file name).
     """
 
     path: str
@@ -39,6 +40,7 @@ class Article:
     url: str | None = None
     image: str | None = None
     image_alt: str | None = None
+    slug_line: int = 1
 
 
 def _moment(when: dt.datetime | None):

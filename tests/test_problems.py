@@ -39,9 +39,24 @@ def test_collisions_and_front_matter_errors_are_reported_together(tmp_path):
         build(site, now=NOW)
     lines = messages(info.value)
     assert any(line.startswith("content/articles/c.md:2: front matter is not valid YAML") for line in lines), lines
-    assert any(line.startswith("content/articles/b.md:1: slug 'نفس-الرابط' is already used by content/articles/a.md")
+    assert any(line.startswith("content/articles/b.md:4: slug 'نفس-الرابط' is already used by content/articles/a.md")
                for line in lines), lines
     assert info.value.exit_code == 1
+
+
+def test_duplicate_slug_names_the_line_of_the_slug_key(tmp_path):
+    site = site_with(tmp_path, {
+        "x.md": md("مقال أول"),
+        "y.md": md("مقال ثان", "author: كاتب\nslug: x\n"),  # after x.md: the second to claim 'x'
+        "z.md": md("مقال ثالث", "slug: ع\n"),
+        "ع.md": md("مقال رابع"),  # the slug is the file name: no line of the file gives it
+    })
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    assert messages(info.value) == [
+        "content/articles/y.md:5: slug 'x' is already used by content/articles/x.md; set a different 'slug:'",
+        "content/articles/ع.md:1: slug 'ع' is already used by content/articles/z.md; set a different 'slug:'",
+    ]
 
 
 def test_impossible_unquoted_date_names_file_and_line(tmp_path):
