@@ -10,9 +10,9 @@ import datetime as dt
 import yaml
 
 try:
-    _Loader = yaml.CSafeLoader
+    _SafeLoader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
 #: The pure-Python dumper: libyaml's escapes characters outside the BMP (emoji) as \U0001F680.
 _Dumper = yaml.SafeDumper
 
@@ -27,12 +27,39 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
+class _RepeatedKey(Exception):
+    """A mapping gives one key twice: ``node`` is the second key, ``first`` the first."""
+
+    def __init__(self, node: yaml.Node, first: yaml.Node):
+        super().__init__(node.value)
+        self.node, self.first = node, first
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, refusing a mapping that gives a key twice (PyYAML keeps the
+    last value and drops the first without a word)."""
+
+    def construct_mapping(self, node, deep=False):
+        written = node.value  # the key-value pairs as written: merge keys ('<<') put theirs in a new list
+        mapping = super().construct_mapping(node, deep=deep)
+        # As many keys as pairs: none repeats, and nothing more is looked at.
+        if len(mapping) != len(written) or node.value is not written:
+            seen = {}
+            for key_node, _ in written:
+                key = self.construct_object(key_node, deep=deep)  # made above: this looks it up
+                if key in seen:
+                    raise _RepeatedKey(key_node, seen[key])
+                seen[key] = key_node
+        return mapping
+
+
 def split(text: str) -> tuple[dict, str, int]:
     """Split a Markdown file's text into ``(front matter, body, body's first line)``.
 
     A file without a leading ``---`` line has empty front matter. Raises
     :class:`FrontMatterError` for an unclosed fence, YAML syntax errors (with the
-    YAML line mapped to the file's line) or front matter that is not a mapping.
+    YAML line mapped to the file's line), a key given twice in one mapping (on
+    the line of the second) or front matter that is not a mapping.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -47,6 +74,9 @@ def split(text: str) -> tuple[dict, str, int]:
     source = "\n".join(lines[1:end])
     try:
         data = yaml.load(source, Loader=_Loader)
+    except _RepeatedKey as exc:
+        raise FrontMatterError(f"'{exc}' is given twice (first on line {exc.first.start_mark.line + 2}); keep "
+                               "the one you mean and delete the other", exc.node.start_mark.line + 2) from None
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed quote or
         # bracket); the problem mark is where the parser noticed, often a line later.

@@ -66,6 +66,7 @@ CASES = {
     "output folder refused": lambda t: build(site(t), "--output", str(t / "content")),
     "front matter not valid YAML": lambda t: build(site(t, articles={"x.md": "---\ntitle: [مكسور\ndate: 2024-01-01\n---\n\nنص.\n"})),
     "front matter not closed": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n\nنص.\n"})),
+    "front matter key given twice": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="title: عنوان آخر\n")})),
     "missing title": lambda t: build(site(t, articles={"x.md": "---\ndate: 2024-01-01\n---\n\nنص.\n"})),
     "missing date": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n---\n\nنص.\n"})),
     "impossible date": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("2024-01-01T10", "2024-02-30T10").format(extra="")})),

@@ -79,6 +79,38 @@ def test_tab_indenting_front_matter_names_the_line_of_the_tab(tmp_path, extra, l
                                     "indents this line; indent with spaces (see the README, 'Front matter')"]
 
 
+def test_a_key_given_twice_is_an_error_on_its_second_line_and_the_previous_site_stays(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان", "tags: [مصر]\n")})
+    build(site, now=NOW)
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    (site / "content" / "articles" / "x.md").write_text(md("عنوان", "tags: [مصر]\ntitle: عنوان آخر\n"),
+                                                         encoding="utf-8")
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    assert messages(info.value) == ["content/articles/x.md:5: 'title' is given twice (first on line 2); keep the one "
+                                    "you mean and delete the other (see the README, 'Front matter')"]
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("yaml_text, expected", [
+    ("title: ع\nsource:\n  file: a.txt\n  file: b.txt\n", (5, "'file' is given twice (first on line 4)")),
+    ("title: ع\n'title': غ\n", (3, "'title' is given twice (first on line 2)")),
+    # a merge key's values give way to the mapping's own: no key is repeated
+    ("base: &b {k: 1, j: 2}\nc:\n  <<: *b\n  k: 3\n", {"base": {"k": 1, "j": 2}, "c": {"k": 3, "j": 2}}),
+    ("base: &b {k: 1}\nc:\n  <<: *b\n  k: 3\n  k: 4\n", (6, "'k' is given twice (first on line 5)")),
+])
+def test_front_matter_keys_given_twice(yaml_text, expected):
+    from generator import frontmatter
+
+    text = f"---\n{yaml_text}---\n\nنص.\n"
+    if isinstance(expected, dict):
+        assert frontmatter.split(text)[0] == expected
+        return
+    with pytest.raises(frontmatter.FrontMatterError) as info:
+        frontmatter.split(text)
+    assert (info.value.line, str(info.value)) == (expected[0], f"{expected[1]}; keep the one you mean and delete the other")
+
+
 def test_drafts_are_left_out_unless_asked_for(tmp_path):
     site = site_with(tmp_path, {
         "published.md": md("منشور", "tags: [عام]\n"),
