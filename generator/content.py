@@ -122,13 +122,14 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         try:
             date = parse_date(meta["date"], tz)
         except ValueError:
-            bad("date", f"'date' is not a date ({meta['date']!r}); write it as 2024-05-01T09:30:00+03:00")
+            bad("date", frontmatter.offset_problem(str(meta["date"]))
+                or f"'date' is not a date ({meta['date']!r}); write it as 2024-05-01T09:30:00+03:00")
     updated = None
     if meta.get("updated") is not None:
         try:
             updated = parse_date(meta["updated"], tz)
         except ValueError:
-            bad("updated", f"'updated' is not a date ({meta['updated']!r})")
+            bad("updated", frontmatter.offset_problem(str(meta["updated"])) or f"'updated' is not a date ({meta['updated']!r})")
     authors = _names(meta.get("authors", meta.get("author")))
     if authors is None:
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")

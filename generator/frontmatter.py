@@ -6,6 +6,7 @@ the order given and writes Arabic and emoji as UTF-8, not escapes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
 
@@ -17,6 +18,8 @@ except AttributeError:  # PyYAML built without libyaml
 _Dumper = yaml.SafeDumper
 
 FENCE = "---"
+#: A time of day and the UTC offset after it: ``10:00:00+03:00``, ``10:00 -0500``, ``10:00:00 +3``.
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*([+-])(\d\d?)(?::?(\d\d))?(?![\d:])")
 
 
 class FrontMatterError(ValueError):
@@ -93,8 +96,9 @@ def split(text: str) -> tuple[dict, str, int]:
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
     except (ValueError, OverflowError) as exc:  # a YAML timestamp that is no real date
         line = next((n for n, text in enumerate(lines[1:end], 2) if _bad_timestamp(text)), 2)
-        raise FrontMatterError(f"impossible date or time ({exc}); write a real date such as "
-                               "2024-05-01T09:30:00+03:00", line) from exc
+        problem = offset_problem(lines[line - 1]) or f"impossible date or time ({exc}); write a real date such " \
+                                                      "as 2024-05-01T09:30:00+03:00"
+        raise FrontMatterError(problem, line) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -116,6 +120,21 @@ def _bad_timestamp(line: str) -> bool:
     except yaml.YAMLError:
         return False
     return False
+
+
+def offset_problem(text: str) -> str | None:
+    """What is wrong with the date and time in ``text`` (a value such as
+    ``2024-05-01T10:00:00+25:00``, or a whole ``key: value`` line) when its UTC
+    offset is out of range, in plain words with the form expected; ``None`` when
+    it has no offset or one in range (RFC 3339: -23:59 to +23:59)."""
+    found = _OFFSET.search(text)
+    if found is None:
+        return None
+    sign, hours, minutes = found[1], int(found[2]), int(found[3] or 0)
+    if hours <= 23 and minutes <= 59:
+        return None
+    return (f"the UTC offset {sign}{hours:02}:{minutes:02} is out of range: RFC 3339 allows -23:59 to +23:59 "
+            "(hours 00 to 23, minutes 00 to 59); write the date as 2024-05-01T09:30:00+03:00")
 
 
 def key_line(text: str, key: str) -> int:

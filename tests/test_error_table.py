@@ -70,6 +70,7 @@ CASES = {
     "missing title": lambda t: build(site(t, articles={"x.md": "---\ndate: 2024-01-01\n---\n\nنص.\n"})),
     "missing date": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n---\n\nنص.\n"})),
     "impossible date": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("2024-01-01T10", "2024-02-30T10").format(extra="")})),
+    "UTC offset out of range": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("+02:00", "+25:00").format(extra="")})),
     "tags not a list": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="tags: {a: b}\n")})),
     "duplicate slug": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra=""), "y.md": ARTICLE.format(extra="slug: x\n")})),
     # Full-width letters slugify to the same letters (NFKC) but are another name.

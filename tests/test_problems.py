@@ -67,6 +67,26 @@ def test_impossible_unquoted_date_names_file_and_line(tmp_path):
     assert line.startswith("content/articles/x.md:3: impossible date or time")
 
 
+OFFSET_OUT_OF_RANGE = ("is out of range: RFC 3339 allows -23:59 to +23:59 (hours 00 to 23, minutes 00 to 59); "
+                       "write the date as 2024-05-01T09:30:00+03:00")
+
+
+@pytest.mark.parametrize("date, extra, expected", [
+    ("2024-05-01T10:00:00+25:00", "",
+     f"content/articles/x.md:3: the UTC offset +25:00 {OFFSET_OUT_OF_RANGE} (see the README, 'Front matter')"),
+    ("'2024-05-01T10:00:00+25:00'", "", f"content/articles/x.md:3: the UTC offset +25:00 {OFFSET_OUT_OF_RANGE}"),
+    ("2024-05-01T10:00:00+03:00", "updated: 2024-05-02 09:00:00 -24:30\n",
+     f"content/articles/x.md:4: the UTC offset -24:30 {OFFSET_OUT_OF_RANGE} (see the README, 'Front matter')"),
+    ("2024-05-01T10:00:00+03:00", "updated: '2024-05-02T09:00:00-2400'\n",
+     f"content/articles/x.md:4: the UTC offset -24:00 {OFFSET_OUT_OF_RANGE}"),
+])
+def test_utc_offset_out_of_range_says_so(tmp_path, date, extra, expected):
+    site = site_with(tmp_path, {"x.md": md("عنوان", extra, date=date)})
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    assert messages(info.value) == [expected]
+
+
 @pytest.mark.parametrize("extra, line", [
     ("source:\n  file: 000.txt\n\tsha256: abc\n", 6),  # after a value on the line before
     ("tags:\n\t- مصر\n", 5),
