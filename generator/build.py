@@ -40,7 +40,7 @@ from pathlib import Path
 from . import cache, output
 from .lock import CACHE_DIR, close_in_child, site_lock
 from .model import record_key
-from .problems import JaridaError, Problem
+from .problems import ContentProblems, JaridaError, Problem
 from .settings import Settings, load_settings
 
 #: Below this many items of work, a build does not start worker processes.
@@ -167,8 +167,10 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
     ``future``, and the report says when the next one falls due (also written
     to ``.cache/jarida/next-due.txt`` for a scheduled rebuild). With ``strict``, warnings (a seed not in UTF-8, an
     unknown front matter key...) stop the build like errors. Raises
-    :class:`JaridaError` for settings (exit 2) and content (exit 1) problems;
-    the previous output stays intact. Builds of one site are serialised by a
+    :class:`JaridaError` for settings (exit 2) and content (exit 1) problems,
+    :class:`ContentProblems` (exit 1) for problems in the input files found
+    before anything is written, :class:`ConvertFailed` for seeds that cannot be
+    converted; the previous output stays intact. Builds of one site are serialised by a
     lock (see :func:`generator.lock.site_lock`).
     """
     started = time.perf_counter()
@@ -259,7 +261,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             warned = [Problem(a.seed, 0, a.message.split(": warning: ", 1)[-1]) for a in actions
                       if a.kind in ("write", "update") and a.message]
             if warned:
-                raise JaridaError(warned)
+                raise ContentProblems(warned)
         if any(a.kind in ("write", "update") for a in actions):
             signature, parts = _signatures(site_root, watched, options)
             seeds_signature, others, listing = parts()
@@ -972,7 +974,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         copies = {**render.static_files(dirs), **own}
         clashes = _static_clashes(own, units)
         if clashes:
-            raise JaridaError(clashes)
+            raise ContentProblems(clashes)
         for rel, source in copies.items():
             st = source.stat()
             units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))

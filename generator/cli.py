@@ -81,8 +81,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _as_it_was(out: Path) -> str:
+    """What a build stopped before writing left of the output folder ``out``."""
+    return f"the previous site in {out} is unchanged" if out.is_dir() else f"nothing was written to {out}"
+
+
 def cmd_build(args) -> int:
     from .build import ConvertFailed, build
+    from .problems import ContentProblems, tally
 
     site = _site(args)
     output = Path(args.output) if args.output else None
@@ -91,8 +97,15 @@ def cmd_build(args) -> int:
                        future=args.future)
     except ConvertFailed as exc:
         _report_actions(exc.actions)
-        print("the site was not built: fix or remove the seeds above", file=sys.stderr)
+        print(f"the site was not built: fix or remove the seeds above; {_as_it_was(output or site / 'build')}",
+              file=sys.stderr)
         return EXIT_CONTENT
+    except ContentProblems as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"the site was not built: {tally(exc.problems)}; {_as_it_was(output or site / 'build')}",
+              file=sys.stderr)
+        return exc.exit_code
     errors = _report_actions(report.actions)
     for warning in report.warnings:
         print(warning, file=sys.stderr)

@@ -17,7 +17,7 @@ from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .markup import safe_url
 from .model import Article, Profile, Site, Term
-from .problems import JaridaError, Problem
+from .problems import ContentProblems, Problem
 from .settings import Settings
 
 ARTICLES_DIR = "content/articles"
@@ -231,7 +231,7 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     with ``now``, articles dated later are scheduled and left out), and the
     section, tag and author terms.
 
-    Raises :class:`JaridaError` listing every collision (two articles with one
+    Raises :class:`ContentProblems` listing every collision (two articles with one
     slug, two tags or authors whose slugs collide, a term whose slug is empty)
     together with the ``problems`` found earlier, if any is not a warning.
     """
@@ -254,7 +254,7 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
         "authors": _terms("authors", ordered, [a.authors for a in ordered], profiles_by_key, problems),
     }
     if any(not p.warning for p in problems):
-        raise JaridaError(problems)
+        raise ContentProblems(problems)
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 

@@ -37,3 +37,23 @@ class JaridaError(Exception):
 
     def __reduce__(self):  # raised in a worker process and re-raised in the build
         return (type(self), (self.problems, self.exit_code))
+
+
+class ContentProblems(JaridaError):
+    """Raised when problems in the site's input files (content, seeds, ``static/``)
+    stop a build before it writes anything to the output: the previous site is as
+    it was. Exit code 1."""
+
+
+def tally(problems: list[Problem]) -> str:
+    """How many errors and warnings ``problems`` holds, and in how many files, in
+    words: ``2 errors and 1 warning in 2 files`` (no files when no problem has a path)."""
+    errors = sum(1 for p in problems if not p.warning)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems if p.path})
+    words = " and ".join([_count(errors, "error")] + ([_count(warnings, "warning")] if warnings else []))
+    return words + (f" in {_count(files, 'file')}" if files else "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

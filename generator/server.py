@@ -38,7 +38,7 @@ from urllib.parse import quote, unquote, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .problems import JaridaError, Problem
+from .problems import ContentProblems, JaridaError, Problem, tally
 
 EVENTS_PATH = "/__jarida/events"
 #: Folders of the site root whose changes trigger a rebuild (with ``site.toml``).
@@ -592,7 +592,9 @@ class DevServer:
             # The output may be gone: never built, or deleted with the cache it lives in.
             served = "the last good site is still served" if self.output.is_dir() else \
                 "no site is served until a build succeeds"
-            self.log(f"rebuild failed{cause} ({took}); {served}:")
+            # Problems in the input files are counted, as 'jarida build' does.
+            counted = f": {tally(problems)}" if isinstance(exc, ContentProblems) else ""
+            self.log(f"rebuild failed{cause} ({took}){counted}; {served}:")
             if not isinstance(exc, (JaridaError, OSError)) and not type(exc).__module__.startswith("jinja2"):
                 self.log("".join(traceback.format_exception(exc)).rstrip())
             for problem in problems:

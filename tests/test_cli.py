@@ -342,7 +342,8 @@ def test_bad_content_fails_listing_every_problem_and_keeps_output(bundled_site):
     (articles / "بلا-عنوان.md").write_text(NO_TITLE, encoding="utf-8")
     proc = run_jarida("build", "--site", bundled_site, check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    *lines, summary = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert summary == f"the site was not built: 2 errors in 2 files; the previous site in {build} is unchanged"
     pattern = re.compile(r"^content/articles/(?P<file>[^:]+\.md):(?P<line>\d+): (?P<message>.+)$")
     problems = {}
     for line in lines:

@@ -203,6 +203,37 @@ def test_strict_turns_warnings_into_errors(tmp_path):
     assert (site / "build" / "index.html").read_bytes() == before
 
 
+def test_a_failed_build_ends_with_a_count_of_its_problems_and_what_became_of_the_output(tmp_path):
+    site = site_with(tmp_path, {"a.md": md("عنوان", "titel: خطأ\n"), "b.md": md("عنوان", "slug: a\n"),
+                                "c.md": md("عنوان", date="غدا")})
+    first = run_jarida("build", "--site", site, check=False)
+    assert first.returncode == 1
+    assert first.stderr.splitlines()[-1] == \
+        f"the site was not built: 2 errors and 1 warning in 3 files; nothing was written to {site / 'build'}"
+    assert not (site / "build").exists()
+    (site / "content" / "articles" / "c.md").unlink()
+    (site / "content" / "articles" / "b.md").write_text(md("عنوان"), encoding="utf-8")
+    run_jarida("build", "--site", site)
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    (site / "content" / "articles" / "b.md").write_text(md("عنوان", "slug: a\n"), encoding="utf-8")
+    again = run_jarida("build", "--site", site, check=False)
+    assert again.returncode == 1
+    assert again.stderr.splitlines()[-2:] == [
+        "content/articles/b.md:4: slug 'a' is already used by content/articles/a.md; set a different 'slug:'",
+        f"the site was not built: 1 error and 1 warning in 2 files; the previous site in {site / 'build'} is unchanged"]
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+
+
+def test_a_build_stopped_by_a_seed_says_what_became_of_the_output(tmp_path):
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "empty.txt").write_bytes(b"")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == \
+        f"the site was not built: fix or remove the seeds above; nothing was written to {site / 'build'}"
+
+
 def test_strict_fails_on_a_seed_that_is_not_utf8(tmp_path):
     site = site_with(tmp_path, {})
     (site / "seeds").mkdir()

@@ -15,7 +15,7 @@ from watchdog.events import FileModifiedEvent
 
 from generator.build import ConvertFailed
 from generator.convert import Action
-from generator.problems import JaridaError, Problem
+from generator.problems import ContentProblems, JaridaError, Problem
 from generator.server import DevServer, Outcome, Reloader, as_outcome, failure_problems, inject, is_ignored
 from test_serve import WAIT, EventStream
 
@@ -94,6 +94,22 @@ def test_any_exception_keeps_the_last_good_site_and_shows_the_problem(inproc):
         assert "الثانية" in inproc.request("/")[1].decode("utf-8")
     finally:
         stream.close()
+
+
+def test_a_rebuild_stopped_by_problems_in_the_content_counts_them_as_a_build_does(inproc):
+    def broken():
+        raise ContentProblems([Problem("content/articles/a.md", 2, "front matter is not valid YAML"),
+                               Problem("content/articles/a.md", 4, "unknown key", warning=True),
+                               Problem("content/articles/b.md", 3, "missing 'title'")])
+
+    inproc.next = broken
+    assert inproc.server.rebuild_now([inproc.site / "content" / "articles" / "a.md"]) is False
+    header = inproc.log[-4]
+    assert header.startswith("rebuild failed after change to content/articles/a.md (")
+    assert header.endswith("): 2 errors and 1 warning in 2 files; the last good site is still served:")
+    assert inproc.log[-3:] == ["content/articles/a.md:2: front matter is not valid YAML",
+                               "content/articles/b.md:3: missing 'title'",
+                               "content/articles/a.md:4: warning: unknown key"]
 
 
 def test_messages_reach_the_page_as_text_only():
