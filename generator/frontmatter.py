@@ -30,12 +30,17 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
-class _RepeatedKey(Exception):
-    """A mapping gives one key twice: ``node`` is the second key, ``first`` the first."""
+class _RepeatedKey(yaml.MarkedYAMLError):
+    """A mapping gives one key twice: ``node`` is the second key, ``first`` the first
+    (a YAML error whose ``problem`` says so, marked at the second)."""
 
     def __init__(self, node: yaml.Node, first: yaml.Node):
-        super().__init__(node.value)
+        super().__init__(problem=f"'{node.value}' is given twice (first on line {first.start_mark.line + 1}); "
+                                 "keep the one you mean and delete the other", problem_mark=node.start_mark)
         self.node, self.first = node, first
+
+    def __str__(self) -> str:
+        return self.node.value
 
 
 class _Loader(_SafeLoader):
@@ -54,6 +59,25 @@ class _Loader(_SafeLoader):
                     raise _RepeatedKey(key_node, seen[key])
                 seen[key] = key_node
         return mapping
+
+    def construct_yaml_timestamp(self, node):
+        """A YAML timestamp; ``ValueError`` for a UTC offset out of range, which
+        PyYAML would read as more hours (``+05:75`` as ``+06:15``)."""
+        if offset_problem(node.value):
+            raise ValueError(f"UTC offset out of range: {node.value}")
+        return super().construct_yaml_timestamp(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def load_yaml(text: str):
+    """The YAML document in ``text`` read as front matter is (PyYAML's safe loader,
+    with libyaml where available). Raises ``yaml.YAMLError`` for bad YAML and for a
+    key given twice in one mapping (its ``problem`` and ``problem_mark`` say
+    which and where), ``ValueError`` for a timestamp that is no real date or
+    whose UTC offset is out of range."""
+    return yaml.load(text, Loader=_Loader)
 
 
 def split(text: str) -> tuple[dict, str, int]:

@@ -23,6 +23,7 @@ from functools import lru_cache
 import yaml
 
 from .arabic import SPACE_RE, fold, has_arabic, nfc, strip_marks
+from .frontmatter import load_yaml, offset_problem
 from .problems import Problem
 
 MANIFEST = "manifest.jsonl"
@@ -121,6 +122,18 @@ def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
     return out, problems
 
 
+def _once(pairs: list) -> dict:
+    """A JSON object from its ``(key, value)`` pairs; ``ValueError`` for a key given twice."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"'{key}' is given twice; keep the one you mean and delete the other")
+            seen.add(key)
+    return data
+
+
 def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
     """Read ``<name>.json``, ``<name>.yml`` or ``<name>.yaml`` beside a seed, if any."""
     for suffix in (".json", ".yml", ".yaml"):
@@ -129,11 +142,13 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
             continue
         text = path.read_text(encoding="utf-8-sig")
         try:
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+            data = json.loads(text, object_pairs_hook=_once) if suffix == ".json" else load_yaml(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             line = getattr(exc, "lineno", None) or (getattr(getattr(exc, "problem_mark", None), "line", -1) + 1)
             reason = getattr(exc, "msg", None) or getattr(exc, "problem", None) or "not valid"
             return None, Problem(str(path), max(line, 0), f"cannot read this metadata file: {reason}")
+        except ValueError as exc:  # a YAML timestamp that is no real date, a key given twice in JSON
+            return None, Problem(str(path), 0, f"cannot read this metadata file: {offset_problem(text) or exc}")
         if not isinstance(data, dict):
             return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
         return from_mapping(data), None
@@ -175,7 +190,8 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     / RFC 3339 with or without offset (``2017-02-15T12:53:00+01:00``,
     ``2015-08-09 17:31:04``), ``dd/mm/yyyy`` (optionally with ``HH:MM``),
     and datetime/date objects. Values without an offset are in ``tz``.
-    Arabic-Indic digits are accepted. Raises ``ValueError`` otherwise.
+    Arabic-Indic digits are accepted. Raises ``ValueError`` otherwise, and for a
+    UTC offset out of RFC 3339's range (see :func:`generator.frontmatter.offset_problem`).
     """
     if isinstance(value, dt.datetime):
         result = value
@@ -183,6 +199,9 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         result = dt.datetime(value.year, value.month, value.day)
     else:
         text = fold(str(value)).strip() if re.search("[٠-٩۰-۹]", str(value)) else str(value).strip()
+        problem = offset_problem(text)  # Python reads +05:75 as +06:15
+        if problem:
+            raise ValueError(problem)
         result = None
         match = _DMY_RE.match(text)
         if match:

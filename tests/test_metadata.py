@@ -170,6 +170,23 @@ def test_unreadable_sidecar_is_an_error_naming_it(tmp_path):
     assert [a.kind for a in actions if a.kind != "error"] == ["write"]
 
 
+@pytest.mark.parametrize("name, text, expected", [
+    ("a.yml", "title: الأول\ndate: 2018-04-28\ntitle: الثاني\n",
+     "seeds/a.yml:3: cannot read this metadata file: 'title' is given twice (first on line 1); keep the one you "
+     "mean and delete the other"),
+    ("a.json", '{"title": "الأول", "title": "الثاني"}',
+     "seeds/a.json: cannot read this metadata file: 'title' is given twice; keep the one you mean and delete "
+     "the other"),
+    ("a.yml", "title: الأول\ndate: 2018-04-28T10:00:00+05:75\n",
+     "seeds/a.yml: cannot read this metadata file: the UTC offset +05:75 is out of range: RFC 3339 allows "
+     "-23:59 to +23:59 (hours 00 to 23, minutes 00 to 59); write the date as 2024-05-01T09:30:00+03:00"),
+])
+def test_a_sidecar_that_would_lose_a_value_is_an_error(tmp_path, name, text, expected):
+    site = new_site(tmp_path / "site", {"a.txt": seed("عنوان الخبر"), name: text.encode("utf-8")})
+    errors = [a.message for a in run(site) if a.kind == "error"]
+    assert [m.replace(str(site) + "/", "") for m in errors] == [expected]
+
+
 # --------------------------------------------------------------------------- header lines
 
 ARABIC_HEADER = (
@@ -306,6 +323,15 @@ def test_parse_date_uses_the_given_time_zone_for_naive_values():
 def test_unreadable_dates_raise(value):
     with pytest.raises(ValueError):
         parse_date(value, CAIRO)
+
+
+@pytest.mark.parametrize("value, offset", [("2018-04-28T10:00:00+05:75", "+05:75"),
+                                           ("2018-04-28 10:00 +2500", "+25:00"),
+                                           ("Sat, 28 Apr 2018 04:58:03 -0560", "-05:60")])
+def test_an_offset_out_of_range_says_so(value, offset):
+    with pytest.raises(ValueError) as info:
+        parse_date(value, CAIRO)
+    assert str(info.value).startswith(f"the UTC offset {offset} is out of range: RFC 3339 allows -23:59 to +23:59")
 
 
 def test_bad_date_is_an_error_naming_the_file(tmp_path):

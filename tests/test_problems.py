@@ -79,6 +79,10 @@ OFFSET_OUT_OF_RANGE = ("is out of range: RFC 3339 allows -23:59 to +23:59 (hours
      f"content/articles/x.md:4: the UTC offset -24:30 {OFFSET_OUT_OF_RANGE} (see the README, 'Front matter')"),
     ("2024-05-01T10:00:00+03:00", "updated: '2024-05-02T09:00:00-2400'\n",
      f"content/articles/x.md:4: the UTC offset -24:00 {OFFSET_OUT_OF_RANGE}"),
+    # Minutes over 59, which Python and PyYAML would read as one more hour.
+    ("2024-05-01T10:00:00+05:75", "",
+     f"content/articles/x.md:3: the UTC offset +05:75 {OFFSET_OUT_OF_RANGE} (see the README, 'Front matter')"),
+    ("'2024-05-01T10:00:00+05:75'", "", f"content/articles/x.md:3: the UTC offset +05:75 {OFFSET_OUT_OF_RANGE}"),
 ])
 def test_utc_offset_out_of_range_says_so(tmp_path, date, extra, expected):
     site = site_with(tmp_path, {"x.md": md("عنوان", extra, date=date)})
