@@ -27,7 +27,7 @@ from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
 from .markup import blocks_to_markdown, paragraphs_to_markdown
-from .metadata import Metadata, parse_date, read_header, read_manifest, read_sidecar
+from .metadata import Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
@@ -297,7 +297,8 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
     """Read every ``*.txt`` in ``folder`` (not recursive) with the folder's
     ``manifest.jsonl`` and each seed's sidecar ``<name>.json``/``.yml``.
     Returns the seeds and the problems found in metadata files (paths shown
-    relative to the site root when inside it)."""
+    relative to the site root when inside it). A seed whose metadata cannot be
+    read is left out, with a problem: it is converted once that is fixed."""
 
     def shown(path) -> str:
         try:
@@ -306,12 +307,18 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
             return str(path)
 
     manifest, problems = read_manifest(folder)
+    held = held_back(folder, manifest, problems)
     out = []
     for file in sorted(folder.glob("*.txt")):
+        if (file.name not in manifest) if held is None else (file.name in held):
+            problems.append(Problem(str(file), 0, "not converted until the line of seeds/manifest.jsonl "
+                                                  "about it can be read (see above)"))
+            continue
         meta = manifest.get(file.name, Metadata())
         sidecar, problem = read_sidecar(file)
-        if problem:
+        if problem:  # converted from guesses, it would be published wrong, and twice once the file is fixed
             problems.append(problem)
+            continue
         if sidecar:
             meta = meta.merged(sidecar)
         out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))

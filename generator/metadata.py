@@ -101,7 +101,8 @@ def from_mapping(data: dict) -> Metadata:
 def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
     """Read ``folder/manifest.jsonl`` if present: file name -> :class:`Metadata`.
 
-    A line that is not a JSON object with a ``file`` is a problem (with its line).
+    A line that is not a JSON object with a ``file`` is a problem (with its line);
+    see :func:`held_back` for the seeds it may have been about.
     """
     path = folder / MANIFEST
     if not path.is_file():
@@ -132,6 +133,28 @@ def _once(pairs: list) -> dict:
                 raise ValueError(f"'{key}' is given twice; keep the one you mean and delete the other")
             seen.add(key)
     return data
+
+
+#: A file name in a manifest line that could not be read as JSON.
+_NAMED_RE = re.compile(r'"file"\s*:\s*"([^"]+)"')
+
+
+def held_back(folder: Path, manifest: dict[str, Metadata], problems: list[Problem]) -> set[str] | None:
+    """The seeds of ``folder`` that must wait because a line of its manifest could
+    not be read (``problems`` from :func:`read_manifest`): the files those lines
+    name, or ``None`` (every seed the manifest does not describe) when a broken
+    line names none. Converting them from guesses would publish a wrong title
+    and date, and a second copy of the article once the line is fixed."""
+    if not problems:
+        return set()
+    lines = (folder / MANIFEST).read_text(encoding="utf-8-sig").splitlines()
+    held = set()
+    for problem in problems:
+        named = _NAMED_RE.search(lines[problem.line - 1]) if 0 < problem.line <= len(lines) else None
+        if named is None:
+            return None
+        held.add(named[1])
+    return held
 
 
 def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:

@@ -78,29 +78,48 @@ def test_manifest_line_equal_to_title_is_the_headline(tmp_path):
     assert "عنوان الخبر" not in (site / action.path).read_text(encoding="utf-8").split("---", 2)[2]
 
 
-def test_bad_manifest_line_is_a_problem_with_its_line_and_the_seeds_still_convert(tmp_path):
+def test_bad_manifest_line_is_a_problem_with_its_line_and_holds_back_the_seed_it_may_be_about(tmp_path):
     site = new_site(tmp_path / "site", {
         "a.txt": seed(None),
         "b.txt": seed("عنوان من نص الملف"),
         "c.txt": seed("عنوان ثالث"),
+        "d.txt": seed("عنوان رابع"),
         "manifest.jsonl": manifest(
             {"file": "a.txt", "title": "عنوان من الفهرس"},
             '{"file": "b.txt", "title": "سطر مكسور',
-            "[1, 2]",
             "",
             {"file": "c.txt", "section": "sport"},
         ),
     })
     actions = run(site)
-    errors = [a for a in actions if a.kind == "error"]
+    errors = [a.message for a in actions if a.kind == "error"]
     assert len(errors) == 2
-    assert any("manifest.jsonl:2:" in e.message and "JSON" in e.message for e in errors), errors
-    assert any("manifest.jsonl:3:" in e.message for e in errors), errors
+    assert any("manifest.jsonl:2:" in e and "JSON" in e for e in errors), errors
+    assert "seeds/b.txt: not converted until the line of seeds/manifest.jsonl about it can be read (see above)" \
+        in errors
     done = {a.seed: a for a in actions if a.kind == "write"}
-    assert set(done) == {"seeds/a.txt", "seeds/b.txt", "seeds/c.txt"}
+    assert set(done) == {"seeds/a.txt", "seeds/c.txt", "seeds/d.txt"}
     assert front(site, done["seeds/a.txt"])["title"] == "عنوان من الفهرس"
-    assert front(site, done["seeds/b.txt"])["title"] == "عنوان من نص الملف"  # its line was unreadable
-    assert front(site, done["seeds/c.txt"])["section"] == "sport"  # lines after the bad ones still count
+    assert front(site, done["seeds/c.txt"])["section"] == "sport"  # lines after the bad one still count
+    # Fixed, the line gives the seed its title: one article, not a guess and then a second copy.
+    (site / "seeds" / "manifest.jsonl").write_bytes(manifest(
+        {"file": "a.txt", "title": "عنوان من الفهرس"}, {"file": "b.txt", "title": "سطر سليم"},
+        {"file": "c.txt", "section": "sport"}))
+    [written] = [a for a in run(site) if a.kind == "write"]
+    assert written.seed == "seeds/b.txt" and front(site, written)["title"] == "سطر سليم"
+    assert len(list((site / "content" / "articles").glob("*.md"))) == 4
+
+
+def test_a_manifest_line_that_names_no_file_holds_back_every_seed_it_does_not_describe(tmp_path):
+    site = new_site(tmp_path / "site", {
+        "a.txt": seed("عنوان أول"),
+        "b.txt": seed("عنوان ثان"),
+        "manifest.jsonl": manifest({"file": "a.txt", "section": "sport"}, "[1, 2]"),
+    })
+    actions = run(site)
+    assert [a.seed for a in actions if a.kind == "write"] == ["seeds/a.txt"]
+    assert "seeds/b.txt: not converted until the line of seeds/manifest.jsonl about it can be read (see above)" \
+        in [a.message for a in actions if a.kind == "error"]
 
 
 def test_read_manifest_reports_line_numbers(tmp_path):
@@ -167,7 +186,11 @@ def test_unreadable_sidecar_is_an_error_naming_it(tmp_path):
     actions = run(site)
     errors = [a for a in actions if a.kind == "error"]
     assert len(errors) == 1 and "a.yml" in errors[0].message
-    assert [a.kind for a in actions if a.kind != "error"] == ["write"]
+    # Not converted from guesses: once the file is fixed, the article gets its title, once.
+    assert [a.kind for a in actions if a.kind != "error"] == []
+    (site / "seeds" / "a.yml").write_text("title: عنوان من الملف\n", encoding="utf-8")
+    [written] = run(site)
+    assert written.kind == "write" and front(site, written)["title"] == "عنوان من الملف"
 
 
 @pytest.mark.parametrize("name, text, expected", [
