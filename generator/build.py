@@ -423,6 +423,21 @@ def _prctl():
         return None
 
 
+def _hold_signals():
+    """Hold back SIGINT and SIGTERM in this thread (they stay pending); returns
+    what :func:`_release_signals` needs, None where signals cannot be held."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _release_signals(held) -> None:
+    """Undo :func:`_hold_signals` (``held``: what it returned); a signal that came
+    meanwhile is handled now. Nothing for None."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _child_signals() -> None:
     """In a process forked by a build: Ctrl-C (SIGINT, sent to the whole process
     group) is left to the main process, which stops its children; SIGTERM has
@@ -934,7 +949,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             site, {a.slug: by_path[a.path].keys for a in site.articles}, section_keys),
         "robots.txt": lambda: feeds.robots_txt(site),
     }
-    tree = early = previous = None
+    tree = early = previous = held = None
     makers: dict = {}  # what the other process makes
     try:
         if not valid_output and _workers(len(site.articles) + len(feed_units)):
@@ -1037,6 +1052,9 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     units[rel] = (key, ("bytes", None))
                 if old.get(rel, (None, None))[1] != key:
                     changed.add(rel)
+            # From the swap until the cache records the new site, Ctrl-C and SIGTERM wait: stopped
+            # in between, the next build would not know the site it finds and write it all again.
+            held = _hold_signals()
             previous = output.finish_tree(tree, out, set(units), tuple(settings.keep))
             changed |= removed
             changed.update(missing)
@@ -1068,39 +1086,46 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             import shutil
 
             shutil.rmtree(tree, ignore_errors=True)
+        _release_signals(held)
         raise
     _JOB.clear()
+    saved, left = False, None
+    try:
+        state.sources = entries
+        state.outputs = {rel: (units[rel][0], digests[rel]) for rel in units}
+        state.output = str(out.resolve())
+        state.marker = _marker(out)
+        state.garbage += parsed + len(removed)
+        if state.garbage > max(100, len(entries) // 10):
+            store.prune_bodies({e.digest for e in entries.values()})
+            state.garbage = 0
 
-    state.sources = entries
-    state.outputs = {rel: (units[rel][0], digests[rel]) for rel in units}
-    state.output = str(out.resolve())
-    state.marker = _marker(out)
-    state.garbage += parsed + len(removed)
-    if state.garbage > max(100, len(entries) // 10):
-        store.prune_bodies({e.digest for e in entries.values()})
-        state.garbage = 0
-
-    scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
-    next_due = None if future or not scheduled else min(scheduled)
-    limits = [dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)]
-    if next_due:
-        limits.append(next_due)
-    since = now - dt.timedelta(days=feeds.NEWS_DAYS)
-    limits += [a.date + dt.timedelta(days=feeds.NEWS_DAYS) for a in site.articles if since <= a.date <= now]
-    if not site.articles:
-        limits.append(now)  # an empty site's feeds carry the build time
-    valid_until = min(limits).timestamp()
-    state.last = {"key": plan_key, "built_at": now.timestamp(), "valid_until": valid_until, "pages": len(planned),
-                  "problems": _problem_rows(problems), "next_due": next_due.isoformat() if next_due else None}
-    state.texts = dict(dates.TEXTS)
-    store.save(state)
-    store.end_writes()
-    left = None
-    if previous is not None:  # deleted once the state is saved: stopping the build now loses nothing
-        try:
+        scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
+        next_due = None if future or not scheduled else min(scheduled)
+        limits = [dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)]
+        if next_due:
+            limits.append(next_due)
+        since = now - dt.timedelta(days=feeds.NEWS_DAYS)
+        limits += [a.date + dt.timedelta(days=feeds.NEWS_DAYS) for a in site.articles if since <= a.date <= now]
+        if not site.articles:
+            limits.append(now)  # an empty site's feeds carry the build time
+        valid_until = min(limits).timestamp()
+        state.last = {"key": plan_key, "built_at": now.timestamp(), "valid_until": valid_until, "pages": len(planned),
+                      "problems": _problem_rows(problems), "next_due": next_due.isoformat() if next_due else None}
+        state.texts = dict(dates.TEXTS)
+        store.save(state)
+        store.end_writes()
+        saved = True
+        _release_signals(held)  # a signal held back since the swap arrives now, and stops the deletion
+        held = None
+        if previous is not None:  # deleted once the state is saved: stopping the build now loses nothing
             output.discard(previous)
-        except (KeyboardInterrupt, SystemExit):  # the new site is built: it is the deletion that stops
-            left = previous
+    except (KeyboardInterrupt, SystemExit):
+        if not saved:
+            raise
+        left = previous  # the new site is built and recorded: it is the deletion that stops
+    finally:
+        _release_signals(held)
     _LAST[str(out.resolve())] = {
         "key": plan_key, "planned": planned, "units": units, "entries": entries, "outputs": state.outputs,
         "page_index": {page.path: index for index, page in enumerate(planned)}, "specs": specs, "site": site,

@@ -10,6 +10,7 @@ import os
 import random
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -563,6 +564,34 @@ def test_a_build_stopped_while_the_previous_site_is_deleted_keeps_its_record(sit
     again = build(site, now=NOW)
     assert again.parsed == 0 and again.rendered == 0 and not again.changed
     assert not again.warnings
+    assert not [p for p in site.iterdir() if p.name.startswith(".build.")]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_between_the_swap_and_the_record_waits_for_the_record(site, monkeypatch, signum):
+    """Ctrl-C or SIGTERM just after the new site is swapped in: the cache records it
+    first, then the signal stops only the deletion of the previous site."""
+    from generator import cli, output
+
+    build(site, now=NOW)
+    shutil.rmtree(site / ".cache")  # the next build writes a whole new tree and swaps it in
+    finish = output.finish_tree
+
+    def signalled(*args, **kwargs):
+        previous = finish(*args, **kwargs)
+        os.kill(os.getpid(), signum)  # held back until the record is saved
+        return previous
+
+    monkeypatch.setattr(output, "finish_tree", signalled)
+    replaced = cli._stop_on_sigterm()  # SIGTERM raises SystemExit, as in the command
+    try:
+        report = build(site, now=NOW)
+    finally:
+        signal.signal(signal.SIGTERM, replaced)
+    monkeypatch.undo()
+    assert [w for w in report.warnings if "the next build deletes it" in w.message]
+    again = build(site, now=NOW)
+    assert again.parsed == 0 and again.rendered == 0 and not again.changed
     assert not [p for p in site.iterdir() if p.name.startswith(".build.")]
 
 
