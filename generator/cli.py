@@ -135,6 +135,11 @@ def cmd_serve(args) -> int:
     def rebuild() -> Outcome:
         report = build(site, output, holder["url"], now=_now(), drafts=args.drafts, future=args.future)
         _report_actions(report.actions, verbose=False)
+        warned = [str(w) for w in report.warnings]
+        if warned != holder.get("warned", []):  # shown once, and again when they change
+            for line in warned:
+                print(line, flush=True)
+            holder["warned"] = warned
         written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
         changed = getattr(report, "changed", None)  # output paths whose bytes changed; None: unknown
         summary = f"{report.pages} pages" + (f", {len(changed)} files changed" if changed is not None else "")

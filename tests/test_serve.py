@@ -359,6 +359,25 @@ def test_change_to_a_seed_rebuilds_then_reloads(server, bundled_site):
     assert word in md.read_text(encoding="utf-8"), "the seed change was converted into the Markdown"
 
 
+def test_warnings_are_shown_once_and_again_when_they_change(bundled_site):
+    article = sorted((bundled_site / "content" / "articles").glob("*.md"))[0]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\ntitle:", "\ntitel: x\ntitle:", 1), encoding="utf-8")
+    srv = Server(bundled_site)
+    try:
+        [warning] = [line for line in srv.log if "warning:" in line]  # printed before the address
+        assert warning.startswith(f"content/articles/{article.name}:2: warning: unknown front matter key 'titel'")
+        article.write_text(text.replace("\ntitle:", "\ntitel: x\ntitle:", 1) + "\nفقرة.\n", encoding="utf-8")
+        srv.wait_for_line("rebuilt")
+        assert sum("warning:" in line for line in srv.log) == 1  # the same warning is not repeated
+        article.write_text(text, encoding="utf-8")
+        srv.wait_for_line("rebuilt")
+        article.write_text(text.replace("\ntitle:", "\ntitel: y\ntitle:", 1), encoding="utf-8")
+        srv.wait_for_line("warning: unknown front matter key 'titel'")
+    finally:
+        srv.stop()
+
+
 def test_content_error_keeps_serving_last_good_site(server, bundled_site):
     status, _, before = server.request("/")
     assert status == 200
