@@ -34,6 +34,15 @@ ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 PRESENTATION_FORMS_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 
 
+def unshape(text: str) -> str:
+    """``text`` with Arabic presentation forms replaced by the letters they show
+    (their NFKC compatibility decomposition, UAX #15: ``ﻏﺰﺓ`` -> ``غزة``,
+    ``ﻻ`` -> ``لا``); anything else is left as it is."""
+    if PRESENTATION_FORMS_RE.search(text) is None:
+        return text
+    return PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode Normalization Form C (UAX #15); nothing else changes."""
     return unicodedata.normalize("NFC", text)
@@ -59,9 +68,7 @@ def fold(text: str) -> str:
     they show (NFKC of those characters only), as python-slugify does for slugs.
     Source: the project's Arabic rules, after camel-tools' normalisers.
     """
-    if PRESENTATION_FORMS_RE.search(text):
-        text = PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = strip_marks(nfc(text)).translate(_ALEF_FOLD).translate(_DIGITS_TO_ASCII)
+    text = strip_marks(nfc(unshape(text))).translate(_ALEF_FOLD).translate(_DIGITS_TO_ASCII)
     text = re.sub("ة(?=\\W|$)", "ه", text)
     return SPACE_RE.sub(" ", text).strip().casefold()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 
-from .arabic import fold
+from .arabic import fold, unshape
 from .content import term_key
 from .model import Site
 from .tags import CLITICS, tokens
@@ -20,7 +20,9 @@ from .urls import article_url
 
 
 def keys(text: str) -> set[str]:
-    """Folded words of ``text`` and their forms without a leading clitic (3+ letters left)."""
+    """Folded words of ``text`` and their forms without a leading clitic (3+ letters
+    left); words in presentation forms are read as the letters they show."""
+    text = unshape(text)
     out = set()
     for token in tokens(text):
         out.update(_token_keys(token))

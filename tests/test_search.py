@@ -48,6 +48,8 @@ def test_keys_fold_letters_and_drop_clitics():
     found = keys("بغزة والحرب")
     assert {"بغزه", "غزه", "والحرب", "حرب"} <= found
     assert fold("غـزّة") in keys("غـزّة")
+    # Words in presentation forms (text copied out of a PDF) are the words they show.
+    assert keys("\ufe91\ufecf\ufeb0\ufe93 \ufedf\ufe92\ufee8\ufe8e\ufee5") == keys("بغزة لبنان")
 
 
 def run_search(index, query: str) -> list[str]:
