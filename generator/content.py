@@ -70,6 +70,14 @@ def _names(value) -> list[str] | None:
     return list(unique.values())
 
 
+def _nameless(value) -> list[str]:
+    """The names in ``value`` (as :func:`_names` takes it) that :func:`_names` leaves
+    out for having no letter or digit (``؟؟``, an emoji)."""
+    names = re.split(r"[,،؛]", value) if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(n).strip() for n in names
+            if remove_invisible(str(n)).strip() and not re.search(r"[^\W_]", remove_invisible(str(n)))]
+
+
 def first_paragraph_text(markdown_body: str) -> str:
     """Plain text of the first paragraph of a Markdown body (escapes and simple markup removed)."""
     for block in re.split(r"\n\s*\n", markdown_body.strip()):
@@ -141,6 +149,10 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     if tags is None:
         bad("tags", "'tags' must be a list of names, e.g. tags: [غزة, مصر]")
         tags = []
+    else:
+        for name in _nameless(meta.get("tags")):
+            bad("tags", f"the tag '{name}' has no letter or digit to name it by; it is left out: write it in words",
+                warning=True)
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     raw_slug = meta.get("slug", stem)
     slug = slugify(str(raw_slug), MAX_SLUG_BYTES) if raw_slug is not None else ""
@@ -261,11 +273,24 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 
+#: ``+`` and ``#`` closing a Latin word (``C++``, ``C#``, ``F#``): part of the name, not punctuation.
+_SIGNS_RE = re.compile(r"(?<=[A-Za-z0-9])[+#]+(?!\w)")
+
+
+def _spell_signs(name: str) -> str:
+    """``name`` with the signs of :data:`_SIGNS_RE` spelled out (``C++`` -> ``C plus plus``,
+    ``C#`` -> ``C sharp``), for the key and the slug; a leading ``#`` (a hashtag) stays."""
+    if "+" not in name and "#" not in name:
+        return name
+    return _SIGNS_RE.sub(lambda m: m.group().replace("+", " plus").replace("#", " sharp"), name)
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def term_key(name: str) -> str:
     """The identity of a term: the folded name without punctuation (``_ محمد جراح``
-    and ``محمد جراح`` are one author; ``غزة`` and ``غزه`` one tag)."""
-    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(name)).split())
+    and ``محمد جراح`` are one author; ``غزة``, ``#غزة`` and ``غزه`` one tag), but
+    with the signs that make ``C++`` and ``C#`` two names spelled out."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(_spell_signs(name))).split())
 
 
 def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tuple[Term, ...]:
@@ -298,7 +323,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tu
         # the name shown is the form written most often
         name = min(names, key=lambda n: (-len(by_name[n]), n))
         profile = profiles.get(key)
-        slug = profile.slug if profile else slugify(name, MAX_SLUG_BYTES)
+        slug = profile.slug if profile else slugify(_spell_signs(name), MAX_SLUG_BYTES)
         if not slug:
             problems.append(Problem(articles[indices[0]].path, 1, f"the {taxonomy[:-1]} '{name}' has no letter or digit to make a URL from"))
             continue

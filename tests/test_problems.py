@@ -247,6 +247,14 @@ def test_strict_fails_on_a_seed_that_is_not_utf8(tmp_path):
     assert "seeds/w.txt: read as Windows-1256" in proc.stderr
 
 
+def test_a_tag_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان", "tags: [مصر, ؟؟, 🙂]\n")})
+    report = build(site, now=NOW)
+    assert [str(w) for w in report.warnings] == [
+        f"content/articles/x.md:4: warning: the tag '{name}' has no letter or digit to name it by; it is left "
+        "out: write it in words" for name in ("؟؟", "🙂")]
+
+
 def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_first_once(tmp_path):
     from generator.content import assemble
     from generator.model import Article
@@ -267,6 +275,11 @@ def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_f
     assert tags["مصر"].name == "مصر"  # once each: the first in code point order
     assert tags["مصر"].articles == ("egypt", "old")
     assert [t.articles for t in site.taxonomies["authors"]] == [("egypt", "new", "mid", "old")]
+
+    # C++ and C# are two tags (python-slugify drops both signs), a hashtag is the tag it names.
+    site = assemble(settings, [article("cpp", 5, ("C++",)), article("cs", 6, ("C#", "#غزة"))], [])
+    assert sorted((t.name, t.slug, t.articles) for t in site.taxonomies["tags"]) == \
+        [("#غزة", "غزة", ("cs",)), ("C#", "c-sharp", ("cs",)), ("C++", "c-plus-plus", ("cpp",))]
 
     # A tag copied out of a PDF, in presentation forms, is the same tag.
     site = assemble(settings, [article("pdf", 5, ("\ufecf\ufeb0\ufe93",)), *articles], [])
