@@ -584,10 +584,14 @@ def test_a_signal_between_the_swap_and_the_record_waits_for_the_record(site, mon
 
     monkeypatch.setattr(output, "finish_tree", signalled)
     replaced = cli._stop_on_sigterm()  # SIGTERM raises SystemExit, as in the command
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal (a process started in the background
+    # by a shell inherits SIGINT ignored).
+    interrupting = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         report = build(site, now=NOW)
     finally:
         signal.signal(signal.SIGTERM, replaced)
+        signal.signal(signal.SIGINT, interrupting)
     monkeypatch.undo()
     assert [w for w in report.warnings if "the next build deletes it" in w.message]
     again = build(site, now=NOW)
