@@ -52,9 +52,11 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return result
 
 
-def _names(value) -> list[str] | None:
+def _names(value, nameless: list[str] | None = None) -> list[str] | None:
     """A list of names from a string (split on ``,`` ``،`` ``؛``) or a list; the
-    first of several names with one folded key is kept (``غزة``/``غزه``)."""
+    first of several names with one folded key is kept (``غزة``/``غزه``). Names
+    with no letter or digit (``؟؟``, an emoji) are left out, and added to
+    ``nameless`` when it is given."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -65,17 +67,14 @@ def _names(value) -> list[str] | None:
         return None
     unique: dict[str, str] = {}
     for name in (remove_invisible(n).strip() for n in names):
-        if name and re.search(r"[^\W_]", name) and term_key(name) not in unique:
+        if not name:
+            continue
+        if not re.search(r"[^\W_]", name):
+            if nameless is not None:
+                nameless.append(name)
+        elif term_key(name) not in unique:
             unique[term_key(name)] = name
     return list(unique.values())
-
-
-def _nameless(value) -> list[str]:
-    """The names in ``value`` (as :func:`_names` takes it) that :func:`_names` leaves
-    out for having no letter or digit (``؟؟``, an emoji)."""
-    names = re.split(r"[,،؛]", value) if isinstance(value, str) else value if isinstance(value, list) else []
-    return [str(n).strip() for n in names
-            if remove_invisible(str(n)).strip() and not re.search(r"[^\W_]", remove_invisible(str(n)))]
 
 
 def first_paragraph_text(markdown_body: str) -> str:
@@ -145,12 +144,13 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     if authors is None:
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")
         authors = []
-    tags = _names(meta.get("tags"))
+    nameless: list[str] = []
+    tags = _names(meta.get("tags"), nameless)
     if tags is None:
         bad("tags", "'tags' must be a list of names, e.g. tags: [غزة, مصر]")
         tags = []
     else:
-        for name in _nameless(meta.get("tags")):
+        for name in nameless:
             bad("tags", f"the tag '{name}' has no letter or digit to name it by; it is left out: write it in words",
                 warning=True)
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
