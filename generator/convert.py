@@ -377,8 +377,12 @@ def apply(site_root: Path, actions: list[Action]) -> None:
 def _write(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, target)
+    except BaseException:  # a full disk, Ctrl-C: no hidden half-written file is left
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _free_backups(site_root: Path, action: Action) -> Action:

@@ -376,3 +376,25 @@ def test_utf8_seed_with_a_stray_byte_is_an_error_naming_the_line(tmp_path):
     assert action.kind == "error"
     assert "bad.txt:4:" in action.message
     assert not (site / "content").exists()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError(28, "No space left on device")])
+def test_a_stopped_write_leaves_no_hidden_temporary_file(tmp_path, monkeypatch, stop):
+    """Ctrl-C or a full disk while a converted article is written leaves neither the
+    article half-written nor its hidden ``.<name>.md.tmp`` behind."""
+    import generator.convert as convert_module
+
+    target = tmp_path / "content" / "articles" / "خبر.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("old\n", encoding="utf-8")
+
+    def replace(src, dst):
+        raise stop
+
+    monkeypatch.setattr(convert_module.os, "replace", replace)
+    action = convert_module.Action("update", "seeds/خبر.txt", "content/articles/خبر.md",
+                                   files=(("content/articles/خبر.md", "new\n"),))
+    with pytest.raises(type(stop) if isinstance(stop, BaseException) else stop):
+        convert_module.apply(tmp_path, [action])
+    assert sorted(p.name for p in target.parent.iterdir()) == ["خبر.md"]
+    assert target.read_text(encoding="utf-8") == "old\n"
