@@ -142,7 +142,8 @@ def cmd_serve(args) -> int:
             holder["warned"] = warned
         written = {site / rel for a in report.actions if a.kind in ("write", "update") for rel, _ in a.files + a.profiles}
         changed = getattr(report, "changed", None)  # output paths whose bytes changed; None: unknown
-        summary = f"{report.pages} pages" + (f", {len(changed)} files changed" if changed is not None else "")
+        summary = f"{report.pages} pages" + (f", {len(changed)} file{'' if len(changed) == 1 else 's'} changed"
+                                              if changed is not None else "")
         return Outcome(summary, frozenset(written), changed)
 
     try:
@@ -284,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="create a new site folder", description="Create a new, empty site in DIRECTORY.")
     i.add_argument("directory", help="the folder to create")
     i.set_defaults(func=cmd_init)
+    for command in sub.choices.values():  # an unknown option is reported with the command's own usage
+        command.set_defaults(command_parser=command)
     return p
 
 
@@ -297,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     previous = _stop_on_sigterm()
     try:
-        args = parser().parse_args(argv)
+        args, unknown = parser().parse_known_args(argv)
+        if unknown:
+            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         return args.func(args)
     except JaridaError as exc:
         for problem in exc.problems:
@@ -306,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: what was being written is cleaned up by then
         print("interrupted", file=sys.stderr)
         return 130
+    except _Terminated as exc:  # kill, a CI time limit: said as Ctrl-C is, for the log that shows it
+        print("terminated (SIGTERM)", file=sys.stderr)
+        return exc.code
     except OSError as exc:  # the system refused: a full disk, a file that cannot be written
         if isinstance(exc, BrokenPipeError) and (_reader_gone(sys.stdout) or _reader_gone(sys.stderr)):
             # The reader of the output or of the messages went away (``jarida convert
@@ -403,9 +411,14 @@ def _stop_on_sigterm():
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        raise SystemExit(128 + signum)
+        raise _Terminated(128 + signum)
 
     return signal.signal(signal.SIGTERM, stop)
+
+
+class _Terminated(SystemExit):
+    """Raised in the main thread by SIGTERM (see :func:`_stop_on_sigterm`); its code
+    is 143. A ``SystemExit``, so that it passes the handlers of ``Exception``."""
 
 
 if __name__ == "__main__":

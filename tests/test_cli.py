@@ -702,3 +702,24 @@ def test_a_broken_pipe_other_than_the_output_is_reported(monkeypatch, capsys, tm
     monkeypatch.setattr(cli, "cmd_build", broken)
     assert cli.main(["build", "--site", str(tmp_path)]) == 1
     assert "Broken pipe; fix this, then run again" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, usage", [
+    (["build", "--nope"], "usage: jarida build "),
+    (["--nope", "build"], "usage: jarida build "),
+    (["init", "a", "b"], "usage: jarida init "),
+    (["serve", "--drafs"], "usage: jarida serve "),
+])
+def test_an_unknown_option_is_shown_with_the_usage_of_its_command(argv, usage, capsys, tmp_path, monkeypatch):
+    """A mistyped option gets the usage of the command it was given to (which lists
+    the right spelling), not the top-level usage that lists only the commands."""
+    from generator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert f"error: unrecognized arguments: {argv[-1] if argv[0] != '--nope' else '--nope'}" in err
+    assert list(tmp_path.iterdir()) == []

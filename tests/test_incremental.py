@@ -428,6 +428,7 @@ def test_sigterm_during_a_cold_build_leaves_no_temporary_tree_and_no_process(tmp
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143, err
     assert "Traceback" not in err
+    assert err.splitlines()[-1] == "terminated (SIGTERM)"  # said, as Ctrl-C's "interrupted" is
     time.sleep(0.3)
     assert _no_new_tree(root) and snapshot(root / "build") == before
     left = subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True, text=True).stdout.split()

@@ -479,6 +479,8 @@ def test_edit_of_an_article_reloads_after_the_page_is_rebuilt(live):
     assert word in body.decode("utf-8"), "the reload event came before the page was rebuilt"
     line = live.server.wait_for_line("rebuilt")
     assert f"content/articles/{HAND_SLUG}.md" in line and (" ms" in line or " s" in line), line
+    count, noun = re.search(r"(\d+) (files?) changed", line).groups()
+    assert (noun == "file") == (count == "1"), line
 
 
 def test_edit_of_a_template_then_a_template_error_then_its_fix(live):
