@@ -119,6 +119,50 @@ def site_static(site_root: Path) -> tuple[dict[str, Path], list[Problem]]:
     return files, warnings
 
 
+def missing_images(site_root: Path, settings: Settings, articles, profiles, files) -> list[Problem]:
+    """A warning for each image that the site names by a path and that no static
+    file provides, so its pages would show a broken image: an article's
+    ``image:``, an author profile's ``avatar:`` and the ``logo`` of ``site.toml``.
+    ``articles`` and ``profiles`` are :class:`~generator.model.Article` and
+    :class:`~generator.model.Profile` records, ``files`` the output paths of the
+    static files (``images/a.jpg``, ``theme/logo.svg``). URLs (``https://...``)
+    are not checked. Each warning names the file and the line of its key."""
+    from urllib.parse import unquote
+
+    from . import frontmatter
+    from .settings import SETTINGS_FILE, key_line
+
+    def missing(path: str | None) -> str | None:
+        if not path or "://" in path or path.startswith(("//", "data:")):
+            return None
+        rel = unquote(path.split("#")[0].split("?")[0]).lstrip("/")
+        if rel in files:
+            return None
+        hint = f"; the file static/{rel[7:]} is there: write '{rel[7:]}'" \
+            if rel.startswith("static/") and rel[7:] in files else \
+            f"; put the image at static/{rel}"
+        return f"no image {path!r} in the site's static files, so pages show it broken{hint}"
+
+    def line(rel: str, key: str) -> int:
+        try:
+            if rel == SETTINGS_FILE:
+                return key_line(site_root / rel, key)
+            return frontmatter.key_line((site_root / rel).read_text(encoding="utf-8"), key)
+        except (OSError, UnicodeDecodeError):
+            return 1
+
+    warnings = []
+    for record, key, path in [*((a, "image", a.image) for a in articles),
+                              *((p, "avatar", p.avatar) for p in profiles)]:
+        message = missing(path)
+        if message:
+            warnings.append(Problem(record.path, line(record.path, key), message, warning=True))
+    message = missing(settings.logo)
+    if message:
+        warnings.append(Problem(SETTINGS_FILE, line(SETTINGS_FILE, "logo"), message, warning=True))
+    return warnings
+
+
 def _marker(out: Path) -> list | None:
     """The stat of the output folder's marker file (a replaced or deleted output
     folder has another one)."""
@@ -927,10 +971,12 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     problems += found
     own, found = site_static(site_root)
     problems += found
+    dirs = render.theme_dirs(site_root, settings.theme)
+    copies = {**render.static_files(dirs), **own}
+    problems += missing_images(site_root, settings, articles, profiles, copies)
     if strict and problems:
         problems = [dataclasses.replace(p, warning=False) for p in problems]
     site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
-    dirs = render.theme_dirs(site_root, settings.theme)
     strings = render.load_strings(dirs)
     by_path = {a.path: entries[a.path] for a in site.articles}
     body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
@@ -986,7 +1032,6 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         for rel, data in extra.items():  # those of the other process: fingerprinted by their digests
             units[rel] = (None, ("bytes", None)) if data is None else (cache.digest(data), ("bytes", data))
         del extra
-        copies = {**render.static_files(dirs), **own}
         clashes = _static_clashes(own, units)
         if clashes:
             raise ContentProblems(clashes)

@@ -127,38 +127,38 @@ def load_settings(site: Path) -> Settings:
 
             close = difflib.get_close_matches(key, _TYPES, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(name, _key_line(path, key), f"unknown setting '{key}'{hint}"))
+            problems.append(Problem(name, key_line(path, key), f"unknown setting '{key}'{hint}"))
             continue
         want, kind = {"str": (str, "text in quotes"), "int": (int, "a whole number"),
                       "bool": (bool, "true or false"), "dict": (dict, "a table of names"),
                       "list": (list, "a list of names in quotes")}[_TYPES[key]]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            problems.append(Problem(name, _key_line(path, key), f"setting '{key}' must be {kind}"))
+            problems.append(Problem(name, key_line(path, key), f"setting '{key}' must be {kind}"))
             continue
         if want is list and not all(isinstance(v, str) and v and "/" not in v and v not in (".", "..") for v in value):
-            problems.append(Problem(name, _key_line(path, key), f"'{key}' must list top-level names, e.g. [\"CNAME\", \".git\"]"))
+            problems.append(Problem(name, key_line(path, key), f"'{key}' must list top-level names, e.g. [\"CNAME\", \".git\"]"))
             continue
         if want is dict and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            problems.append(Problem(name, _key_line(path, f"[{key}]"), f"[{key}] must map names to text, e.g. economy = \"اقتصاد\""))
+            problems.append(Problem(name, key_line(path, f"[{key}]"), f"[{key}] must map names to text, e.g. economy = \"اقتصاد\""))
             continue
         values[key] = value
     settings = Settings(**values)
     if not known_locale(settings.locale):
-        problems.append(Problem(name, _key_line(path, "locale"), f"unknown locale '{settings.locale}' (try 'ar_EG')"))
+        problems.append(Problem(name, key_line(path, "locale"), f"unknown locale '{settings.locale}' (try 'ar_EG')"))
     try:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem(name, _key_line(path, "timezone"), f"unknown time zone '{settings.timezone}' (try 'Africa/Cairo')"))
+        problems.append(Problem(name, key_line(path, "timezone"), f"unknown time zone '{settings.timezone}' (try 'Africa/Cairo')"))
     if base_url_problem(settings.base_url):
-        problems.append(Problem(name, _key_line(path, "base_url"), base_url_problem(settings.base_url)))
+        problems.append(Problem(name, key_line(path, "base_url"), base_url_problem(settings.base_url)))
     if "/" in settings.theme or "\\" in settings.theme or settings.theme.startswith("."):
-        problems.append(Problem(name, _key_line(path, "theme"), f"'theme' is a folder name in themes/, not a path: {settings.theme!r}"))
+        problems.append(Problem(name, key_line(path, "theme"), f"'theme' is a folder name in themes/, not a path: {settings.theme!r}"))
     if settings.hijri_offset not in (-1, 0, 1):
-        problems.append(Problem(name, _key_line(path, "hijri_offset"), "'hijri_offset' must be -1, 0 or 1 (days)"))
+        problems.append(Problem(name, key_line(path, "hijri_offset"), "'hijri_offset' must be -1, 0 or 1 (days)"))
     if settings.feed_content not in ("full", "summary"):
-        problems.append(Problem(name, _key_line(path, "feed_content"), "'feed_content' must be \"full\" or \"summary\""))
+        problems.append(Problem(name, key_line(path, "feed_content"), "'feed_content' must be \"full\" or \"summary\""))
     if settings.per_page < 1:
-        problems.append(Problem(name, _key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
+        problems.append(Problem(name, key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
     if problems:
         raise JaridaError(problems, 2)
     return settings.with_base_url(settings.base_url)
@@ -182,7 +182,10 @@ def normal_base_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path if path.endswith("/") else path + "/", "", ""))
 
 
-def _key_line(path: Path, key: str) -> int:
+def key_line(path: Path, key: str) -> int:
+    """1-based line of the setting ``key`` (or the table ``[key]``) in the TOML file
+    ``path``: the first line that starts with it; 0 when none does. Raises
+    ``OSError`` or ``UnicodeDecodeError`` when the file cannot be read."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip().lstrip("[").startswith(key.lstrip("[")):
             return number

@@ -83,3 +83,39 @@ def test_places_and_role_words_are_not_authors(text, person, place):
 def test_serve_has_its_own_future_switch():
     proc = run_jarida("serve", "--help")
     assert "--future" in proc.stdout and "--drafts" in proc.stdout
+
+
+def test_an_image_missing_from_the_static_files_is_a_warning_naming_its_line(tmp_path):
+    """``image:``, ``avatar:`` and ``logo`` naming a file that no static folder holds
+    would publish a broken image: each is a warning at the line of its key, with
+    what to do; URLs and images that exist are not; ``--strict`` stops on it."""
+    root = site(tmp_path / "s",
+                {"a.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\nauthor: ليلى\n"
+                         "image: images/غائبة.jpg\n---\n\nنص.\n",
+                 "b.md": "---\ntitle: عنوان آخر\ndate: 2024-01-02T10:00:00+02:00\n"
+                         "image: static/images/صورة.jpg\n---\n\nنص.\n",
+                 "c.md": "---\ntitle: عنوان ثالث\ndate: 2024-01-03T10:00:00+02:00\n"
+                         "image: /images/%D8%B5%D9%88%D8%B1%D8%A9.jpg?v=2\n---\n\nنص.\n",
+                 "d.md": "---\ntitle: عنوان رابع\ndate: 2024-01-04T10:00:00+02:00\n"
+                         "image: https://example.org/x.jpg\n---\n\nنص.\n"},
+                {"layla.md": "---\nname: ليلى\nrole: محررة\navatar: /images/ليلى.png\n---\n\nسيرة.\n"},
+                toml='base_url = "https://example.org/"\nlogo = "images/logo.svg"\n')
+    report = build(root, now=NOW)
+    warnings = sorted(str(w) for w in report.warnings)
+    assert warnings == [
+        "content/articles/a.md:5: warning: no image 'images/غائبة.jpg' in the site's static files, so pages "
+        "show it broken; put the image at static/images/غائبة.jpg",
+        "content/articles/b.md:4: warning: no image 'static/images/صورة.jpg' in the site's static files, so "
+        "pages show it broken; the file static/images/صورة.jpg is there: write 'images/صورة.jpg'",
+        "content/authors/layla.md:4: warning: no image '/images/ليلى.png' in the site's static files, so pages "
+        "show it broken; put the image at static/images/ليلى.png",
+        "site.toml:2: warning: no image 'images/logo.svg' in the site's static files, so pages show it broken; "
+        "put the image at static/images/logo.svg",
+    ]
+    assert sorted(str(w) for w in build(root, now=NOW).warnings) == warnings  # a rebuild with no change says them again
+    strict = run_jarida("build", "--site", root, "--strict", check=False)
+    assert strict.returncode == 1 and "no image 'images/غائبة.jpg'" in strict.stderr
+
+    (root / "static" / "images" / "غائبة.jpg").write_bytes(b"\xff\xd8\xff")  # the image is added
+    (root / "site.toml").write_text('base_url = "https://example.org/"\nlogo = "theme/style.css"\n', encoding="utf-8")
+    assert len(build(root, now=NOW).warnings) == 2  # b.md and the avatar: the image and the theme's file are found
