@@ -195,7 +195,9 @@ class Fragments(Extension):
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
         call = self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()])
         # The body takes ``root`` as its caller's argument (see _render).
-        return nodes.CallBlock(call, [nodes.Name("root", "param")], [], body).set_lineno(lineno)
+        block = nodes.CallBlock(call, [nodes.Name("root", "param")], [], body).set_lineno(lineno)
+        block.jarida_fragment_key = key  # checked against what the body reads (see _unkeyed_names)
+        return block
 
     @staticmethod
     def _render(key: tuple, context, caller):
@@ -236,6 +238,39 @@ def _filled(key: tuple, context, caller) -> str:
     return html
 
 
+#: Names a fragment's part may read without naming them in its key: the same on every
+#: page of a build (``site``, ``t``), filled in per page (``root``), or Jinja2's own.
+_SAME_ON_EVERY_PAGE = frozenset({"site", "t", "root", "loop", "caller", "varargs", "kwargs"})
+
+
+def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, str]]:
+    """For each ``{% fragment %}`` of the parsed ``template``, the variables its part
+    reads that its key does not name, as (line of the tag, first such name, the
+    line it is read on): a part reused on every page with the same key would show
+    the value of the first page rendered (every card the same headline). Allowed:
+    what the part sets itself (``{% for %}``, ``{% set %}``), the template's macros
+    and imports, ``known`` (the environment's globals) and :data:`_SAME_ON_EVERY_PAGE`.
+    Templates the part includes are not looked into."""
+    defined = {m.name for m in template.find_all(nodes.Macro)}
+    for node in template.find_all(nodes.Import):
+        defined.add(node.target)
+    for node in template.find_all(nodes.FromImport):
+        defined.update(n if isinstance(n, str) else n[1] for n in node.names)
+    found = []
+    for block in template.find_all(nodes.CallBlock):
+        key = getattr(block, "jarida_fragment_key", None)
+        if key is None:
+            continue
+        keyed = {n.name for part in key for n in (part, *part.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
+        keyed |= {n.name for n in block.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for name in block.find_all(nodes.Name):
+            if name.ctx == "load" and name.name not in keyed and name.name not in defined \
+                    and name.name not in _SAME_ON_EVERY_PAGE and name.name not in known:
+                found.append((block.lineno, name.name, name.lineno))
+                break
+    return found
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment with a quicker ``x.name`` for the view models (plain
     dicts): Jinja2 tries ``getattr`` first and the item on ``AttributeError``;
@@ -243,6 +278,15 @@ class _Environment(jinja2.Environment):
     (same result, no exception raised and caught on every lookup)."""
 
     template_class = _Template
+
+    def _parse(self, source, name, filename):
+        template = super()._parse(source, name, filename)
+        for line, variable, used in _unkeyed_names(template, self.globals):
+            raise jinja2.TemplateSyntaxError(
+                f"the part of this fragment shows '{variable}' (line {used}), which its key does not name: "
+                f"it would be rendered once and the same shown on every page; add to the key '{variable}', or "
+                f"what tells its values apart (as in {{% fragment {variable}.url, root %}})", line, name, filename)
+        return template
 
     def _load_template(self, name, globals, *args, **kwargs):
         # Jinja2 looks a template up in its LRU cache under a new weak reference to

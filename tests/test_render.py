@@ -209,3 +209,30 @@ def test_a_deleted_compiled_template_folder_does_not_fail_rendering(tmp_path):
     shutil.rmtree(tmp_path / "cache")
     assert env.get_template("other.html").render(x="ب") == "<b>ب</b>"
     assert any(folder.iterdir())  # stored again
+
+
+@pytest.mark.parametrize("part, line", [
+    ("{% fragment root %}\n<a href=\"{{ root }}{{ item.url }}\">{{ item.title }}</a>{% endfragment %}", 2),
+    ("{% fragment item.url %}{% if compact %}<p>{{ item.summary }}</p>{% endif %}{% endfragment %}", 1),
+    ("{% fragment 'nav' %}{% for s in site.sections %}<b {% if s.url == here %}class=x{% endif %}>"
+     "</b>{% endfor %}{% endfragment %}", 1),
+])
+def test_a_fragment_whose_key_leaves_out_what_it_shows_is_a_template_error(tmp_path, part, line):
+    """A part reused for every page with the same key must have in its key every
+    variable it reads: else every card would show the first card's headline."""
+    dirs = theme(tmp_path, {"page.html": "{% set x = 1 %}\n" + part})
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        render.environment(dirs).get_template("page.html")
+    assert caught.value.lineno == 2  # the line of the tag, and of the variable read:
+    assert f"(line {line + 1}), which its key does not name" in caught.value.message
+
+
+def test_a_fragment_may_read_its_key_its_own_names_macros_and_globals(tmp_path):
+    source = ("{% macro badge(x) %}<i>{{ x }}</i>{% endmacro %}{% import 'm.html' as m %}{% from 'm.html' import f as g %}"
+              "{% fragment item.url, root, level %}{% set n = item.title | length %}{% for a in item.authors %}"
+              "{{ badge(a) }}{{ m.f(a) }}{{ g(a) }}{{ loop.index }}{% endfor %}<h{{ level }}>{{ n }}{{ t.more }}"
+              "{{ site.title }}{{ range(2) | list }}</h{{ level }}>{% endfragment %}")
+    dirs = theme(tmp_path, {"page.html": source, "m.html": "{% macro f(x) %}{{ x }}{% endmacro %}"})
+    html = render.environment(dirs).get_template("page.html").render(
+        item={"url": "u", "title": "عنوان", "authors": ["ليلى"]}, level=2, t={"more": "+"}, site={"title": "ج"})
+    assert html == "<i>ليلى</i>ليلىليلى1<h2>5+ج[0, 1]</h2>"
