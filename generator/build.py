@@ -970,7 +970,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     profiles, found = _profiles(site_root)
     problems += found
     own, found = site_static(site_root)
-    problems += found
+    problems += found + content.ignored_sources(site_root)
     dirs = render.theme_dirs(site_root, settings.theme)
     copies = {**render.static_files(dirs), **own}
     problems += missing_images(site_root, settings, articles, profiles, copies)

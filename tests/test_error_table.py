@@ -87,6 +87,8 @@ CASES = {
     "unknown front matter key (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="titel: x\n")})),
     "over-long title (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("عنوان المقال", "ع" * 300).format(extra="")})),
     "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص المقال.\n".encode("cp1256")})),
+    "article or seed in a subfolder, or with another ending (warning)": lambda t: build(
+        site(t, articles={"ok.md": ARTICLE.format(extra=""), "x.markdown": ARTICLE.format(extra="")})),
     "image named by `image:`, `avatar:` or `logo` not in the static files (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="image: images/x.jpg\n")})),
 }
 

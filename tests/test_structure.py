@@ -302,3 +302,40 @@ def test_quote_with_a_job_title_is_not_a_bio(paragraph):
 def test_two_lists_in_a_row_stay_two_lists():
     page = render_lines(["- أ أ", "- ب ب", "١) ج ج", "٢) د د"])
     assert page.names.count("ul") == 2 and "p" not in page.names
+
+
+def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_path):
+    """An article in ``content/articles/2026/`` or named ``.markdown``, a seed in
+    ``seeds/2026/``: never published, so each is a warning saying what to do; backups,
+    hidden files, the manifest and the files that are read are not named."""
+    from generator.build import build
+    from generator.content import ignored_sources
+
+    root = tmp_path / "site"
+    article = "---\ntitle: خبر\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n"
+    files = {"content/articles/ok.md": article, "content/articles/2026/11/في-مجلد.md": article,
+             "content/articles/b.markdown": article, "content/articles/C.MD": article,
+             "content/articles/ok.md.bak": article, "content/articles/.ok.md.swp": "x",
+             "content/articles/.git/x.md": "x", "content/authors/ليلى.markdown": "---\nname: ليلى\n---\n",
+             "seeds/a.txt": "عنوان\n\nنص الخبر.\n", "seeds/2026/b.txt": "عنوان\n\nنص.\n", "seeds/C.TXT": "x",
+             "seeds/manifest.jsonl": "", "seeds/a.json": "{}", "site.toml": ""}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    expected = [
+        "content/articles/2026/11/في-مجلد.md: warning: not read: only the .md files directly in content/articles/ "
+        "are; move it to content/articles/في-مجلد.md to publish it",
+        "content/articles/C.MD: warning: not read: only the .md files directly in content/articles/ are; "
+        "rename it C.md to publish it",
+        "content/articles/b.markdown: warning: not read: only the .md files directly in content/articles/ are; "
+        "rename it b.md to publish it",
+        "content/authors/ليلى.markdown: warning: not read: only the .md files directly in content/authors/ are; "
+        "rename it ليلى.md to publish it",
+        "seeds/2026/b.txt: warning: not read: only the .txt files directly in seeds/ are; move it to seeds/b.txt "
+        "to publish it",
+        "seeds/C.TXT: warning: not read: only the .txt files directly in seeds/ are; rename it C.txt to publish it",
+    ]
+    assert sorted(str(w) for w in ignored_sources(root)) == sorted(expected)
+    now = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+    for _ in range(2):  # and a rebuild with nothing changed says them again
+        assert sorted(str(w) for w in build(root, now=now).warnings if "not read" in str(w)) == sorted(expected)
