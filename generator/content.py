@@ -140,6 +140,8 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
             updated = parse_date(meta["updated"], tz)
         except ValueError:
             bad("updated", frontmatter.offset_problem(str(meta["updated"])) or f"'updated' is not a date ({meta['updated']!r})")
+    if "author" in meta and "authors" in meta:  # one of them would be dropped: the byline would credit the wrong people
+        bad("authors", "both 'author' and 'authors' are given; keep one: 'authors: [name, name]' for several")
     authors = _names(meta.get("authors", meta.get("author")))
     if authors is None:
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")

@@ -118,7 +118,7 @@ def load_settings(site: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise JaridaError([Problem(name, _toml_line(exc), f"not valid TOML: {exc}")], 2) from exc
+        raise JaridaError([Problem(name, _toml_line(exc), f"not valid TOML: {_toml_words(exc, path)}")], 2) from exc
     problems = []
     values = {}
     for key, value in data.items():
@@ -157,8 +157,12 @@ def load_settings(site: Path) -> Settings:
         problems.append(Problem(name, key_line(path, "hijri_offset"), "'hijri_offset' must be -1, 0 or 1 (days)"))
     if settings.feed_content not in ("full", "summary"):
         problems.append(Problem(name, key_line(path, "feed_content"), "'feed_content' must be \"full\" or \"summary\""))
-    if settings.per_page < 1:
-        problems.append(Problem(name, key_line(path, "per_page"), "setting 'per_page' must be at least 1"))
+    for key in ("per_page", "feed_items", "summary_length"):  # 0 or less: empty feeds, summaries of "…" only
+        if getattr(settings, key) < 1:
+            problems.append(Problem(name, key_line(path, key), f"setting '{key}' must be at least 1"))
+    if not settings.title.strip():
+        problems.append(Problem(name, key_line(path, "title"), "setting 'title' is empty; give the site's name, "
+                                                               "shown on every page and in the feeds"))
     if problems:
         raise JaridaError(problems, 2)
     return settings.with_base_url(settings.base_url)
@@ -190,6 +194,34 @@ def key_line(path: Path, key: str) -> int:
         if line.strip().lstrip("[").startswith(key.lstrip("[")):
             return number
     return 0
+
+
+#: tomllib's messages (Python 3.11-3.13) that an editor may not understand, and what they mean.
+_TOML_WORDS = (
+    ("Cannot overwrite a value", "'{key}' is given twice (or as a setting and as a [table]); keep one"),
+    ("Cannot declare", "the table [{key}] is given twice; put its lines under one [{key}]"),
+    ("Invalid value", "the value of '{key}' is not TOML: text goes in quotes, as in title = \"جريدة\""),
+    ("Illegal character '\\n'", "the text of '{key}' is not closed: end it with a quote on the same line"),
+    ("Expected '=' after a key", "a line that is not 'name = value'"),
+)
+
+
+def _toml_words(exc: Exception, path: Path) -> str:
+    """tomllib's message for ``exc``, in plain words when it is one of :data:`_TOML_WORDS`
+    (naming the key of its line in ``path``), with its own words after them."""
+    import re
+
+    line = _toml_line(exc)
+    try:
+        text = path.read_text(encoding="utf-8").splitlines()[line - 1] if line else ""
+    except (OSError, UnicodeDecodeError, IndexError):
+        text = ""
+    match = re.match(r"\s*\[*\s*([^\]=\s]+)", text)
+    key = match.group(1) if match else "a setting"
+    for start, words in _TOML_WORDS:
+        if str(exc).startswith(start):
+            return f"{words.format(key=key)} ({exc})"
+    return str(exc)
 
 
 def _toml_line(exc: Exception) -> int:

@@ -293,3 +293,35 @@ def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_f
         assemble(settings, articles, [])
     assert messages(info.value) == ["content/articles/c.md:1: the tag 'Ⅻ' has the same URL slug 'xii' as 'XII'; "
                                     "rename one"]
+
+
+@pytest.mark.parametrize("toml, line, words", [
+    ('title = "أ"\ntitle = "ب"\n', 2, "'title' is given twice (or as a setting and as a [table]); keep one"),
+    ("title = جريدة\n", 1, "the value of 'title' is not TOML: text goes in quotes"),
+    ('[sections]\na = "x"\n[sections]\nb = "y"\n', 3, "the table [sections] is given twice"),
+    ('title = "جريدة\n', 1, "the text of 'title' is not closed"),
+    ('title "x"\n', 1, "a line that is not 'name = value'"),
+    ("feed_items = 0\n", 1, "setting 'feed_items' must be at least 1"),
+    ("summary_length = -5\n", 1, "setting 'summary_length' must be at least 1"),
+    ('title = "  "\n', 1, "setting 'title' is empty"),
+])
+def test_settings_mistakes_are_said_in_plain_words_at_their_line(tmp_path, toml, line, words):
+    """What tomllib says of a repeated key or unquoted text, and values that would
+    publish empty feeds or summaries of "…" only, as a problem an editor can act on."""
+    from generator.settings import load_settings
+
+    (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(JaridaError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.exit_code == 2
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("site.toml", line) and words in problem.message, problem
+
+
+def test_author_and_authors_together_are_an_error(tmp_path):
+    """One of the two would be dropped, and the byline would credit the wrong people."""
+    site = site_with(tmp_path, {"x.md": md("عنوان", "author: ليلى\nauthors: [مالك]\n")})
+    with pytest.raises(JaridaError) as caught:
+        build(site)
+    assert messages(caught.value) == ["content/articles/x.md:5: both 'author' and 'authors' are given; keep one: "
+                                      "'authors: [name, name]' for several"]
