@@ -185,10 +185,14 @@ def cmd_new(args) -> int:
     taken = {p.stem for p in folder.glob("*.md")}
     slug = slug_for(args.title, taken)
     now = dt.datetime.now(zoneinfo.ZoneInfo(settings.timezone)).replace(microsecond=0)
-    meta = {"title": args.title, "date": now.isoformat(), "author": args.author or settings.default_author, "tags": []}
+    meta = {"title": args.title, "date": now.isoformat(), "author": args.author or settings.default_author, "tags": [],
+            **({} if args.publish else {"draft": True})}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     path.write_text(frontmatter.dump(meta, "اكتب نص المقال هنا.\n"), encoding="utf-8")
+    if not args.publish:  # as Hugo's archetype: the placeholder text is never published by the next build
+        print("a draft: see it with 'jarida serve --drafts'; remove the line 'draft: true' to publish it",
+              file=sys.stderr)
     print(path)
     return 0
 
@@ -276,10 +280,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="store_true", help="open the site in a browser")
     s.set_defaults(func=cmd_serve)
 
-    n = with_site(sub.add_parser("new", help="create a dated article in content/articles",
-                                 description="Create content/articles/<slug>.md with front matter dated now."))
+    n = with_site(sub.add_parser("new", help="create a dated draft article in content/articles",
+                                 description="Create content/articles/<slug>.md with front matter dated now, "
+                                             "marked 'draft: true' until you remove that line."))
     n.add_argument("title", help="the headline")
     n.add_argument("--author", help="the author's name (default: the site's default author)")
+    n.add_argument("--publish", action="store_true", help="not a draft: published by the next build")
     n.set_defaults(func=cmd_new)
 
     i = sub.add_parser("init", help="create a new site folder", description="Create a new, empty site in DIRECTORY.")

@@ -392,8 +392,12 @@ def test_init_new_build(tmp_path):
     assert meta["title"] == "عنوان تجريبي"
     as_datetime(meta["date"])
 
+    assert meta["draft"] is True and "draft" in proc.stderr  # its placeholder text is not published...
     run_jarida("build", "--site", site, cwd=tmp_path)
     page_file = site / "build" / "articles" / created.stem / "index.html"
+    assert not page_file.exists()
+    created.write_text(created.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    run_jarida("build", "--site", site, cwd=tmp_path)  # ...until the line is removed
     assert page_file.is_file()
     page = parse_html(page_file.read_bytes())
     assert page.title.startswith("عنوان تجريبي")
@@ -407,9 +411,9 @@ def test_init_new_build(tmp_path):
 
 
 def test_new_in_bundled_site_builds(bundled_site):
-    proc = run_jarida("new", "عنوان تجريبي", "--site", bundled_site)
+    proc = run_jarida("new", "عنوان تجريبي", "--site", bundled_site, "--publish")
     created = Path(proc.stdout.strip().splitlines()[-1])
-    assert created.is_file()
+    assert created.is_file() and "draft" not in created.read_text(encoding="utf-8")
     run_jarida("build", "--site", bundled_site)
     assert (bundled_site / "build" / "articles" / created.stem / "index.html").is_file()
 
