@@ -130,14 +130,14 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         bad("date", "missing 'date': add a line 'date: 2024-05-01T09:30:00+03:00' to the front matter")
     else:
         try:
-            date = parse_date(meta["date"], tz)
+            date = parse_date(meta["date"], tz).astimezone(tz)  # shown in the site's time zone, as every date
         except ValueError:
             bad("date", frontmatter.offset_problem(str(meta["date"]))
                 or f"'date' is not a date ({meta['date']!r}); write it as 2024-05-01T09:30:00+03:00")
     updated = None
     if meta.get("updated") is not None:
         try:
-            updated = parse_date(meta["updated"], tz)
+            updated = parse_date(meta["updated"], tz).astimezone(tz)
         except ValueError:
             bad("updated", frontmatter.offset_problem(str(meta["updated"])) or f"'updated' is not a date ({meta['updated']!r})")
     if "author" in meta and "authors" in meta:  # one of them would be dropped: the byline would credit the wrong people

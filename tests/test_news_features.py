@@ -610,3 +610,22 @@ def test_machine_readable_dates_in_local_mean_time_are_given_in_utc():
     assert rfc822(behind) == "Sat, 01 Jan 2000 00:00:30 +0000" and rfc3339(behind) == "2000-01-01T00:00:30+00:00"
     modern = dt.datetime(2024, 3, 5, 14, 30, tzinfo=riyadh)
     assert (rfc3339(modern), rfc822(modern)) == ("2024-03-05T14:30:00+03:00", "Tue, 05 Mar 2024 14:30:00 +0300")
+
+
+def test_dates_with_another_offset_are_shown_in_the_site_time_zone(tmp_path):
+    """A wire date in GMT (``+00:00``) on a Cairo site is shown at Cairo's time and
+    filed under Cairo's day and month, as every other date of the site."""
+    from generator.build import build
+
+    root = make_site(tmp_path / "s", {"gmt": md("خبر بتوقيت غرينتش", "2024-01-31T23:30:00+00:00"),
+                                      "riyadh": md("خبر بتوقيت الرياض", "2018-09-04T08:31:09+03:00",
+                                                   updated="2018-09-04T05:40:00Z")},
+                     'timezone = "Africa/Cairo"\n')
+    build(root, now=dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc))
+    out = root / "build"
+    page = (out / "articles" / "gmt" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2024-02-01T01:30:00+02:00">1 فبراير 2024 – 01:30</time>' in page
+    assert (out / "archive" / "2024" / "02" / "index.html").is_file() and not (out / "archive" / "2024" / "01").exists()
+    page = (out / "articles" / "riyadh" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2018-09-04T07:31:09+02:00">4 سبتمبر 2018 – 07:31</time>' in page
+    assert '<time datetime="2018-09-04T07:40:00+02:00">' in page
