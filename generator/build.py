@@ -241,11 +241,25 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                     raise JaridaError([Problem(str(store.dir), 0, f"the build's cache cannot be used ({exc.args[0]}); "
                                                                   "free some disk space or make the folder writable, "
                                                                   "then build again")]) from exc
+        except JaridaError as exc:  # template errors name files by their full path: shown from the site root
+            exc.problems = _from_site_root(exc.problems, site_root)
+            raise
         finally:
             store.close()
             gc.unfreeze()
             if collecting:
                 gc.enable()
+
+
+def _from_site_root(problems: list[Problem], site_root: Path) -> list[Problem]:
+    """``problems`` with the paths inside ``site_root`` (as the problem's file, or
+    named in its message) written relative to it, as the user types them."""
+    prefix = str(site_root.absolute()) + os.sep
+    shown = []
+    for problem in problems:
+        path = problem.path[len(prefix):] if problem.path.startswith(prefix) else problem.path
+        shown.append(dataclasses.replace(problem, path=path, message=problem.message.replace(prefix, "")))
+    return shown
 
 
 def _watched(site_root: Path, settings: Settings) -> list[Path]:

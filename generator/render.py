@@ -393,8 +393,16 @@ class PageRenderer:
             root = self.base_path if page.path == "404.html" else root_of(page.path)
             html = template.render(site=self.site_context, root=root, page_path=page.path, t=self.strings,
                                    **{FRAGMENTS: self.fragments}, **context)
-        except jinja2.TemplateNotFound as exc:
-            raise JaridaError([Problem(f"themes/{exc.name}", 0, "template not found in the theme; add it or use the default theme")], 2) from exc
+        except jinja2.TemplateNotFound as exc:  # the page's template, or one it extends, includes or imports
+            path, line = _template_location(exc, "")
+            folders = " or ".join(getattr(self.env.loader, "searchpath", ())) or "the theme"
+            if path:
+                problem = Problem(path, line, f"template error: '{exc.name}' is not found in {folders}; "
+                                              "fix the name, or add the file")
+            else:
+                problem = Problem(exc.name or page.template, 0, f"template not found in {folders}; add it, "
+                                                                "or use the default theme")
+            raise JaridaError([problem], 2) from exc
         except jinja2.TemplateSyntaxError as exc:
             raise JaridaError([Problem(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")], 2) from exc
         except JaridaError:

@@ -325,3 +325,19 @@ def test_author_and_authors_together_are_an_error(tmp_path):
         build(site)
     assert messages(caught.value) == ["content/articles/x.md:5: both 'author' and 'authors' are given; keep one: "
                                       "'authors: [name, name]' for several"]
+
+
+@pytest.mark.parametrize("text, missing", [('{% include "partials/nope.html" %}\n', "partials/nope.html"),
+                                           ('\n{% extends "nobase.html" %}\n', "nobase.html")])
+def test_a_template_that_names_a_missing_one_is_named_with_its_line(tmp_path, text, missing):
+    """An include or extends of a template that is in no theme folder: the error is
+    at the file and line of the include, and names the folders looked in."""
+    site = site_with(tmp_path, {"x.md": md("عنوان")}, 'base_url = "https://example.org/"\ntheme = "mine"\n')
+    name = "partials/card.html" if "include" in text else "article.html"
+    (site / "themes" / "mine" / "templates" / name).parent.mkdir(parents=True)
+    (site / "themes" / "mine" / "templates" / name).write_text(text, encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2
+    line = text.index("{%") and 2 or 1
+    assert proc.stderr.startswith(f"themes/mine/templates/{name}:{line}: template error: '{missing}' is not found in "
+                                  "themes/mine/templates or "), proc.stderr
