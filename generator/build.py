@@ -986,7 +986,11 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     own, found = site_static(site_root)
     problems += found + content.ignored_sources(site_root)
     dirs = render.theme_dirs(site_root, settings.theme)
-    copies = {**render.static_files(dirs), **own}
+    themed = render.static_files(dirs)
+    problems += [Problem(f"static/{rel}", 0, f"replaces the theme's file {rel} (its theme/ folder); to change the "
+                                             f"theme's files, put them in themes/{settings.theme}/static/ instead",
+                         warning=True) for rel in own if rel in themed]
+    copies = {**themed, **own}
     problems += missing_images(site_root, settings, articles, profiles, copies)
     if strict and problems:
         problems = [dataclasses.replace(p, warning=False) for p in problems]
@@ -1009,6 +1013,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             site, {a.slug: by_path[a.path].keys for a in site.articles}, section_keys),
         "robots.txt": lambda: feeds.robots_txt(site),
     }
+    if "robots.txt" in own:  # the site's own rules (Disallow: /search/...) replace the generated ones
+        del unplanned["robots.txt"]
     tree = early = previous = held = None
     makers: dict = {}  # what the other process makes
     try:

@@ -119,3 +119,25 @@ def test_an_image_missing_from_the_static_files_is_a_warning_naming_its_line(tmp
     (root / "static" / "images" / "غائبة.jpg").write_bytes(b"\xff\xd8\xff")  # the image is added
     (root / "site.toml").write_text('base_url = "https://example.org/"\nlogo = "theme/style.css"\n', encoding="utf-8")
     assert len(build(root, now=NOW).warnings) == 2  # b.md and the avatar: the image and the theme's file are found
+
+
+def test_the_site_s_robots_txt_replaces_the_generated_one_and_a_theme_file_replaced_is_said(tmp_path):
+    """``static/robots.txt`` holds the newsroom's own rules (``Disallow: /search/``);
+    ``static/theme/style.css`` replaces the theme's stylesheet, which is rarely
+    meant: a warning says where theme files go."""
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n"})
+    report = build(root, now=NOW)
+    assert "Sitemap: https://example.org/sitemap.xml" in (root / "build" / "robots.txt").read_text(encoding="utf-8")
+    assert report.warnings == []
+    (root / "static" / "robots.txt").write_text("User-agent: *\nDisallow: /search/\n", encoding="utf-8")
+    (root / "static" / "theme").mkdir()
+    (root / "static" / "theme" / "style.css").write_text("body{color:red}", encoding="utf-8")
+    report = build(root, now=NOW)
+    assert (root / "build" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /search/\n"
+    assert (root / "build" / "theme" / "style.css").read_text(encoding="utf-8") == "body{color:red}"
+    assert [str(w) for w in report.warnings] == [
+        "static/theme/style.css: warning: replaces the theme's file theme/style.css (its theme/ folder); to change "
+        "the theme's files, put them in themes/default/static/ instead"]
+    (root / "static" / "robots.txt").unlink()
+    build(root, now=NOW)
+    assert "Sitemap: " in (root / "build" / "robots.txt").read_text(encoding="utf-8")  # the generated one is back
