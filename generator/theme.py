@@ -37,10 +37,18 @@ def load_strings(dirs: list[Path]) -> dict:
     """The theme's words: ``strings.toml`` of each theme folder, the most specific
     winning key by key (tables such as ``[reading_time]`` merged too).
 
-    Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML.
+    Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML, and
+    for a word that the default theme has in another form (``next = 5`` where
+    ``next`` is text; text where ``[reading_time]`` is a table of plural forms)
+    or whose name is a near miss of one of the default theme's (``nxt``, which
+    no template reads). A theme may add words of its own under other names.
     """
+    import difflib
+
+    from .settings import key_line
+
     strings: dict = {}
-    for d in reversed(dirs):
+    for number, d in enumerate(reversed(dirs)):
         path = d / "strings.toml"
         if not path.is_file():
             continue
@@ -48,6 +56,21 @@ def load_strings(dirs: list[Path]) -> dict:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise JaridaError([Problem(str(path), 0, f"not valid TOML: {exc}")], 2) from exc
+        problems = []
+        for key, value in data.items() if number else ():  # the default theme's own words are the reference
+            if key in strings and isinstance(strings[key], dict) != isinstance(value, dict):
+                kind = "a table of plural forms, as in the default theme" if isinstance(strings[key], dict) \
+                    else "text in quotes"
+                problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be {kind}"))
+            elif key in strings and not isinstance(value, (str, dict)):
+                problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be text in quotes"))
+            elif key not in strings:
+                close = difflib.get_close_matches(key, strings, n=1, cutoff=0.8)
+                if close:
+                    problems.append(Problem(str(path), key_line(path, key),
+                                            f"no template reads the word '{key}'; did you mean '{close[0]}'?"))
+        if problems:
+            raise JaridaError(problems, 2)
         for key, value in data.items():
             if isinstance(value, dict):
                 strings[key] = {**strings.get(key, {}), **value}

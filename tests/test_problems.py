@@ -341,3 +341,20 @@ def test_a_template_that_names_a_missing_one_is_named_with_its_line(tmp_path, te
     line = text.index("{%") and 2 or 1
     assert proc.stderr.startswith(f"themes/mine/templates/{name}:{line}: template error: '{missing}' is not found in "
                                   "themes/mine/templates or "), proc.stderr
+
+
+def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_path):
+    """``strings.toml`` of a site's theme: a near miss of a word's name (read by no
+    template) and a word in the wrong form stop the build; a theme's own words do not."""
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    strings = site / "themes" / "default" / "strings.toml"
+    strings.parent.mkdir(parents=True)
+    strings.write_text('my_word = "كلمتي"\nnxt = "بعده"\nnext = 5\nreading_time = "دقائق"\n', encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "themes/default/strings.toml:2: no template reads the word 'nxt'; did you mean 'next'?",
+        "themes/default/strings.toml:3: 'next' must be text in quotes",
+        "themes/default/strings.toml:4: 'reading_time' must be a table of plural forms, as in the default theme"]
+    strings.write_text('my_word = "كلمتي"\nprevious = "قبله"\n[reading_time]\nother = "{n} دقائق"\n', encoding="utf-8")
+    run_jarida("build", "--site", site)
