@@ -48,6 +48,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with Arabic-Indic (``٠١٢``) and Extended Arabic-Indic (``۰۱۲``) digits
+    as ASCII digits (Unicode Nd characters U+0660–U+0669, U+06F0–U+06F9)."""
+    return text.translate(_DIGITS_TO_ASCII)
+
+
 def remove_invisible(text: str) -> str:
     """Remove bidi controls and zero-width characters (for titles, slugs and tags)."""
     return INVISIBLE_RE.sub("", text)

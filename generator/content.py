@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import frontmatter
-from .arabic import cut_at_word, fold, remove_invisible, slugify
+from .arabic import ascii_digits, cut_at_word, fold, remove_invisible, slugify
 from .markup import safe_url
 from .model import Article, Profile, Site, Term
 from .problems import ContentProblems, Problem
@@ -34,14 +34,16 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     """Read a front-matter date: a YAML timestamp or an ISO 8601 / RFC 3339 string.
 
     A date without a time is midnight; a value without an offset is in the
-    site's time zone ``tz``. Raises ``ValueError`` for anything else, and for a
-    UTC offset out of RFC 3339's range (-23:59 to +23:59).
+    site's time zone ``tz``; Arabic-Indic digits (``٢٠٢٤-٠٥-٠١``) are read as
+    ASCII digits. Raises ``ValueError`` for anything else, and for a UTC offset
+    out of RFC 3339's range (-23:59 to +23:59).
     """
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, dt.date):
         result = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
+        value = ascii_digits(value)  # ٢٠٢٤-٠٥-٠١: typed with an Arabic keyboard
         if frontmatter.offset_problem(value):  # Python reads +05:75 as +06:15
             raise ValueError(f"UTC offset out of range: {value!r}")
         result = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))

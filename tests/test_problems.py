@@ -358,3 +358,14 @@ def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_pat
         "themes/default/strings.toml:4: 'reading_time' must be a table of plural forms, as in the default theme"]
     strings.write_text('my_word = "كلمتي"\nprevious = "قبله"\n[reading_time]\nother = "{n} دقائق"\n', encoding="utf-8")
     run_jarida("build", "--site", site)
+
+
+@pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
+def test_a_front_matter_date_in_arabic_indic_digits_is_read(tmp_path, written):
+    """A date typed with an Arabic keyboard, as seed metadata dates already are."""
+    from generator.content import parse_article
+    from generator.settings import Settings
+
+    article, problems = parse_article("content/articles/x.md", md("عنوان", date=written), Settings())
+    assert problems == []
+    assert article.date == dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
