@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import html
 import json
 import re
@@ -206,13 +207,40 @@ def read_header(text: str) -> Metadata:
 _DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
+#: Month names that newsrooms write and CLDR does not list (Egyptian spellings).
+_OTHER_MONTH_NAMES = {"يونيه": 6, "يوليه": 7}
+#: Locales whose CLDR month names are read: Egypt and the Gulf, the Levant and Iraq
+#: (كانون الثاني), Algeria and Tunisia (جانفي), Morocco (شتنبر), Mauritania.
+_MONTH_LOCALES = ("ar", "ar_LB", "ar_DZ", "ar_MA", "ar_MR")
+
+
+@functools.lru_cache(maxsize=1)
+def _named_month_re() -> tuple[re.Pattern, dict[str, int]]:
+    """A pattern for a date written with an Arabic month name, as folded text
+    (:func:`generator.arabic.fold`), and the month of each folded name. The names
+    come from CLDR (Babel's ``get_month_names``) for :data:`_MONTH_LOCALES`."""
+    from babel.dates import get_month_names
+
+    months = {fold(name): number for name, number in _OTHER_MONTH_NAMES.items()}
+    for locale in _MONTH_LOCALES:
+        for number, name in get_month_names("wide", locale=locale).items():
+            months[fold(name)] = number
+    names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
+    pattern = re.compile(
+        rf"^(?:\w+[،,]?\s+)?(\d{{1,2}})\s+({names})(?:\s*/\s*(?:{names}))?[،,]?\s+(\d{{4}})(?:\s*م)?"
+        rf"(?:[،,]?\s+(?:الساعه\s+)?(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?)?$")
+    return pattern, months
+
+
 def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     """Read a date as newsrooms send it and return a time-zone-aware datetime.
 
     Accepted: RFC 822 / RFC 2822 (``Sat, 28 Apr 2018 04:58:03 GMT``), ISO 8601
     / RFC 3339 with or without offset (``2017-02-15T12:53:00+01:00``,
-    ``2015-08-09 17:31:04``), ``dd/mm/yyyy`` (optionally with ``HH:MM``),
-    and datetime/date objects. Values without an offset are in ``tz``.
+    ``2015-08-09 17:31:04``), ``dd/mm/yyyy`` (optionally with ``HH:MM``), a day,
+    an Arabic month name and a year (``16 يونيو 2018``, ``16 حزيران 2018``, ``16 جوان
+    2018``, optionally after a weekday and before a time ``10:30``; month names of
+    CLDR, see :func:`_named_month_re`), and datetime/date objects. Values without an offset are in ``tz``.
     Arabic-Indic digits are accepted. Raises ``ValueError`` otherwise, and for a
     UTC offset out of RFC 3339's range (see :func:`generator.frontmatter.offset_problem`).
     """
@@ -233,10 +261,21 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
                 result = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
             except ValueError as exc:
                 raise ValueError(f"{value!r} is no real date ({exc})") from exc
+        named = None if result is not None or not re.search("[\u0621-\u064a]", text) else \
+            _named_month_re()[0].match(fold(text))
+        if named:  # 16 يونيو 2018, السبت 16 حزيران/يونيو 2018 الساعة 10:30
+            day, month, year, hour, minute, second = named.groups()
+            try:
+                result = dt.datetime(int(year), _named_month_re()[1][month], int(day), int(hour or 0),
+                                     int(minute or 0), int(second or 0))
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is no real date ({exc})") from exc
         if result is None:
             try:
                 result = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
+            except ValueError as exc:
+                if "out of range" in str(exc) and re.match(r"\d{4}-\d\d-\d\d", text):  # 2018-02-30
+                    raise ValueError(f"{value!r} is no real date ({exc})") from exc
                 result = None
         if result is None:
             try:
@@ -245,7 +284,7 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
                 result = None
         if result is None:
             raise ValueError(f"not a date I can read: {value!r} (use 2024-05-01T09:30:00+03:00, "
-                             "Sat, 28 Apr 2018 04:58:03 GMT or 28/04/2018)")
+                             "Sat, 28 Apr 2018 04:58:03 GMT, 28/04/2018 or 28 أبريل 2018)")
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
     return result

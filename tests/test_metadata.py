@@ -342,10 +342,32 @@ def test_parse_date_uses_the_given_time_zone_for_naive_values():
     assert parse_date("28/04/2018", zoneinfo.ZoneInfo("UTC")).isoformat() == "2018-04-28T00:00:00+00:00"
 
 
-@pytest.mark.parametrize("value", ["yesterday", "", "32/13/2018", "2018-02-30", "أمس", "28 أبريل 2018"])
+@pytest.mark.parametrize("value", ["yesterday", "", "32/13/2018", "2018-02-30", "أمس", "28 أبريلا 2018",
+                                   "31 فبراير 2018", "28 2018", "أبريل 2018"])
 def test_unreadable_dates_raise(value):
     with pytest.raises(ValueError):
         parse_date(value, CAIRO)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("16 يونيو 2018", "2018-06-16T00:00:00+02:00"),
+    ("16 يونيه 2018 م", "2018-06-16T00:00:00+02:00"),  # an Egyptian spelling, not in CLDR
+    ("28 ابريل 2018", "2018-04-28T00:00:00+02:00"),  # hamza left out
+    ("السبت 16 حزيران/يونيو 2018", "2018-06-16T00:00:00+02:00"),  # Levant, with the other name
+    ("٣ تشرين الثاني ٢٠٢٤، الساعة ١٠:٣٠", "2024-11-03T10:30:00+02:00"),
+    ("1 جوان 2018 09:05", "2018-06-01T09:05:00+02:00"),  # Algeria and Tunisia
+    ("12 شتنبر 2019", "2019-09-12T00:00:00+02:00"),  # Morocco
+])
+def test_dates_with_an_arabic_month_name_are_read(value, expected):
+    """As Arabic newsrooms write dates in a byline or a manifest; month names of
+    CLDR for Egypt, the Levant, the Maghreb."""
+    assert parse_date(value, CAIRO).isoformat() == expected
+
+
+def test_an_impossible_iso_date_says_so():
+    with pytest.raises(ValueError) as info:
+        parse_date("2018-02-30", CAIRO)
+    assert str(info.value).startswith("'2018-02-30' is no real date")
 
 
 @pytest.mark.parametrize("value, offset", [("2018-04-28T10:00:00+05:75", "+05:75"),
