@@ -127,6 +127,10 @@ def cmd_serve(args) -> int:
     # The preview has the preview's base URL in its canonical links and feeds: it is kept apart
     # from build/, so a deploy of build/ never ships them.
     output = Path(args.output) if args.output else site / CACHE_DIR / "serve"
+    if output.absolute() == (site / "build").absolute():
+        raise JaridaError([_problem(str(args.output), "the preview has the server's URLs (and drafts with --drafts) "
+                                                      "and must not be deployed: serve it from another folder, or "
+                                                      "leave out --output")], EXIT_USAGE)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host} makes the preview reachable from other machines; "
               "use the default 127.0.0.1 unless you mean it", file=sys.stderr)

@@ -727,3 +727,13 @@ def test_an_unknown_option_is_shown_with_the_usage_of_its_command(argv, usage, c
     assert err.startswith(usage)
     assert f"error: unrecognized arguments: {argv[-1] if argv[0] != '--nope' else '--nope'}" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_refuses_to_write_its_preview_into_the_deployed_build_folder(tmp_path):
+    """The preview carries 127.0.0.1 URLs (and drafts with --drafts): written into
+    build/, the next deploy would publish them."""
+    site = tmp_path / "site"
+    run_jarida("init", site)
+    proc = run_jarida("serve", "--site", site, "--output", site / "build", "--port", "0", check=False, timeout=30)
+    assert proc.returncode == 2
+    assert "must not be deployed" in proc.stderr and not (site / "build").exists()
