@@ -142,6 +142,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
             updated = parse_date(meta["updated"], tz).astimezone(tz)
         except ValueError:
             bad("updated", frontmatter.offset_problem(str(meta["updated"])) or f"'updated' is not a date ({meta['updated']!r})")
+    if date is not None and updated is not None and updated < date:
+        bad("updated", f"'updated' ({updated.isoformat()}) is before 'date' ({date.isoformat()}), the publication; "
+                       "fix one of them", warning=True)
     if "author" in meta and "authors" in meta:  # one of them would be dropped: the byline would credit the wrong people
         bad("authors", "both 'author' and 'authors' are given; keep one: 'authors: [name, name]' for several")
     authors = _names(meta.get("authors", meta.get("author")))

@@ -369,3 +369,16 @@ def test_a_front_matter_date_in_arabic_indic_digits_is_read(tmp_path, written):
     article, problems = parse_article("content/articles/x.md", md("عنوان", date=written), Settings())
     assert problems == []
     assert article.date == dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def test_an_update_before_the_publication_is_a_warning(tmp_path):
+    from generator.content import parse_article
+    from generator.settings import Settings
+
+    text = md("عنوان", "updated: 2023-12-31T10:00:00+02:00\n")
+    article, problems = parse_article("content/articles/x.md", text, Settings())
+    assert article is not None
+    assert [str(p) for p in problems] == [
+        "content/articles/x.md:4: warning: 'updated' (2023-12-31T10:00:00+02:00) is before 'date' "
+        "(2024-01-01T10:00:00+02:00), the publication; fix one of them"]
+    assert parse_article("content/articles/x.md", md("عنوان", "updated: 2024-01-02\n"), Settings())[1] == []
