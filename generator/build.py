@@ -916,6 +916,7 @@ def _bios(settings: Settings, terms) -> dict[str, str]:
 def _site_context(site, strings: dict, now: dt.datetime) -> dict:
     """What every template gets as ``site``: title, navigation, sections, feeds..."""
     from . import pages, urls
+    from .arabic import to_arabic_digits
 
     settings = site.settings
     return {
@@ -929,7 +930,9 @@ def _site_context(site, strings: dict, now: dt.datetime) -> dict:
         "sections": [{"name": t.name, "url": urls.term_url(t)} for t in site.taxonomies["sections"]],
         "feed_url": "feed.xml",
         "rss_url": "rss.xml",
-        "year": now.year,
+        "year": to_arabic_digits(str(now.year)) if settings.arabic_digits else str(now.year),
+        # The CLDR numbering system of numbers a script writes (the search page's count).
+        "digits": "arab" if settings.arabic_digits else "latn",
     }
 
 

@@ -404,6 +404,9 @@ def test_arabic_indic_digits_in_dates_counts_and_page_numbers(tmp_path):
     assert [e.text for e in terms.find(cls="count")] == ["٥"]  # a badge beside the tag
     archive = Page(out, "archive/index.html")
     assert "نوفمبر ٢٠٢٣" in [e.text for e in archive.find("a")]
+    assert [e.text for e in front.find("p", cls="copyright")][0].startswith("© ٢٠٢٣ ")  # the footer's year
+    [status] = Page(out, "search/index.html").find("p", id="search-status")
+    assert status.attrs["data-digits"] == "arab"  # the script writes the count of results in ٠-٩
 
 
 def test_western_digits_by_default(tmp_path):

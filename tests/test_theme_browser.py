@@ -20,6 +20,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -403,3 +404,28 @@ def test_article_page_weight(bundled):
     heaviest = pages[-1]
     total = heaviest.stat().st_size + css
     assert total < 60_000, f"{heaviest.parent.name}: {heaviest.stat().st_size} + {css} bytes"
+
+
+@pytest.mark.parametrize("digits", ["latn", "arab"])
+def test_the_search_page_counts_its_results_in_the_site_s_digits(browser, bundled, tmp_path, digits):
+    """The count of results that search.js writes follows ``arabic_digits``, as the
+    counts rendered by the build do."""
+    if digits == "latn":
+        site = bundled
+    else:
+        root = copy_site(tmp_path / "site")
+        toml = root / "site.toml"  # the setting goes before the file's first [table]
+        toml.write_text("arabic_digits = true\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+        _build(root)
+        site = {"server": StaticServer(root / "build")}
+    page = open_page(browser, site, "search/?q=" + "مصر", 1280)
+    try:
+        page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+        status = page.text_content("#search-status")
+    finally:
+        close(page)
+        if digits == "arab":
+            site["server"].close()
+    number = re.search(r"[0-9٠-٩]+", status).group(0)
+    assert int(number.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))) > 0, status
+    assert (re.fullmatch("[٠-٩]+", number) if digits == "arab" else number.isascii()), status

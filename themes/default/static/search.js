@@ -73,7 +73,11 @@
         li.appendChild(p);
         out.appendChild(li);
       });
-      status.textContent = input.value.trim() ? status.getAttribute("data-count").replace("{n}", found.length) : "";
+      var count = String(found.length);
+      if (status.getAttribute("data-digits") === "arab") {
+        count = count.replace(/[0-9]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩"[d]; });
+      }
+      status.textContent = input.value.trim() ? status.getAttribute("data-count").replace("{n}", count) : "";
     }
     fetch(base + "search/index.json").then(function (r) { return r.json(); }).then(function (data) {
       docs = data.docs;
