@@ -79,13 +79,23 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
     return list(unique.values())
 
 
+#: Strong, emphasis and code spans of Markdown (``**x**``, ``__x__``, ``*x*``, ``_x_``, ```x```),
+#: not escaped by a backslash; ``_`` only at the edges of words, as Python-Markdown reads it.
+_INLINE_MARKS_RE = re.compile(r"(?<!\\)(?:(?P<m>\*\*|\*|`)(?P<text>[^*`\s](?:[^`]*?[^*`\s\\])?)(?P=m)"
+                              r"|(?<![\w\\])(?P<u>__|_)(?P<utext>[^_\s](?:.*?[^_\s\\])?)(?P=u)(?!\w))")
+
+
 def first_paragraph_text(markdown_body: str) -> str:
-    """Plain text of the first paragraph of a Markdown body (escapes and simple markup removed)."""
+    """Plain text of the first paragraph of a Markdown body: escapes and simple markup
+    removed (links keep their text; images, whose alternative text describes a
+    picture and not the story, are left out; ``**strong**``, ``*emphasis*`` and
+    ```code``` keep their text only)."""
     for block in re.split(r"\n\s*\n", markdown_body.strip()):
-        text = block.strip()
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block).strip()  # a picture alone is no paragraph of text
         if text and not text.startswith(("#", "!", "<", "|")):
+            text = _INLINE_MARKS_RE.sub(lambda m: m["text"] if m["text"] is not None else m["utext"], text)
             text = re.sub(r"\\(.)", r"\1", text)
-            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
             text = text.replace("&lt;", "<").replace("&amp;", "&").replace("&#58;", ":").replace("&#126;", "~").replace("&#61;", "=")
             return re.sub(r"\s+", " ", text)
     return ""

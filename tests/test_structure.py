@@ -339,3 +339,16 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
     now = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
     for _ in range(2):  # and a rebuild with nothing changed says them again
         assert sorted(str(w) for w in build(root, now=now).warnings if "not read" in str(w)) == sorted(expected)
+
+
+@pytest.mark.parametrize("body, summary", [
+    ("![صورة الوزير](images/x.jpg) افتتح الوزير المصنع.", "افتتح الوزير المصنع."),
+    ("افتتح **الوزير** المصنع *الجديد* في `القاهرة`.", "افتتح الوزير المصنع الجديد في القاهرة."),
+    ("قال [الوزير](https://example.org/) إن __المصنع__ جاهز.", "قال الوزير إن المصنع جاهز."),
+    ("سعر 2*3 و \\*نجمة\\* و snake_case_name.", "سعر 2*3 و *نجمة* و snake_case_name."),
+])
+def test_an_automatic_summary_is_the_text_a_reader_sees(body, summary):
+    """Markup and pictures' alternative text stay out of the summary of list pages and feeds."""
+    from generator.content import first_paragraph_text
+
+    assert first_paragraph_text(body + "\n\nفقرة ثانية.") == summary
