@@ -123,3 +123,10 @@ def test_three_letter_prefixed_word_is_not_a_tag():
         ["طالب المبعوث الأممي بحل سياسي شامل في اليمن.", "وتمسكت الأطراف اليمنية بحل سياسي يضمن وقف الحرب في اليمن."],
     )
     assert not any(fold(t.split()[0]) == "بحل" for t in tags), tags
+
+
+def test_others_is_no_tag():
+    """"آخرين" (others), frequent in casualty reports, is a stopword as آخر and أخرى are."""
+    tags = extract_tags("مقتل ثلاثة وإصابة آخرين في انفجار", ["أصيب آخرين في الانفجار.", "نقل آخرين إلى المستشفى.",
+                                                            "قال شهود إن آخرين ما زالوا تحت الأنقاض قرب الانفجار."])
+    assert "آخرين" not in tags and "انفجار" in [t.removeprefix("ال") for t in tags]
