@@ -336,6 +336,10 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
         "seeds/C.TXT: warning: not read: only the .txt files directly in seeds/ are; rename it C.txt to publish it",
     ]
     assert sorted(str(w) for w in ignored_sources(root)) == sorted(expected)
+    from conftest import run_jarida
+
+    converted = run_jarida("convert", "--site", root)  # says those of seeds/
+    assert sorted(line for line in converted.stderr.splitlines() if "not read" in line) == sorted(expected)[-2:]
     now = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
     for _ in range(2):  # and a rebuild with nothing changed says them again
         assert sorted(str(w) for w in build(root, now=now).warnings if "not read" in str(w)) == sorted(expected)
