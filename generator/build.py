@@ -482,18 +482,38 @@ def _prctl():
 
 
 def _hold_signals():
-    """Hold back SIGINT and SIGTERM in this thread (they stay pending); returns
-    what :func:`_release_signals` needs, None where signals cannot be held."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+    """Hold back SIGINT and SIGTERM: until :func:`_release_signals`, one that comes
+    is only recorded. Done with Python handlers, not a signal mask: a mask holds
+    signals back in one thread only, and the system gives a signal sent to the
+    process to any thread that does not block it (``jarida serve`` has several),
+    whose handler then runs in the main thread at once. Returns what
+    :func:`_release_signals` needs; None outside the main thread, where handlers
+    cannot be set."""
+    if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+
+    def hold(signum, frame):
+        caught.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    return previous, caught
 
 
 def _release_signals(held) -> None:
     """Undo :func:`_hold_signals` (``held``: what it returned); a signal that came
-    meanwhile is handled now. Nothing for None."""
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    meanwhile is raised again now, for the handler it was held back from. Nothing
+    for None, or when ``held`` was released already (the handler may raise)."""
+    if held is None:
+        return
+    previous, caught = held
+    restore, pending = dict(previous), list(dict.fromkeys(caught))
+    previous.clear()
+    caught.clear()
+    for signum, handler in restore.items():
+        signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+    for signum in pending:
+        signal.raise_signal(signum)
 
 
 def _child_signals() -> None:

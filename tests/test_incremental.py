@@ -1140,3 +1140,29 @@ def test_a_tz_database_update_makes_the_next_build_cold(site, tmp_path):
     finally:
         zoneinfo.reset_tzpath()
         zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_signals_are_held_back_while_another_thread_runs():
+    """``jarida serve`` builds with its server and watcher threads running: a signal
+    sent to the process while held back waits for the release even so (a signal mask
+    would hold it in one thread only, and the system would give it to another)."""
+    import threading
+    import time
+
+    from generator.build import _hold_signals, _release_signals
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    interrupting = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        held = _hold_signals()
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # a signal that was not held back raises here
+        with pytest.raises(KeyboardInterrupt):
+            _release_signals(held)
+        _release_signals(held)  # a second release raises nothing more
+    finally:
+        signal.signal(signal.SIGINT, interrupting)
+        stop.set()
+        other.join()
