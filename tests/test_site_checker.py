@@ -11,7 +11,7 @@ standard library; then:
 - every XML file parses, and every URL of the sitemaps and feeds resolves;
 - every article page has valid schema.org ``NewsArticle`` JSON-LD.
 
-Run with ``-s`` to see the page counts and the build time.
+Run with ``-n 0 -s`` to see the page counts and the build time.
 """
 from __future__ import annotations
 
