@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import re
 import signal
 import sys
 import threading
@@ -119,20 +120,44 @@ def site_static(site_root: Path) -> tuple[dict[str, Path], list[Problem]]:
     return files, warnings
 
 
-def missing_images(site_root: Path, settings: Settings, articles, profiles, files) -> list[Problem]:
+#: How a rendered body shows an image by a site path (see :class:`generator.markup._SafeLinks`).
+_SITE_IMAGE = 'src="\x1fjarida-root\x1f/'
+_SITE_IMAGE_RE = re.compile('<img [^>]*?src="\x1fjarida-root\x1f/([^"]*)"')
+#: The start of the warning for an image of an article's text (see :func:`missing_images`).
+_TEXT_IMAGE = "the text shows the image"
+
+
+def _body_images(html_body: str, text: str) -> tuple[tuple[int, str], ...]:
+    """The images the rendered body ``html_body`` shows by a site path, as (line of the
+    article file ``text`` that names it, path as written) pairs (line 1 when not found)."""
+    import html
+
+    found = []
+    lines = text.split("\n")
+    for src in dict.fromkeys(_SITE_IMAGE_RE.findall(html_body)):
+        path = html.unescape(src)
+        line = next((n for n, row in enumerate(lines, 1) if path in row), 1)
+        found.append((line, path))
+    return tuple(found)
+
+
+def missing_images(site_root: Path, settings: Settings | None, articles, profiles, files,
+                   texts: dict | None = None) -> list[Problem]:
     """A warning for each image that the site names by a path and that no static
     file provides, so its pages would show a broken image: an article's
-    ``image:``, an author profile's ``avatar:`` and the ``logo`` of ``site.toml``.
+    ``image:``, an author profile's ``avatar:``, the ``logo`` of ``site.toml``
+    (not checked when ``settings`` is None) and the images the articles' texts
+    show (``texts``: article file -> (line, path) pairs, see :func:`_body_images`).
     ``articles`` and ``profiles`` are :class:`~generator.model.Article` and
     :class:`~generator.model.Profile` records, ``files`` the output paths of the
     static files (``images/a.jpg``, ``theme/logo.svg``). URLs (``https://...``)
-    are not checked. Each warning names the file and the line of its key."""
+    are not checked. Each warning names the file and the line of its key or image."""
     from urllib.parse import unquote
 
     from . import frontmatter
     from .settings import SETTINGS_FILE, key_line
 
-    def missing(path: str | None) -> str | None:
+    def missing(path: str | None, what: str = "no image {path!r} in") -> str | None:
         if not path or "://" in path or path.startswith(("//", "data:")):
             return None
         rel = unquote(path.split("#")[0].split("?")[0]).lstrip("/")
@@ -141,7 +166,7 @@ def missing_images(site_root: Path, settings: Settings, articles, profiles, file
         hint = f"; the file static/{rel[7:]} is there: write '{rel[7:]}'" \
             if rel.startswith("static/") and rel[7:] in files else \
             f"; put the image at static/{rel}"
-        return f"no image {path!r} in the site's static files, so pages show it broken{hint}"
+        return f"{what.format(path=path)} the site's static files, so pages show it broken{hint}"
 
     def line(rel: str, key: str) -> int:
         try:
@@ -157,10 +182,30 @@ def missing_images(site_root: Path, settings: Settings, articles, profiles, file
         message = missing(path)
         if message:
             warnings.append(Problem(record.path, line(record.path, key), message, warning=True))
-    message = missing(settings.logo)
+    message = missing(settings.logo) if settings is not None else None
     if message:
         warnings.append(Problem(SETTINGS_FILE, line(SETTINGS_FILE, "logo"), message, warning=True))
+    for rel, images in (texts or {}).items():
+        for number, path in images:
+            message = missing(path, _TEXT_IMAGE + " {path!r}, which is not in")
+            if message:
+                warnings.append(Problem(rel, number, message, warning=True))
     return warnings
+
+
+def _with_text_images(found: list[Problem], site_root: Path, settings: Settings, entries: dict) -> list[Problem]:
+    """The problems ``found`` by the last full build, with the warnings for images of
+    the articles' texts made again from ``entries`` (rel -> SourceEntry): a rebuild
+    of edited texts alone may add or mend one. Lists the static files only where a
+    text shows an image by a site path or such a warning was given."""
+    from . import render
+
+    if not any(e.images for e in entries.values()) and not any(p.message.startswith(_TEXT_IMAGE) for p in found):
+        return found
+    own, _ = site_static(site_root)
+    files = {*own, *render.static_files(render.theme_dirs(site_root, settings.theme))}
+    return [p for p in found if not p.message.startswith(_TEXT_IMAGE)] + missing_images(
+        site_root, None, (), (), files, {rel: e.images for rel, e in entries.items() if e.images})
 
 
 def _marker(out: Path) -> list | None:
@@ -563,7 +608,8 @@ def _parse_chunk(chunk: list) -> list:
         html = md.render(article.body)
         words = word_count(html)
         keys = search.article_keys(article)
-        entry = cache.SourceEntry(stat, key, dataclasses.replace(article, body=""), problems, words, keys)
+        entry = cache.SourceEntry(stat, key, dataclasses.replace(article, body=""), problems, words, keys,
+                                  _body_images(html, text) if _SITE_IMAGE in html else ())
         results.append((rel, entry))
         rows.append((key, html))
     _JOB["store"].put_bodies(rows)
@@ -991,7 +1037,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         done = _body_only(last, entries, state, store, out, now)
         if done is not None:
             rendered, changed = done
-            return _Result(len(last["page_index"]), len(last["units"]), last["problems"], last["next_due"],
+            found = _with_text_images(last["problems"], site_root, settings, entries)
+            return _Result(len(last["page_index"]), len(last["units"]), found, last["next_due"],
                            last["valid_until"], parsed, rendered, changed)
     _LAST.pop(str(out.resolve()), None)
     if valid_output:
@@ -1000,7 +1047,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             rendered, changed = done
             info = state.last
             due = dt.datetime.fromisoformat(info["next_due"]) if info["next_due"] else None
-            return _Result(info["pages"], len(state.outputs), [Problem(*row) for row in info["problems"]], due,
+            found = _with_text_images([Problem(*row) for row in info["problems"]], site_root, settings, entries)
+            return _Result(info["pages"], len(state.outputs), found, due,
                            info["valid_until"], parsed, rendered, changed)
     problems = [p for e in entries.values() for p in e.problems]
     articles = [e.article for e in entries.values() if e.article is not None]
@@ -1014,7 +1062,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                                              f"theme's files, put them in themes/{settings.theme}/static/ instead",
                          warning=True) for rel in own if rel in themed]
     copies = {**themed, **own}
-    problems += missing_images(site_root, settings, articles, profiles, copies)
+    problems += missing_images(site_root, settings, articles, profiles, copies,
+                               {rel: e.images for rel, e in entries.items() if e.images})
     if strict and problems:
         problems = [dataclasses.replace(p, warning=False) for p in problems]
     site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)

@@ -180,8 +180,9 @@ class SourceEntry:
     """What the cache knows of one article file: its ``stat`` (mtime_ns, size,
     inode), the ``digest`` of its bytes, and what parsing gave: the ``article``
     (without its Markdown body; ``None`` when it has errors), its ``problems``,
-    the ``words`` of its body and its search ``keys`` (sorted, see
-    :func:`generator.search.article_keys`)."""
+    the ``words`` of its body, its search ``keys`` (sorted, see
+    :func:`generator.search.article_keys`) and the ``images`` its body shows by a
+    site path: (line in the file, path as written) pairs."""
 
     stat: tuple
     digest: str
@@ -189,6 +190,7 @@ class SourceEntry:
     problems: list
     words: int = 0
     keys: tuple = ()
+    images: tuple = ()
 
 
 @dataclass

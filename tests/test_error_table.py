@@ -89,7 +89,7 @@ CASES = {
     "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص المقال.\n".encode("cp1256")})),
     "article or seed in a subfolder, or with another ending (warning)": lambda t: build(
         site(t, articles={"ok.md": ARTICLE.format(extra=""), "x.markdown": ARTICLE.format(extra="")})),
-    "image named by `image:`, `avatar:` or `logo` not in the static files (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="image: images/x.jpg\n")})),
+    "image named by `image:`, `avatar:`, `logo` or the text (`![…](images/x.jpg)`) not in the static files (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="image: images/x.jpg\n")})),
 }
 
 

@@ -141,3 +141,32 @@ def test_the_site_s_robots_txt_replaces_the_generated_one_and_a_theme_file_repla
     (root / "static" / "robots.txt").unlink()
     build(root, now=NOW)
     assert "Sitemap: " in (root / "build" / "robots.txt").read_text(encoding="utf-8")  # the generated one is back
+
+
+def test_an_image_of_an_article_s_text_missing_from_the_static_files_is_a_warning(tmp_path):
+    """``![...](images/x.jpg)`` in the text, with no such static file: a warning at
+    its line, said again by a rebuild with no change, gone once the file is there, and
+    said after an edit of the text alone (the quick rebuild of an edited article)."""
+    body = "فقرة أولى.\n\n![صورة الحادث](images/الحادث.jpg)\n\nفقرة ثانية ![ص](/images/صورة.jpg).\n"
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n---\n\n" + body})
+    expected = ["content/articles/x.md:8: warning: the text shows the image 'images/الحادث.jpg', which is not in the site's static "
+                "files, so pages show it broken; put the image at static/images/الحادث.jpg"]
+    assert [str(w) for w in build(root, now=NOW).warnings] == expected
+    assert [str(w) for w in build(root, now=NOW).warnings] == expected
+    (root / "static" / "images" / "الحادث.jpg").write_bytes(b"\xff\xd8\xff")
+    assert build(root, now=NOW).warnings == []
+    article = root / "content" / "articles" / "x.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n![خريطة](images/خريطة.png)\n", encoding="utf-8")
+    report = build(root, now=NOW)
+    assert report.parsed == 1 and [str(w) for w in report.warnings] == [
+        "content/articles/x.md:12: warning: the text shows the image 'images/خريطة.png', which is not in the site's static files, "
+        "so pages show it broken; put the image at static/images/خريطة.png"]
+    article.write_text(article.read_text(encoding="utf-8").replace("![خريطة](images/خريطة.png)", "خريطة."),
+                       encoding="utf-8")
+    assert build(root, now=NOW).warnings == []
+    from generator import build as build_module
+
+    build_module._LAST.clear()  # as a new process: the rebuild of edited texts from the cache's record
+    article.write_text(article.read_text(encoding="utf-8") + "\n![ص](images/أخرى.png)\n", encoding="utf-8")
+    report = build(root, now=NOW)
+    assert report.parsed == 1 and [w.line for w in report.warnings] == [14]
