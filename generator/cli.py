@@ -133,7 +133,8 @@ def cmd_serve(args) -> int:
     # The preview has the preview's base URL in its canonical links and feeds: it is kept apart
     # from build/, so a deploy of build/ never ships them.
     output = Path(args.output) if args.output else site / CACHE_DIR / "serve"
-    if output.absolute() == (site / "build").absolute():
+    deployed = (site / "build").resolve()
+    if output.resolve() == deployed or output.resolve().is_relative_to(deployed):  # any spelling, links too
         raise JaridaError([_problem(str(args.output), "the preview has the server's URLs (and drafts with --drafts) "
                                                       "and must not be deployed: serve it from another folder, or "
                                                       "leave out --output")], EXIT_USAGE)

@@ -734,6 +734,8 @@ def test_serve_refuses_to_write_its_preview_into_the_deployed_build_folder(tmp_p
     build/, the next deploy would publish them."""
     site = tmp_path / "site"
     run_jarida("init", site)
-    proc = run_jarida("serve", "--site", site, "--output", site / "build", "--port", "0", check=False, timeout=30)
-    assert proc.returncode == 2
-    assert "must not be deployed" in proc.stderr and not (site / "build").exists()
+    (site / "link").symlink_to(site / "build")
+    for output in (site / "build", site / "build" / "preview", site / ".." / site.name / "build", site / "link"):
+        proc = run_jarida("serve", "--site", site, "--output", output, "--port", "0", check=False, timeout=30)
+        assert proc.returncode == 2, output
+        assert "must not be deployed" in proc.stderr and not (site / "build").exists()
