@@ -239,35 +239,123 @@ def _filled(key: tuple, context, caller) -> str:
 
 
 #: Names a fragment's part may read without naming them in its key: the same on every
-#: page of a build (``site``, ``t``), filled in per page (``root``), or Jinja2's own.
-_SAME_ON_EVERY_PAGE = frozenset({"site", "t", "root", "loop", "caller", "varargs", "kwargs"})
+#: page of a build (``site``, ``t``), or Jinja2's own.
+_SAME_ON_EVERY_PAGE = frozenset({"site", "t", "varargs", "kwargs"})
+#: Attributes that identify what they belong to: a key naming ``item.url`` covers ``item``.
+_IDENTITY = frozenset({"url", "slug", "path"})
 
 
-def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, str]]:
-    """For each ``{% fragment %}`` of the parsed ``template``, the variables its part
-    reads that its key does not name, as (line of the tag, first such name, the
-    line it is read on): a part reused on every page with the same key would show
-    the value of the first page rendered (every card the same headline). Allowed:
-    what the part sets itself (``{% for %}``, ``{% set %}``), the template's macros
-    and imports, ``known`` (the environment's globals) and :data:`_SAME_ON_EVERY_PAGE`.
-    Templates the part includes are not looked into."""
+def _chain(node) -> tuple[str, ...] | None:
+    """``("item", "section", "url")`` for ``item.section.url``; None for other expressions."""
+    names = []
+    while isinstance(node, nodes.Getattr):
+        names.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        return (node.name, *reversed(names))
+    return None
+
+
+def _stored(target) -> set[str]:
+    return {n.name for n in (target, *target.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
+
+
+def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int, str]]:
+    """For each ``{% fragment %}`` of the parsed ``template``, the first thing its part
+    reads that its key does not cover, as (line of the tag, the variable, the line
+    it is read on, what is wrong: ``"unkeyed"``, ``"root"`` or ``"caller"``): a part
+    reused on every page with the same key would show the value of the first page
+    rendered (every card the same headline).
+
+    A key part that is a variable (``level``) covers it; ``item.url`` (or ``.slug``,
+    ``.path``: what identifies it) covers all of ``item``; another attribute
+    (``item.section.name``) covers only what lies under it; a variable used in
+    another expression of the key (``page_path == "x"``) covers nothing, as the key
+    holds only the value of the expression. The part may read what it sets before
+    (``{% set %}``, a ``{% for %}`` of its own and its ``loop``), the template's
+    macros and imports, ``known`` (the environment's globals) and
+    :data:`_SAME_ON_EVERY_PAGE`; ``root`` only as ``{{ root }}`` (or joined with
+    ``~``), as it is a placeholder there; never ``caller()``. Templates the part
+    includes are not looked into."""
     defined = {m.name for m in template.find_all(nodes.Macro)}
     for node in template.find_all(nodes.Import):
         defined.add(node.target)
     for node in template.find_all(nodes.FromImport):
         defined.update(n if isinstance(n, str) else n[1] for n in node.names)
+    allowed = defined | set(known) | _SAME_ON_EVERY_PAGE
     found = []
     for block in template.find_all(nodes.CallBlock):
         key = getattr(block, "jarida_fragment_key", None)
         if key is None:
             continue
-        keyed = {n.name for part in key for n in (part, *part.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
-        keyed |= {n.name for n in block.find_all(nodes.Name) if n.ctx in ("store", "param")}
-        for name in block.find_all(nodes.Name):
-            if name.ctx == "load" and name.name not in keyed and name.name not in defined \
-                    and name.name not in _SAME_ON_EVERY_PAGE and name.name not in known:
-                found.append((block.lineno, name.name, name.lineno))
-                break
+        whole, under = set(), []
+        for part in key[2:]:
+            chain = _chain(part)
+            if chain is None:
+                continue
+            if len(chain) == 1 or chain[-1] in _IDENTITY:
+                whole.add(chain[0] if len(chain) <= 2 or chain[-1] not in _IDENTITY else chain[0])
+                if len(chain) > 2:  # item.section.url: item.section, not all of item
+                    whole.discard(chain[0])
+                    under.append(chain[:-1])
+            else:
+                under.append(chain)
+
+        def covered(chain: tuple, scope: set) -> bool:
+            return (chain[0] in scope or chain[0] in whole or chain[0] in allowed
+                    or any(chain[:len(u)] == u for u in under))
+
+        problem = []
+
+        def visit(node, scope: set, parent=None) -> None:
+            if problem:
+                return
+            if isinstance(node, (nodes.Getattr, nodes.Name)) and _chain(node) is not None:
+                chain = _chain(node)
+                name = chain[0]
+                if isinstance(node, nodes.Name) and node.ctx in ("store", "param"):
+                    scope.add(name)
+                    return
+                if name == "root":
+                    if not isinstance(node, nodes.Name) or not isinstance(parent, (nodes.Output, nodes.Concat)):
+                        problem.append((block.lineno, "root", node.lineno, "root"))
+                elif name == "caller":
+                    problem.append((block.lineno, "caller", node.lineno, "caller"))
+                elif not covered(chain, scope):
+                    problem.append((block.lineno, ".".join(chain[:2]) if name not in whole else name,
+                                    node.lineno, "unkeyed"))
+                return
+            if isinstance(node, nodes.For):
+                visit(node.iter, scope, node)
+                inner = scope | _stored(node.target) | {"loop"}
+                for child in (*node.body, *([node.test] if node.test else [])):
+                    visit(child, inner, node)
+                for child in node.else_:
+                    visit(child, scope, node)
+                return
+            if isinstance(node, nodes.Assign):
+                visit(node.node, scope, node)
+                scope |= _stored(node.target)
+                return
+            if isinstance(node, nodes.AssignBlock):
+                for child in node.body:
+                    visit(child, scope, node)
+                scope |= _stored(node.target)
+                return
+            if isinstance(node, (nodes.Macro, nodes.CallBlock)) and node is not block:
+                inner = scope | {a.name for a in node.args} | {"caller"}
+                if isinstance(node, nodes.CallBlock):
+                    visit(node.call, scope, node)
+                for child in node.body:
+                    visit(child, inner, node)
+                return
+            for child in node.iter_child_nodes():
+                visit(child, scope, node)
+
+        scope: set = set()  # what the part has set so far
+        for child in block.body:
+            visit(child, scope)
+        found += problem
     return found
 
 
@@ -281,11 +369,21 @@ class _Environment(jinja2.Environment):
 
     def _parse(self, source, name, filename):
         template = super()._parse(source, name, filename)
-        for line, variable, used in _unkeyed_names(template, self.globals):
-            raise jinja2.TemplateSyntaxError(
-                f"the part of this fragment shows '{variable}' (line {used}), which its key does not name: "
-                f"it would be rendered once and the same shown on every page; add to the key '{variable}', or "
-                f"what tells its values apart (as in {{% fragment {variable}.url, root %}})", line, name, filename)
+        for line, variable, used, kind in _unkeyed_names(template, self.globals):
+            if kind == "root":
+                message = (f"root is changed or compared inside this fragment (line {used}): there it stands for the "
+                           "way to the site root, filled in when the page is finished; use it only as {{ root }} "
+                           "before a path, as in {{ root }}{{ item.url }} (page_path tells which page this is)")
+            elif kind == "caller":
+                message = (f"caller() is read inside this fragment (line {used}), where it is not the caller of the "
+                           "macro; put the fragment around the {% call %} instead")
+            else:
+                message = (f"the part of this fragment shows '{variable}' (line {used}), which its key does not "
+                           "cover: it would be rendered once and the same shown on every page; add to the key "
+                           f"'{variable}', or what tells its values apart (as in {{% fragment item.url, root %}}); "
+                           "a value computed from a variable (page_path == \"x\") goes in the key by a {% set %} "
+                           "before the fragment")
+            raise jinja2.TemplateSyntaxError(message, line, name, filename)
         return template
 
     def _load_template(self, name, globals, *args, **kwargs):

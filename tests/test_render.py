@@ -71,7 +71,7 @@ def test_root_changed_by_a_filter_inside_a_fragment_is_an_error_naming_the_page(
     renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
     with pytest.raises(JaridaError) as caught:
         renderer(page("tags/x/index.html"))
-    assert "tags/x/index.html" in str(caught.value) and "page.html" in str(caught.value)
+    assert "page.html:1: template error: root is changed or compared inside this fragment" in str(caught.value)
 
 
 def test_a_fragment_outside_a_page_renderer_or_with_a_list_key_is_rendered_every_time(tmp_path):
@@ -213,6 +213,15 @@ def test_a_deleted_compiled_template_folder_does_not_fail_rendering(tmp_path):
 
 @pytest.mark.parametrize("part, line", [
     ("{% fragment root %}\n<a href=\"{{ root }}{{ item.url }}\">{{ item.title }}</a>{% endfragment %}", 2),
+    # the key names an attribute of item, not what identifies it: every article of a section would share a card
+    ("{% fragment item.section.url %}<a>{{ item.title }}</a>{% endfragment %}", 1),
+    # the loop of the page, not of the part: every card numbered as the first one rendered
+    ("{% for item in items %}{% fragment item.url %}\n{{ loop.index }}{% endfragment %}{% endfor %}", 2),
+    # the key holds the value of the comparison, not page_path
+    ("{% fragment root, page_path == 'search/index.html' %}{% if page_path.startswith('archive') %}A"
+     "{% endif %}{% endfragment %}", 1),
+    # read before the part sets it: the value of the page
+    ("{% fragment root %}<p>{{ title }}</p>{% set title = 'x' %}{{ title }}{% endfragment %}", 1),
     ("{% fragment item.url %}{% if compact %}<p>{{ item.summary }}</p>{% endif %}{% endfragment %}", 1),
     ("{% fragment 'nav' %}{% for s in site.sections %}<b {% if s.url == here %}class=x{% endif %}>"
      "</b>{% endfor %}{% endfragment %}", 1),
@@ -224,7 +233,7 @@ def test_a_fragment_whose_key_leaves_out_what_it_shows_is_a_template_error(tmp_p
     with pytest.raises(jinja2.TemplateSyntaxError) as caught:
         render.environment(dirs).get_template("page.html")
     assert caught.value.lineno == 2  # the line of the tag, and of the variable read:
-    assert f"(line {line + 1}), which its key does not name" in caught.value.message
+    assert f"(line {line + 1}), which its key does not cover" in caught.value.message
 
 
 def test_a_fragment_may_read_its_key_its_own_names_macros_and_globals(tmp_path):
@@ -236,3 +245,27 @@ def test_a_fragment_may_read_its_key_its_own_names_macros_and_globals(tmp_path):
     html = render.environment(dirs).get_template("page.html").render(
         item={"url": "u", "title": "عنوان", "authors": ["ليلى"]}, level=2, t={"more": "+"}, site={"title": "ج"})
     assert html == "<i>ليلى</i>ليلىليلى1<h2>5+ج[0, 1]</h2>"
+
+
+@pytest.mark.parametrize("part, kind", [
+    ("{% fragment 'x' %}{{ root | length }}{% endfragment %}", "root is changed or compared"),
+    ("{% fragment 'x' %}{{ root.count('/') }}{% endfragment %}", "root is changed or compared"),
+    ("{% fragment 'x' %}{{ root | replace('./', '') }}{% endfragment %}", "root is changed or compared"),
+    ("{% fragment 'x' %}{% if root == './' %}H{% endif %}{% endfragment %}", "root is changed or compared"),
+    ("{% macro box(k) %}{% fragment k %}<div>{{ caller() }}</div>{% endfragment %}{% endmacro %}",
+     "caller() is read inside this fragment"),
+])
+def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_template_error(tmp_path, part, kind):
+    """Inside a fragment ``root`` is a placeholder (its length, a filter or a
+    comparison would be those of the placeholder on every page), and ``caller`` is
+    not the macro's: both are refused when the template is read."""
+    dirs = theme(tmp_path, {"page.html": part})
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        render.environment(dirs).get_template("page.html")
+    assert caught.value.message.startswith(kind)
+
+
+def test_the_default_theme_passes_the_fragment_check():
+    env = render.environment([render.BUNDLED_THEMES / "default"])
+    for name in env.list_templates(extensions=["html", "xml"]):
+        env.get_template(name)
