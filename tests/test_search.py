@@ -92,3 +92,16 @@ def test_javascript_fold_matches_python_fold():
     out = subprocess.run(["node", "-e", script, str(BUNDLED_THEMES / "default" / "static" / "search.js"),
                           json.dumps(samples)], capture_output=True, text=True, encoding="utf-8", timeout=30, check=True)
     assert json.loads(out.stdout) == [fold(s).casefold() for s in samples]
+
+
+@needs_node
+def test_every_match_is_counted_and_a_limit_only_shortens_the_list(tmp_path):
+    """The search page lists the first 50 results but counts them all (171 for مصر
+    in the 2,000-article corpus, not 50)."""
+    docs = [[f"خبر {n}", f"articles/{n}/", "", "2024-01-01", "مصر"] for n in range(120)]
+    script = ("const s=require(process.argv[1]);const docs=JSON.parse(process.argv[2]);"
+              "console.log(JSON.stringify([s.search(docs, 'مصر').length, s.search(docs, 'مصر', 50).length]));")
+    out = subprocess.run(["node", "-e", script, str(BUNDLED_THEMES / "default" / "static" / "search.js"),
+                          json.dumps(docs, ensure_ascii=False)], capture_output=True, text=True, encoding="utf-8",
+                         timeout=30, check=True)
+    assert json.loads(out.stdout) == [120, 50]

@@ -48,7 +48,7 @@
       if (all) { scored.push([score, index, doc]); }
     });
     scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    return scored.slice(0, limit || 50).map(function (s) { return s[2]; });
+    return (limit ? scored.slice(0, limit) : scored).map(function (s) { return s[2]; });
   }
 
   function start() {
@@ -60,9 +60,9 @@
     var base = form.getAttribute("data-root");
     var docs = null;
     function show() {
-      var found = search(docs, input.value, 50);
+      var found = search(docs, input.value);  // all of them counted, the first 50 listed
       out.innerHTML = "";
-      found.forEach(function (doc) {
+      found.slice(0, 50).forEach(function (doc) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = base + doc[1];
