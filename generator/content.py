@@ -259,7 +259,11 @@ def ignored_sources(site_root: Path) -> list[Problem]:
                     continue
                 rel = Path(here, name).relative_to(site_root).as_posix()
                 stem = name[:name.rfind(".")]
-                where = f"move it to {folder}/{stem}{wanted}" if nested else f"rename it {stem}{wanted}"
+                target = f"{folder}/{stem}{wanted}"
+                if (site_root / target).exists():  # following the advice must not replace a file
+                    where = f"{target} exists: give it another name ending in {wanted} in {folder}/"
+                else:
+                    where = f"move it to {target}" if nested else f"rename it {stem}{wanted}"
                 warnings.append(Problem(rel, 0, f"not read: only the {wanted} files directly in {folder}/ are; "
                                                 f"{where} to publish it", warning=True))
     return warnings

@@ -310,6 +310,8 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
     held = held_back(folder, manifest, problems)
     out = []
     for file in sorted(folder.glob("*.txt")):
+        if file.name.startswith("."):  # an editor's or a sync tool's hidden file, not a seed
+            continue
         if (file.name not in manifest) if held is None else (file.name in held):
             problems.append(Problem(str(file), 0, "not converted until the line of seeds/manifest.jsonl "
                                                   "about it can be read (see above)"))

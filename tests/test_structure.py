@@ -315,10 +315,10 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
     article = "---\ntitle: خبر\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n"
     files = {"content/articles/ok.md": article, "content/articles/2026/11/في-مجلد.md": article,
              "content/articles/b.markdown": article, "content/articles/C.MD": article,
-             "content/articles/ok.md.bak": article, "content/articles/.ok.md.swp": "x",
+             "content/articles/ok.md.bak": article, "content/articles/ok.markdown": article, "content/articles/.ok.md.swp": "x",
              "content/articles/.git/x.md": "x", "content/authors/ليلى.markdown": "---\nname: ليلى\n---\n",
              "seeds/a.txt": "عنوان\n\nنص الخبر.\n", "seeds/2026/b.txt": "عنوان\n\nنص.\n", "seeds/C.TXT": "x",
-             "seeds/manifest.jsonl": "", "seeds/a.json": "{}", "site.toml": ""}
+             "seeds/manifest.jsonl": "", "seeds/a.json": "{}", "seeds/.a.txt": "عنوان مخفي\n\nنص.\n", "site.toml": ""}
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
@@ -329,6 +329,8 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
         "rename it C.md to publish it",
         "content/articles/b.markdown: warning: not read: only the .md files directly in content/articles/ are; "
         "rename it b.md to publish it",
+        "content/articles/ok.markdown: warning: not read: only the .md files directly in content/articles/ are; "
+        "content/articles/ok.md exists: give it another name ending in .md in content/articles/ to publish it",
         "content/authors/ليلى.markdown: warning: not read: only the .md files directly in content/authors/ are; "
         "rename it ليلى.md to publish it",
         "seeds/2026/b.txt: warning: not read: only the .txt files directly in seeds/ are; move it to seeds/b.txt "
@@ -338,7 +340,8 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
     assert sorted(str(w) for w in ignored_sources(root)) == sorted(expected)
     from conftest import run_jarida
 
-    converted = run_jarida("convert", "--site", root)  # says those of seeds/
+    converted = run_jarida("convert", "--site", root)  # says those of seeds/, and leaves hidden files alone
+    assert "1 new" in converted.stdout
     assert sorted(line for line in converted.stderr.splitlines() if "not read" in line) == sorted(expected)[-2:]
     now = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
     for _ in range(2):  # and a rebuild with nothing changed says them again
