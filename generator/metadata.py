@@ -208,7 +208,7 @@ _DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2
 
 
 #: Month names that newsrooms write and CLDR does not list (Egyptian spellings).
-_OTHER_MONTH_NAMES = {"يونيه": 6, "يوليه": 7}
+_OTHER_MONTH_NAMES = {"يونيه": 6, "يوليه": 7, "كانون ثاني": 1, "تشرين أول": 10, "تشرين ثاني": 11, "كانون أول": 12}
 #: Locales whose CLDR month names are read: Egypt and the Gulf, the Levant and Iraq
 #: (كانون الثاني), Algeria and Tunisia (جانفي), Morocco (شتنبر), Mauritania.
 _MONTH_LOCALES = ("ar", "ar_LB", "ar_DZ", "ar_MA", "ar_MR")
@@ -228,7 +228,7 @@ def _named_month_re() -> tuple[re.Pattern, dict[str, int]]:
     names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
     pattern = re.compile(
         rf"^(?:\w+[،,]?\s+)?(\d{{1,2}})\s+({names})(?:\s*/\s*(?:{names}))?[،,]?\s+(\d{{4}})(?:\s*م)?"
-        rf"(?:[،,]?\s+(?:الساعه\s+)?(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?)?$")
+        rf"(?:[،,]?\s+(?:الساعه\s+)?(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?(?:\s*(ص|م|صباحا|مساء|مساءا))?)?$")
     return pattern, months
 
 
@@ -264,9 +264,12 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         named = None if result is not None or not re.search("[\u0621-\u064a]", text) else \
             _named_month_re()[0].match(fold(text))
         if named:  # 16 يونيو 2018, السبت 16 حزيران/يونيو 2018 الساعة 10:30
-            day, month, year, hour, minute, second = named.groups()
+            day, month, year, hour, minute, second, half = named.groups()
+            hour = int(hour or 0)
+            if half and hour <= 12:  # ص morning, م evening (after a time; after the year م is the era)
+                hour = hour % 12 + (12 if half.startswith("م") else 0)
             try:
-                result = dt.datetime(int(year), _named_month_re()[1][month], int(day), int(hour or 0),
+                result = dt.datetime(int(year), _named_month_re()[1][month], int(day), hour,
                                      int(minute or 0), int(second or 0))
             except ValueError as exc:
                 raise ValueError(f"{value!r} is no real date ({exc})") from exc

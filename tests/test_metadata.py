@@ -357,6 +357,10 @@ def test_unreadable_dates_raise(value):
     ("٣ تشرين الثاني ٢٠٢٤، الساعة ١٠:٣٠", "2024-11-03T10:30:00+02:00"),
     ("1 جوان 2018 09:05", "2018-06-01T09:05:00+02:00"),  # Algeria and Tunisia
     ("12 شتنبر 2019", "2019-09-12T00:00:00+02:00"),  # Morocco
+    ("16 تشرين أول 2018", "2018-10-16T00:00:00+02:00"),  # without the article
+    ("16 يونيو 2018 10:30 م", "2018-06-16T22:30:00+02:00"),  # evening
+    ("16 يونيو 2018 12:05 ص", "2018-06-16T00:05:00+02:00"),  # just after midnight
+    ("16 يونيو 2018 م، الساعة 9:15 صباحًا", "2018-06-16T09:15:00+02:00"),
 ])
 def test_dates_with_an_arabic_month_name_are_read(value, expected):
     """As Arabic newsrooms write dates in a byline or a manifest; month names of
