@@ -116,7 +116,7 @@ def load_settings(site: Path) -> Settings:
         return Settings()
     name = SETTINGS_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))  # a BOM (Windows Notepad)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise JaridaError([Problem(name, _toml_line(exc), f"not valid TOML: {_toml_words(exc, path)}")], 2) from exc
     problems = []
@@ -203,6 +203,9 @@ _TOML_WORDS = (
     ("Invalid value", "the value of '{key}' is not TOML: text goes in quotes, as in title = \"جريدة\""),
     ("Illegal character '\\n'", "the text of '{key}' is not closed: end it with a quote on the same line"),
     ("Expected '=' after a key", "a line that is not 'name = value'"),
+    ("Expected \"'\"", "a text in single quotes is not closed: end it with ' on the same line"),
+    ("Unterminated string", "a text in triple quotes is not closed: end it with the same three quotes"),
+    ("Invalid statement", "a line that is not 'name = value' (names are Latin letters, digits, _ and -)"),
 )
 
 

@@ -301,6 +301,9 @@ def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_f
     ('[sections]\na = "x"\n[sections]\nb = "y"\n', 3, "the table [sections] is given twice"),
     ('title = "جريدة\n', 1, "the text of 'title' is not closed"),
     ('title "x"\n', 1, "a line that is not 'name = value'"),
+    ("description = 'أخبار\n", 0, "a text in single quotes is not closed"),
+    ('description = """أخبار\n', 0, "a text in triple quotes is not closed"),
+    ('العنوان = "x"\n', 1, "names are Latin letters, digits, _ and -"),
     ("feed_items = 0\n", 1, "setting 'feed_items' must be at least 1"),
     ("summary_length = -5\n", 1, "setting 'summary_length' must be at least 1"),
     ('title = "  "\n', 1, "setting 'title' is empty"),
@@ -382,3 +385,11 @@ def test_an_update_before_the_publication_is_a_warning(tmp_path):
         "content/articles/x.md:4: warning: 'updated' (2023-12-31T10:00:00+02:00) is before 'date' "
         "(2024-01-01T10:00:00+02:00), the publication; fix one of them"]
     assert parse_article("content/articles/x.md", md("عنوان", "updated: 2024-01-02\n"), Settings())[1] == []
+
+
+def test_a_site_toml_saved_with_a_bom_is_read(tmp_path):
+    """Windows Notepad starts UTF-8 files with a byte order mark, which TOML does not allow."""
+    from generator.settings import load_settings
+
+    (tmp_path / "site.toml").write_text('\ufefftitle = "جريدة الشروق"\n', encoding="utf-8")
+    assert load_settings(tmp_path).title == "جريدة الشروق"
