@@ -33,6 +33,10 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     return unique
 
 
+#: CLDR plural categories (Unicode TR35, Plural Rules).
+_PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
 def load_strings(dirs: list[Path]) -> dict:
     """The theme's words: ``strings.toml`` of each theme folder, the most specific
     winning key by key (tables such as ``[reading_time]`` merged too).
@@ -65,10 +69,24 @@ def load_strings(dirs: list[Path]) -> dict:
             elif key in strings and not isinstance(value, (str, dict)):
                 problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be text in quotes"))
             elif key not in strings:
-                close = difflib.get_close_matches(key, strings, n=1, cutoff=0.8)
+                close = [key.lower()] if key.lower() in strings else difflib.get_close_matches(key, strings, n=1,
+                                                                                                cutoff=0.8)
                 if close:
                     problems.append(Problem(str(path), key_line(path, key),
                                             f"no template reads the word '{key}'; did you mean '{close[0]}'?"))
+            elif isinstance(value, dict):  # a table: its names are the default theme's, or CLDR plural forms
+                known = strings[key]
+                plural = set(known) <= _PLURAL_FORMS
+                for inner in value:
+                    if inner in known or (plural and inner in _PLURAL_FORMS):
+                        continue
+                    close = difflib.get_close_matches(inner, _PLURAL_FORMS if plural else known, n=1, cutoff=0.6)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    if plural:
+                        hint += " (plural forms: zero, one, two, few, many, other)"
+                    if plural or close:
+                        problems.append(Problem(str(path), key_line(path, inner),
+                                                f"no template reads '{inner}' of [{key}]{hint}"))
         if problems:
             raise JaridaError(problems, 2)
         for key, value in data.items():

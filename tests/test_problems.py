@@ -361,6 +361,14 @@ def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_pat
         "themes/default/strings.toml:4: 'reading_time' must be a table of plural forms, as in the default theme"]
     strings.write_text('my_word = "كلمتي"\nprevious = "قبله"\n[reading_time]\nother = "{n} دقائق"\n', encoding="utf-8")
     run_jarida("build", "--site", site)
+    strings.write_text('Home = "x"\n[reading_time]\nones = "x"\n[share_to]\nfacebok = "FB"\n', encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "themes/default/strings.toml:1: no template reads the word 'Home'; did you mean 'home'?",
+        "themes/default/strings.toml:3: no template reads 'ones' of [reading_time]; did you mean 'one'? "
+        "(plural forms: zero, one, two, few, many, other)",
+        "themes/default/strings.toml:5: no template reads 'facebok' of [share_to]; did you mean 'facebook'?"]
 
 
 @pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
