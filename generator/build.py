@@ -152,17 +152,22 @@ def missing_images(site_root: Path, settings: Settings | None, articles, profile
     :class:`~generator.model.Profile` records, ``files`` the output paths of the
     static files (``images/a.jpg``, ``theme/logo.svg``). URLs (``https://...``)
     are not checked. Each warning names the file and the line of its key or image."""
+    import posixpath
     from urllib.parse import unquote
 
     from . import frontmatter
     from .settings import SETTINGS_FILE, key_line
+    from .urls import is_url
 
     def missing(path: str | None, what: str = "no image {path!r} in") -> str | None:
-        if not path or "://" in path or path.startswith(("//", "data:")):
+        if not path or is_url(path) or path.startswith("data:"):
             return None
-        rel = unquote(path.split("#")[0].split("?")[0]).lstrip("/")
+        rel = posixpath.normpath(unquote(path.split("#")[0].split("?")[0]).lstrip("/"))
         if rel in files:
             return None
+        if rel == ".." or rel.startswith("../"):
+            return f"{what.format(path=path)} the site's static files, so pages show it broken: it points " \
+                   "outside the site; put the image in static/ and give its path there"
         hint = f"; the file static/{rel[7:]} is there: write '{rel[7:]}'" \
             if rel.startswith("static/") and rel[7:] in files else \
             f"; put the image at static/{rel}"

@@ -19,7 +19,7 @@ from .dates import Formatter, minutes_for
 from .markup import ROOT
 from .content import term_key
 from .model import Site, Term, record_key
-from .urls import article_url, encode_path, list_url, term_url
+from .urls import article_url, encode_path, is_url, list_url, site_path_url, term_url
 from .views import View, absolute, article_view, json_ld, news_article, related
 
 #: Keys of the theme's strings naming each taxonomy (titles and navigation).
@@ -271,7 +271,7 @@ def article_page(article, site: Site, views, body: Body, bios: dict[str, str], s
     canonical = s.base_url + article_url(article.slug)
     view["json_ld"] = JsonLd(article, view, site, canonical)
     view["image_url"] = absolute(article.image, s.base_url) if article.image else None
-    view["image_src"] = (article.image if "://" in article.image else encode_path(article.image.lstrip("/"))) \
+    view["image_src"] = (article.image if is_url(article.image) else site_path_url(article.image)) \
         if article.image else None
     view["bios"] = [{"name": a["name"], "url": a["url"], "bio_html": bios[a["slug"]]}
                     for a in view["authors"] if bios.get(a["slug"])]
@@ -339,7 +339,7 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
                 avatar = term.profile.avatar
                 profile = {"name": term.profile.name, "bio_html": bios.get(term.slug, ""),
                            "role": term.profile.role, "links": term.profile.links,
-                           "avatar": (avatar if "://" in avatar else ROOT + encode_path(avatar.lstrip("/"))) if avatar else None}
+                           "avatar": (avatar if is_url(avatar) else ROOT + site_path_url(avatar)) if avatar else None}
             add_list(f"{taxonomy}/{term.slug}/", base, term.articles, "term.html", term.name, taxonomy=taxonomy,
                      taxonomy_title=strings[taxonomy],
                      term={"name": term.name, "url": base, "count": fmt.digits(len(term.articles)),

@@ -23,6 +23,26 @@ def encode_path(path: str) -> str:
     return "/".join(encode(part) for part in path.split("/"))
 
 
+def is_url(path_or_url: str) -> bool:
+    """Whether an image or link target is a URL (``https://...``, protocol-relative
+    ``//cdn...``) rather than a path in the site."""
+    return "://" in path_or_url or path_or_url.startswith("//")
+
+
+def site_path_url(path: str) -> str:
+    """The site-relative URL of a site path as an editor writes it (``images/a.jpg``,
+    ``/images/صورة خبر.jpg``, ``./images/a.jpg?v=2``, or already percent-encoded):
+    each segment percent-encoded once (RFC 3986), ``.`` segments and the leading
+    ``/`` dropped, a query or fragment kept as written."""
+    import posixpath
+    from urllib.parse import unquote
+
+    cut = min((i for i in (path.find("?"), path.find("#")) if i >= 0), default=len(path))
+    rest = path[cut:]
+    clean = posixpath.normpath(unquote(path[:cut]).lstrip("/")) if path[:cut].strip("/") else ""
+    return encode_path("" if clean == "." else clean) + rest
+
+
 def article_url(slug: str) -> str:
     """Site-relative URL of an article page."""
     return f"articles/{encode(slug)}/"

@@ -11,7 +11,7 @@ from .content import term_key
 from .dates import Formatter, rfc3339
 from .markup import ROOT
 from .model import Article, Site, Term
-from .urls import article_url, encode_path, term_url
+from .urls import article_url, encode_path, is_url, site_path_url, term_url
 
 RELATED = 4
 
@@ -73,8 +73,8 @@ def avatar(term: Term) -> dict:
     :data:`generator.markup.ROOT`) or ``None``, and ``initial``, the first letter
     of the name for a drawn badge when there is no picture."""
     picture = term.profile.avatar if term.profile is not None else None
-    if picture and "://" not in picture:
-        picture = ROOT + encode_path(picture.lstrip("/"))
+    if picture and not is_url(picture):
+        picture = ROOT + site_path_url(picture)
     initial = next((c for c in term.name if c.isalpha()), "")
     return {"avatar": picture or None, "initial": initial}
 
@@ -116,10 +116,14 @@ def news_article(article: Article, view: dict, site: Site, canonical: str) -> di
 
 
 def absolute(path_or_url: str, base: str) -> str:
-    """An absolute URL for an image given as an http(s) URL or a site path."""
+    """An absolute URL for an image given as an http(s) URL, a protocol-relative URL
+    (``//cdn.example.com/a.jpg``, given the scheme of ``base``) or a site path (see
+    :func:`generator.urls.site_path_url`)."""
     if re.match(r"https?://", path_or_url):
         return path_or_url
-    return base + encode_path(path_or_url.lstrip("/"))
+    if path_or_url.startswith("//"):
+        return base.split("//", 1)[0] + path_or_url
+    return base + site_path_url(path_or_url)
 
 
 def byline_parts(byline: str | None, authors: list[dict]) -> list[dict] | None:

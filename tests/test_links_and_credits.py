@@ -170,3 +170,26 @@ def test_an_image_of_an_article_s_text_missing_from_the_static_files_is_a_warnin
     article.write_text(article.read_text(encoding="utf-8") + "\n![ص](images/أخرى.png)\n", encoding="utf-8")
     report = build(root, now=NOW)
     assert report.parsed == 1 and [w.line for w in report.warnings] == [14]
+
+
+def test_image_paths_as_editors_write_them_resolve_on_the_page_and_in_the_feed(tmp_path):
+    """A query, a fragment, a path already percent-encoded, ``./``, a protocol-relative
+    URL: the page's ``src`` and ``og:image`` reach the file, and none of these is
+    warned about; a path above the site is."""
+    cases = {"q": "images/صورة.jpg?v=2", "f": "images/صورة.jpg#x", "e": "images/%D8%B5%D9%88%D8%B1%D8%A9.jpg",
+             "d": "./images/صورة.jpg", "c": "//cdn.example.com/a.jpg", "o": "../outside.jpg"}
+    root = site(tmp_path / "s", {f"{n}.md": f"---\ntitle: عنوان {n}\ndate: 2024-01-0{i}T10:00:00+02:00\n"
+                                            f"image: \"{image}\"\n---\n\nنص.\n"
+                                 for i, (n, image) in enumerate(cases.items(), 1)})
+    report = build(root, now=NOW)
+    assert [(w.path, "outside the site" in w.message) for w in report.warnings] == [("content/articles/o.md", True)]
+    out = root / "build"
+    for name in "qfed":
+        page = (out / "articles" / name / "index.html").read_text(encoding="utf-8")
+        [src] = re.findall(r'<img[^>]*src="([^"]+)"', page)[:1]
+        assert (out / "articles" / name / unquote(src.split("?")[0].split("#")[0])).resolve() == \
+            (out / "images" / "صورة.jpg").resolve(), (name, src)
+        [og] = re.findall(r'<meta property="og:image" content="([^"]+)"', page)
+        assert og.split("?")[0].split("#")[0] == "https://example.org/images/%D8%B5%D9%88%D8%B1%D8%A9.jpg", og
+    page = (out / "articles" / "c" / "index.html").read_text(encoding="utf-8")
+    assert 'src="//cdn.example.com/a.jpg"' in page and 'content="https://cdn.example.com/a.jpg"' in page
