@@ -79,25 +79,45 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
     return list(unique.values())
 
 
-#: Strong, emphasis and code spans of Markdown (``**x**``, ``__x__``, ``*x*``, ``_x_``, ```x```),
-#: not escaped by a backslash; ``_`` only at the edges of words, as Python-Markdown reads it.
-_INLINE_MARKS_RE = re.compile(r"(?<!\\)(?:(?P<m>\*\*|\*|`)(?P<text>[^*`\s](?:[^`]*?[^*`\s\\])?)(?P=m)"
+#: Strong and emphasis of Markdown (``**x**``, ``__x__``, ``*x*``, ``_x_``), not escaped
+#: by a backslash; ``_`` only at the edges of words, as Python-Markdown reads it.
+_INLINE_MARKS_RE = re.compile(r"(?<!\\)(?:(?P<m>\*\*|\*)(?P<text>[^*\s](?:.*?[^*\s\\])?)(?P=m)"
                               r"|(?<![\w\\])(?P<u>__|_)(?P<utext>[^_\s](?:.*?[^_\s\\])?)(?P=u)(?!\w))")
+#: Blocks that are no paragraph of text: headings, tables, quotations, lists, code.
+_NOT_PROSE_RE = re.compile(r"^(?:#|\||>|[-*+]\s|\d+[.)]\s|```|~~~| {4}|\t|\[\^)")
+#: A code span's text, kept apart from the emphasis marks around it.
+_CODE_RE = re.compile(r"(?<!\\)`([^`]+)`")
 
 
 def first_paragraph_text(markdown_body: str) -> str:
-    """Plain text of the first paragraph of a Markdown body: escapes and simple markup
-    removed (links keep their text; images, whose alternative text describes a
-    picture and not the story, are left out; ``**strong**``, ``*emphasis*`` and
-    ```code``` keep their text only)."""
+    """Plain text of the first paragraph of a Markdown body, as a reader sees it:
+    headings, quotations, lists, tables and code blocks before it are passed over;
+    escapes, entities and inline markup removed (links keep their text; images,
+    whose alternative text describes a picture and not the story, and footnote
+    marks are left out; ``**strong**``, ``*emphasis*`` and ```code``` keep their
+    text only, a code span's text as written); a paragraph of inline HTML keeps its text."""
+    import html
+
+    fenced = False
     for block in re.split(r"\n\s*\n", markdown_body.strip()):
-        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block).strip()  # a picture alone is no paragraph of text
-        if text and not text.startswith(("#", "!", "<", "|")):
+        fences = len(re.findall(r"^(?:```|~~~)", block, re.M))
+        if fenced or fences:
+            fenced = fenced != (fences % 2 == 1)  # a fence left open goes on past a blank line
+            continue
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]|\[\^[^\]]*\]", "", block).strip()
+        if text.startswith("<"):
+            text = re.sub(r"<[^>]*>", "", text).strip()
+        if not text or _NOT_PROSE_RE.match(text) or text.startswith("!"):
+            continue
+        codes: list[str] = []
+        text = _CODE_RE.sub(lambda m: codes.append(m[1]) or f"\ue000{len(codes) - 1}\ue000", text)
+        for _ in range(2):  # ***x***: strong and emphasis
             text = _INLINE_MARKS_RE.sub(lambda m: m["text"] if m["text"] is not None else m["utext"], text)
-            text = re.sub(r"\\(.)", r"\1", text)
-            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-            text = text.replace("&lt;", "<").replace("&amp;", "&").replace("&#58;", ":").replace("&#126;", "~").replace("&#61;", "=")
-            return re.sub(r"\s+", " ", text)
+        text = re.sub(r"\\(.)", r"\1", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]", lambda m: m[1] or m[2] or "", text)
+        text = re.sub(r"<((?:https?|mailto):[^>\s]+)>", r"\1", text)  # an autolink shows its address
+        text = re.sub("\ue000(\\d+)\ue000", lambda m: codes[int(m[1])], text)
+        return re.sub(r"\s+", " ", html.unescape(text)).strip()
     return ""
 
 

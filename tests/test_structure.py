@@ -359,3 +359,17 @@ def test_an_automatic_summary_is_the_text_a_reader_sees(body, summary):
     from generator.content import first_paragraph_text
 
     assert first_paragraph_text(body + "\n\nفقرة ثانية.") == summary
+
+
+@pytest.mark.parametrize("body, summary", [
+    ("> اقتباس في البداية\n\nالفقرة الأولى.", "الفقرة الأولى."),
+    ("- بند أول\n- بند ثان\n\nالفقرة الأولى.", "الفقرة الأولى."),
+    ("```\nشيفرة\n\nتتمة\n```\n\nالفقرة الأولى.", "الفقرة الأولى."),
+    ("<img src=\"images/x.jpg\" alt=\"صورة\"> نص بعد <b>وسم</b>.", "نص بعد وسم."),
+    ("[هنا][1] و <https://example.com> ونص[^1].\n\n[1]: https://example.com", "هنا و https://example.com ونص."),
+    ("***كلاهما*** و`**ليس عريضا**` و&lt;script&gt;", "كلاهما و**ليس عريضا** و<script>"),
+])
+def test_an_automatic_summary_passes_over_blocks_that_are_no_paragraph(body, summary):
+    from generator.content import first_paragraph_text
+
+    assert first_paragraph_text(body) == summary
