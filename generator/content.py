@@ -162,14 +162,19 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
         bad("date", "missing 'date': add a line 'date: 2024-05-01T09:30:00+03:00' to the front matter")
     else:
         try:
-            date = parse_date(meta["date"], tz).astimezone(tz)  # shown in the site's time zone, as every date
+            written = parse_date(meta["date"], tz)
+            date = written.astimezone(dt.timezone.utc).astimezone(tz)  # shown in the site's time zone, as every date
+            if written.tzinfo is tz and written.replace(tzinfo=None) != date.replace(tzinfo=None):
+                bad("date", f"'date' {written.replace(tzinfo=None).isoformat()} does not exist in {settings.timezone} "
+                            f"(the clocks were put forward); it is read as {date.isoformat()}: write the time "
+                            "with its UTC offset", warning=True)
         except ValueError:
             bad("date", frontmatter.offset_problem(str(meta["date"]))
                 or f"'date' is not a date ({meta['date']!r}); write it as 2024-05-01T09:30:00+03:00")
     updated = None
     if meta.get("updated") is not None:
         try:
-            updated = parse_date(meta["updated"], tz).astimezone(tz)
+            updated = parse_date(meta["updated"], tz).astimezone(dt.timezone.utc).astimezone(tz)
         except ValueError:
             bad("updated", frontmatter.offset_problem(str(meta["updated"])) or f"'updated' is not a date ({meta['updated']!r})")
     if date is not None and updated is not None and updated < date:

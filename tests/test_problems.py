@@ -401,3 +401,16 @@ def test_a_site_toml_saved_with_a_bom_is_read(tmp_path):
 
     (tmp_path / "site.toml").write_text('\ufefftitle = "جريدة الشروق"\n', encoding="utf-8")
     assert load_settings(tmp_path).title == "جريدة الشروق"
+
+
+def test_a_time_that_the_clocks_skipped_is_a_warning(tmp_path):
+    """Cairo put its clocks forward from 00:00 to 01:00 on 2024-04-26: 00:30 never was."""
+    from generator.content import parse_article
+    from generator.settings import Settings
+
+    article, problems = parse_article("content/articles/x.md", md("عنوان", date="2024-04-26T00:30:00"), Settings())
+    assert article.date.isoformat() == "2024-04-26T01:30:00+03:00"
+    assert [str(p) for p in problems] == [
+        "content/articles/x.md:3: warning: 'date' 2024-04-26T00:30:00 does not exist in Africa/Cairo (the clocks "
+        "were put forward); it is read as 2024-04-26T01:30:00+03:00: write the time with its UTC offset"]
+    assert parse_article("content/articles/x.md", md("عنوان", date="2024-04-26T01:30:00"), Settings())[1] == []
