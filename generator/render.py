@@ -293,11 +293,10 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
             chain = _chain(part)
             if chain is None:
                 continue
-            if len(chain) == 1 or chain[-1] in _IDENTITY:
-                whole.add(chain[0] if len(chain) <= 2 or chain[-1] not in _IDENTITY else chain[0])
-                if len(chain) > 2:  # item.section.url: item.section, not all of item
-                    whole.discard(chain[0])
-                    under.append(chain[:-1])
+            if len(chain) == 1 or (len(chain) == 2 and chain[1] in _IDENTITY):  # level, item.url
+                whole.add(chain[0])
+            elif chain[-1] in _IDENTITY:  # item.section.url: item.section, not all of item
+                under.append(chain[:-1])
             else:
                 under.append(chain)
 
