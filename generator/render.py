@@ -187,7 +187,9 @@ class Fragments(Extension):
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
-        key = [nodes.Const(parser.name), nodes.Const(lineno), parser.parse_expression()]
+        count = parser.__dict__.setdefault("_jarida_fragments", [0])  # two fragments on one line are two
+        count[0] += 1
+        key = [nodes.Const(parser.name), nodes.Const(lineno), nodes.Const(count[0]), parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())
         # ``root`` in the key is the placeholder the body sees: the same on every page.
@@ -283,13 +285,16 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
     for node in template.find_all(nodes.FromImport):
         defined.update(n if isinstance(n, str) else n[1] for n in node.names)
     allowed = defined | set(known) | _SAME_ON_EVERY_PAGE
+    inside = {id(m) for b in template.find_all(nodes.CallBlock) if getattr(b, "jarida_fragment_key", None)
+              for m in b.find_all(nodes.Macro)}
+    macros = {m.name: m for m in template.find_all(nodes.Macro) if id(m) not in inside}  # outside every fragment
     found = []
     for block in template.find_all(nodes.CallBlock):
         key = getattr(block, "jarida_fragment_key", None)
         if key is None:
             continue
         whole, under = set(), []
-        for part in key[2:]:
+        for part in key[3:]:
             chain = _chain(part)
             if chain is None:
                 continue
@@ -305,8 +310,9 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
                     or any(chain[:len(u)] == u for u in under))
 
         problem = []
+        entered: set = set()  # the template's macros looked into, each once
 
-        def visit(node, scope: set, parent=None) -> None:
+        def visit(node, scope: set, parent=None, macro=None) -> None:
             if problem:
                 return
             if isinstance(node, (nodes.Getattr, nodes.Name)) and _chain(node) is not None:
@@ -315,41 +321,63 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
                 if isinstance(node, nodes.Name) and node.ctx in ("store", "param"):
                     scope.add(name)
                     return
-                if name == "root":
-                    if not isinstance(node, nodes.Name) or not isinstance(parent, (nodes.Output, nodes.Concat)):
+                if name == "root" and macro is not None and name not in scope:
+                    problem.append((block.lineno, macro, node.lineno, "macro-root"))
+                elif name == "root":
+                    to_macro = isinstance(parent, nodes.Call) and isinstance(parent.node, nodes.Name) \
+                        and parent.node.name in macros and node in parent.args  # passed on: still before a path
+                    if not isinstance(node, nodes.Name) or not (to_macro or isinstance(parent, (nodes.Output,
+                                                                                                 nodes.Concat,
+                                                                                                 nodes.Add))):
                         problem.append((block.lineno, "root", node.lineno, "root"))
                 elif name == "caller":
                     problem.append((block.lineno, "caller", node.lineno, "caller"))
                 elif not covered(chain, scope):
                     problem.append((block.lineno, ".".join(chain[:2]) if name not in whole else name,
                                     node.lineno, "unkeyed"))
+                elif name in macros and name not in scope and name not in entered and isinstance(parent, nodes.Call):
+                    entered.add(name)  # a macro of the template reads the page's names, not the part's
+                    called = macros[name]
+                    inner = {a.name for a in called.args} | {"caller", "varargs", "kwargs"}
+                    for child in called.body:
+                        visit(child, inner, called, macro=name)
+                return
+            if isinstance(node, nodes.Block):
+                problem.append((block.lineno, node.name, node.lineno, "block"))
+                return
+            if isinstance(node, nodes.With):
+                for value in node.values:
+                    visit(value, scope, node, macro)
+                inner = scope | {n for t in node.targets for n in _stored(t)}
+                for child in node.body:
+                    visit(child, inner, node, macro)
                 return
             if isinstance(node, nodes.For):
-                visit(node.iter, scope, node)
+                visit(node.iter, scope, node, macro)
                 inner = scope | _stored(node.target) | {"loop"}
                 for child in (*node.body, *([node.test] if node.test else [])):
-                    visit(child, inner, node)
+                    visit(child, inner, node, macro)
                 for child in node.else_:
-                    visit(child, scope, node)
+                    visit(child, scope, node, macro)
                 return
             if isinstance(node, nodes.Assign):
-                visit(node.node, scope, node)
+                visit(node.node, scope, node, macro)
                 scope |= _stored(node.target)
                 return
             if isinstance(node, nodes.AssignBlock):
                 for child in node.body:
-                    visit(child, scope, node)
+                    visit(child, scope, node, macro)
                 scope |= _stored(node.target)
                 return
             if isinstance(node, (nodes.Macro, nodes.CallBlock)) and node is not block:
                 inner = scope | {a.name for a in node.args} | {"caller"}
                 if isinstance(node, nodes.CallBlock):
-                    visit(node.call, scope, node)
+                    visit(node.call, scope, node, macro)
                 for child in node.body:
-                    visit(child, inner, node)
+                    visit(child, inner, node, macro)
                 return
             for child in node.iter_child_nodes():
-                visit(child, scope, node)
+                visit(child, scope, node, macro)
 
         scope: set = set()  # what the part has set so far
         for child in block.body:
@@ -373,6 +401,13 @@ class _Environment(jinja2.Environment):
                 message = (f"root is changed or compared inside this fragment (line {used}): there it stands for the "
                            "way to the site root, filled in when the page is finished; use it only as {{ root }} "
                            "before a path, as in {{ root }}{{ item.url }} (page_path tells which page this is)")
+            elif kind == "macro-root":
+                message = (f"the macro {variable}() called inside this fragment reads root (line {used}), which in a "
+                           "macro is the page's own and not the fragment's: pass it as an argument, as in "
+                           f"{{{{ {variable}(root, ...) }}}}")
+            elif kind == "block":
+                message = (f"the block {variable} (line {used}) is inside this fragment: a template that extends "
+                           "this one can change it on some pages only; put the fragment inside the block")
             elif kind == "caller":
                 message = (f"caller() is read inside this fragment (line {used}), where it is not the caller of the "
                            "macro; put the fragment around the {% call %} instead")

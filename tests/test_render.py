@@ -237,14 +237,18 @@ def test_a_fragment_whose_key_leaves_out_what_it_shows_is_a_template_error(tmp_p
 
 
 def test_a_fragment_may_read_its_key_its_own_names_macros_and_globals(tmp_path):
-    source = ("{% macro badge(x) %}<i>{{ x }}</i>{% endmacro %}{% import 'm.html' as m %}{% from 'm.html' import f as g %}"
+    source = ("{% macro link(r, url) %}<a href=\"{{ r }}{{ url }}\"></a>{% endmacro %}{% fragment 'x' %}"
+              "{{ link(root, 'tags/') }}<a href=\"{{ root + 'a/' }}\"></a>{% endfragment %}"
+              "{% macro badge(x) %}<i>{{ x }}</i>{% endmacro %}{% import 'm.html' as m %}{% from 'm.html' import f as g %}"
               "{% fragment item.url, root, level %}{% set n = item.title | length %}{% for a in item.authors %}"
               "{{ badge(a) }}{{ m.f(a) }}{{ g(a) }}{{ loop.index }}{% endfor %}<h{{ level }}>{{ n }}{{ t.more }}"
               "{{ site.title }}{{ range(2) | list }}</h{{ level }}>{% endfragment %}")
     dirs = theme(tmp_path, {"page.html": source, "m.html": "{% macro f(x) %}{{ x }}{% endmacro %}"})
     html = render.environment(dirs).get_template("page.html").render(
-        item={"url": "u", "title": "عنوان", "authors": ["ليلى"]}, level=2, t={"more": "+"}, site={"title": "ج"})
-    assert html == "<i>ليلى</i>ليلىليلى1<h2>5+ج[0, 1]</h2>"
+        item={"url": "u", "title": "عنوان", "authors": ["ليلى"]}, level=2, t={"more": "+"}, site={"title": "ج"},
+        root="../")
+    assert html == '<a href="../tags/"></a><a href="../a/"></a><i>ليلى</i>ليلىليلى1<h2>5+ج[0, 1]</h2>'
+
 
 
 @pytest.mark.parametrize("part, kind", [
@@ -254,6 +258,14 @@ def test_a_fragment_may_read_its_key_its_own_names_macros_and_globals(tmp_path):
     ("{% fragment 'x' %}{% if root == './' %}H{% endif %}{% endfragment %}", "root is changed or compared"),
     ("{% macro box(k) %}{% fragment k %}<div>{{ caller() }}</div>{% endfragment %}{% endmacro %}",
      "caller() is read inside this fragment"),
+    ("{% macro link(url) %}<a href=\"{{ root }}{{ url }}\">x</a>{% endmacro %}"
+     "{% fragment 'nav' %}{{ link('tags/') }}{% endfragment %}", "the macro link() called inside this fragment reads root"),
+    ("{% macro here() %}{{ page_title }}{% endmacro %}{% fragment root %}{{ here() }}{% endfragment %}",
+     "the part of this fragment shows 'page_title'"),
+    ("{% fragment root %}<p>{% block tagline %}{{ site.description }}{% endblock %}</p>{% endfragment %}",
+     "the block tagline (line 1) is inside this fragment"),
+    ("{% fragment root %}{% with page_title = page_title %}{{ page_title }}{% endwith %}{% endfragment %}",
+     "the part of this fragment shows 'page_title'"),
 ])
 def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_template_error(tmp_path, part, kind):
     """Inside a fragment ``root`` is a placeholder (its length, a filter or a
@@ -269,3 +281,10 @@ def test_the_default_theme_passes_the_fragment_check():
     env = render.environment([render.BUNDLED_THEMES / "default"])
     for name in env.list_templates(extensions=["html", "xml"]):
         env.get_template(name)
+
+
+def test_two_fragments_on_one_line_are_kept_apart(tmp_path):
+    dirs = theme(tmp_path, {"page.html": "{% fragment root %}<p>إعلان</p>{% endfragment %}"
+                                         "{% fragment root %}<p>تنبيه</p>{% endfragment %}"})
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
+    assert renderer(page("index.html")).decode() == "<p>إعلان</p><p>تنبيه</p>"
