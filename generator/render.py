@@ -262,7 +262,7 @@ def _stored(target) -> set[str]:
     return {n.name for n in (target, *target.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
 
 
-def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int, str]]:
+def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple[int, str, int | str, str]]:
     """For each ``{% fragment %}`` of the parsed ``template``, the first thing its part
     reads that its key does not cover, as (line of the tag, the variable, the line
     it is read on, what is wrong: ``"unkeyed"``, ``"root"`` or ``"caller"``): a part
@@ -277,8 +277,10 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
     (``{% set %}``, a ``{% for %}`` of its own and its ``loop``), the template's
     macros and imports, ``known`` (the environment's globals) and
     :data:`_SAME_ON_EVERY_PAGE`; ``root`` only as ``{{ root }}`` (or joined with
-    ``~``), as it is a placeholder there; never ``caller()``. Templates the part
-    includes are not looked into."""
+    ``~``), as it is a placeholder there; never ``caller()``. A template the part
+    includes by name is looked into when ``included`` (a function: template name
+    -> parsed template, or None) gives it; what it reads is then given as
+    ``"name:line"``."""
     defined = {m.name for m in template.find_all(nodes.Macro)}
     for node in template.find_all(nodes.Import):
         defined.add(node.target)
@@ -333,8 +335,8 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
                 elif name == "caller":
                     problem.append((block.lineno, "caller", node.lineno, "caller"))
                 elif not covered(chain, scope):
-                    problem.append((block.lineno, ".".join(chain[:2]) if name not in whole else name,
-                                    node.lineno, "unkeyed"))
+                    shown = ".".join(chain[:2]) if any(u[0] == name for u in under) else name  # item.title
+                    problem.append((block.lineno, shown, node.lineno, "unkeyed"))
                 elif name in macros and name not in scope and name not in entered and isinstance(parent, nodes.Call):
                     entered.add(name)  # a macro of the template reads the page's names, not the part's
                     called = macros[name]
@@ -344,6 +346,19 @@ def _unkeyed_names(template: nodes.Template, known) -> list[tuple[int, str, int,
                 return
             if isinstance(node, nodes.Block):
                 problem.append((block.lineno, node.name, node.lineno, "block"))
+                return
+            if isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const) and included is not None \
+                    and isinstance(node.template.value, str) and f"include:{node.template.value}" not in entered:
+                entered.add(f"include:{node.template.value}")
+                other = included(node.template.value)
+                if other is not None:
+                    before = len(problem)
+                    inner = scope | {m.name for m in other.find_all(nodes.Macro)}
+                    for child in other.body:
+                        visit(child, inner, other, macro)
+                    if len(problem) > before:
+                        start, variable, used, kind = problem[-1]
+                        problem[-1] = (start, variable, f"{node.template.value}:{used}", kind)
                 return
             if isinstance(node, nodes.With):
                 for value in node.values:
@@ -396,23 +411,32 @@ class _Environment(jinja2.Environment):
 
     def _parse(self, source, name, filename):
         template = super()._parse(source, name, filename)
-        for line, variable, used, kind in _unkeyed_names(template, self.globals):
+
+        def included(other: str):
+            try:
+                text, path, _ = self.loader.get_source(self, other)
+                return super(_Environment, self)._parse(text, other, path)
+            except (jinja2.TemplateError, OSError):
+                return None  # reported when the page is rendered
+
+        for line, variable, used, kind in _unkeyed_names(template, self.globals, included):
+            used = f"line {used}" if isinstance(used, int) else used
             if kind == "root":
-                message = (f"root is changed or compared inside this fragment (line {used}): there it stands for the "
+                message = (f"root is changed or compared inside this fragment ({used}): there it stands for the "
                            "way to the site root, filled in when the page is finished; use it only as {{ root }} "
                            "before a path, as in {{ root }}{{ item.url }} (page_path tells which page this is)")
             elif kind == "macro-root":
-                message = (f"the macro {variable}() called inside this fragment reads root (line {used}), which in a "
+                message = (f"the macro {variable}() called inside this fragment reads root ({used}), which in a "
                            "macro is the page's own and not the fragment's: pass it as an argument, as in "
                            f"{{{{ {variable}(root, ...) }}}}")
             elif kind == "block":
-                message = (f"the block {variable} (line {used}) is inside this fragment: a template that extends "
+                message = (f"the block {variable} ({used}) is inside this fragment: a template that extends "
                            "this one can change it on some pages only; put the fragment inside the block")
             elif kind == "caller":
-                message = (f"caller() is read inside this fragment (line {used}), where it is not the caller of the "
+                message = (f"caller() is read inside this fragment ({used}), where it is not the caller of the "
                            "macro; put the fragment around the {% call %} instead")
             else:
-                message = (f"the part of this fragment shows '{variable}' (line {used}), which its key does not "
+                message = (f"the part of this fragment shows '{variable}' ({used}), which its key does not "
                            "cover: it would be rendered once and the same shown on every page; add to the key "
                            f"'{variable}', or what tells its values apart (as in {{% fragment item.url, root %}}); "
                            "a value computed from a variable (page_path == \"x\") goes in the key by a {% set %} "

@@ -288,3 +288,19 @@ def test_two_fragments_on_one_line_are_kept_apart(tmp_path):
                                          "{% fragment root %}<p>تنبيه</p>{% endfragment %}"})
     renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
     assert renderer(page("index.html")).decode() == "<p>إعلان</p><p>تنبيه</p>"
+
+
+def test_a_template_included_inside_a_fragment_is_checked_as_the_fragment_is(tmp_path):
+    dirs = theme(tmp_path, {
+        "page.html": "{% fragment root %}\n{% include 'partials/social.html' %}{% include 'partials/ok.html' %}"
+                     "{% endfragment %}",
+        "partials/ok.html": "<a href=\"{{ root }}archive/\">{{ t.archive }}</a>",
+        "partials/social.html": "<a href=\"{{ root }}archive/\"\n{% if page_path.startswith('archive/') %}"
+                                " aria-current=\"page\"{% endif %}>x</a>"})
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        render.environment(dirs).get_template("page.html")
+    assert caught.value.lineno == 1
+    assert caught.value.message.startswith("the part of this fragment shows 'page_path' (partials/social.html:2)")
+    (dirs[0] / "templates" / "partials" / "social.html").write_text("<a href=\"{{ root }}tags/\">x</a>", encoding="utf-8")
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/", {"archive": "الأرشيف"})
+    assert renderer(page("a/index.html")).decode() == '<a href="../tags/">x</a><a href="../archive/">الأرشيف</a>'
