@@ -4,9 +4,9 @@ Three files:
 
 - ``fresh.json``: the signature of every input of the last build (the stat of
   each source, theme and static file, ``site.toml``, Jarida's own code, the
-  build options) and until when that output stays valid. A rebuild whose
-  signature matches, before the next scheduled article falls due, reads,
-  parses, renders and writes nothing.
+  build options), the output files, and until when that output stays valid.
+  A rebuild whose signature matches, with every output file still there, before
+  the next scheduled article falls due, reads, parses, renders and writes nothing.
 - ``state.pickle`` (and ``state-edits.pickle``, the entries changed by small
   rebuilds since it was written): for each article file, its stat, the hash of its bytes and
   what parsing it gave (the record without its Markdown body, the problems,

@@ -738,7 +738,8 @@ def test_files_deleted_from_the_output_come_back_with_the_next_change(site, tmp_
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
-@pytest.mark.parametrize("removed", ["everything visible", "an article's folder", "the front page"])
+@pytest.mark.parametrize("removed", ["everything visible", "an article's folder", "the front page", "an article's page",
+                                     "a tag's feed"])
 def test_output_deleted_by_hand_comes_back_with_the_next_build_of_an_unchanged_site(site, removed):
     build(site, now=NOW)
     expected = snapshot(site / "build")
@@ -748,6 +749,10 @@ def test_output_deleted_by_hand_comes_back_with_the_next_build_of_an_unchanged_s
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     elif removed == "an article's folder":
         shutil.rmtree(next((site / "build" / "articles").iterdir()))
+    elif removed == "an article's page":  # deep inside: no folder directly in build/ changes
+        next((site / "build" / "articles").iterdir()).joinpath("index.html").unlink()
+    elif removed == "a tag's feed":
+        next((site / "build" / "tags").glob("*/feed.xml")).unlink()
     else:
         (site / "build" / "index.html").unlink()
     report = build(site, now=NOW)
