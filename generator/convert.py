@@ -8,6 +8,9 @@ edges. Safety rules:
 - a Markdown file whose text changed since the converter wrote it (its
   ``source.converted`` hash no longer matches) is never overwritten: the seed is
   reported as skipped;
+- an article without a ``source:`` block (written by hand, or the block
+  removed) that has a new seed's headline or opening paragraph is taken as that
+  seed's, edited: the seed is skipped rather than published a second time;
 - the date and slug of an article, once written, never change.
 """
 from __future__ import annotations
@@ -168,11 +171,14 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
-                 section: str | None = None) -> Action:
+                 section: str | None = None, unsourced: list[Existing] = ()) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
-    file name; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    file name; ``unsourced`` those with no ``source:`` block (written by hand, or
+    the block removed): one with the seed's headline or opening paragraph (see
+    :func:`same_article`) is taken as the seed's article, edited, so that the
+    seed never publishes it a second time; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -182,9 +188,18 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     seed, meta, parsed = item.seed, item.meta, item.parsed
     paragraphs = [p.text for p in parsed.paragraphs]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
+    if existing is None:  # an article whose source: block an editor removed is still this seed's
+        existing = next((d for d in unsourced if d.meta.get("title") and same_article(d, parsed.title, paragraphs[0])),
+                        None)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:
+            if existing not in existing_docs:
+                return Action("skipped", seed.display, existing.path, message=(
+                    f"{existing.path} has this seed's headline or opening paragraph but no source: block (an "
+                    f"editor's own article, or one whose source: block was removed); the seed was not converted, "
+                    f"so that the article is not published twice; to publish it as another article, give the "
+                    f"seed another headline"))
             return Action("skipped", seed.display, existing.path,
                           message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
         backup = [(existing.path + ".bak", existing.text)]
@@ -239,6 +254,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     """
     by_file: dict[str, list[Existing]] = {}
     by_digest: dict[str, Existing] = {}
+    unsourced: list[Existing] = []
     taken = set()
     for doc in existing:
         taken.add(doc.path.rsplit("/", 1)[-1].removesuffix(".md"))
@@ -247,6 +263,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             by_file.setdefault(source["file"], []).append(doc)
             if isinstance(source.get("sha256"), str):
                 by_digest.setdefault(source["sha256"], doc)
+        else:
+            unsourced.append(doc)
     results: list[Parsed | Action] = []
     for seed in sorted(seeds, key=lambda s: s.name):
         known = by_digest.get(seed.digest())
@@ -274,7 +292,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             actions.append(result)
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
-                              tags_of[id(result)], section)
+                              tags_of[id(result)], section, unsourced)
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:

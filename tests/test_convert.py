@@ -213,6 +213,45 @@ def test_edited_markdown_with_unchanged_seed_is_left_alone(site):
     assert md.read_bytes() == edited
 
 
+def drop_source_block(md: Path) -> None:
+    text = md.read_text(encoding="utf-8")
+    md.write_text(re.sub(r"^source:\n(?:  .*\n)+", "", text, flags=re.M), encoding="utf-8")
+    assert "source:" not in md.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed_changed", [False, True], ids=["seed unchanged", "seed changed"])
+def test_an_article_whose_source_block_was_removed_is_not_converted_twice(site, seed_changed):
+    slug = EXPECTED[BYLINE][0]
+    md = site / "content" / "articles" / f"{slug}.md"
+    drop_source_block(md)
+    edited = md.read_bytes()
+    if seed_changed:
+        seed = site / "seeds" / BYLINE
+        touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة في الملف الأصلي.\n")
+    action = {a.seed: a for a in run(site)}[f"seeds/{BYLINE}"]
+    assert action.kind == "skipped" and action.path == f"content/articles/{slug}.md"
+    assert "no source: block" in action.message and "another headline" in action.message
+    assert sorted(p.name for p in (site / "content" / "articles").iterdir()) == sorted(
+        f"{s}.md" for s, _ in EXPECTED.values())
+    assert md.read_bytes() == edited
+    # --force converts the seed into that same file, the editor's text kept beside it
+    forced = {a.seed: a for a in convert(site, load_settings(site), force=True)}[f"seeds/{BYLINE}"]
+    assert forced.kind == "update" and forced.path == f"content/articles/{slug}.md"
+    assert (site / "content" / "articles" / f"{slug}.md.bak").read_bytes() == edited
+    assert is_pristine(md.read_text(encoding="utf-8"))
+
+
+def test_a_seed_is_converted_beside_an_unrelated_article_without_a_source_block(site):
+    hand = site / "content" / "articles" / "بقلم-المحرر.md"
+    hand.write_text("---\ntitle: مقال كتبه المحرر بيده\ndate: 2024-01-10\n---\n\nنص لا علاقة له بأي ملف.\n",
+                    encoding="utf-8")
+    broken = site / "content" / "articles" / "معطوب.md"
+    broken.write_text("---\ntitle: [غير مغلق\n---\n\nنص.\n", encoding="utf-8")
+    (site / "seeds" / "new.txt").write_bytes(seed_text("خبر جديد تماما", "الفقرة الأولى من الخبر الجديد عن الطقس."))
+    action = {a.seed: a for a in run(site)}["seeds/new.txt"]
+    assert action.kind == "write" and action.path == "content/articles/خبر-جديد-تماما.md"
+
+
 SAME_TITLE = "مصر تقود مفاوضات إنهاء الحرب"
 
 
