@@ -67,12 +67,10 @@ def cmd_convert(args) -> int:
         raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
     with site_lock(site):
         actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section)
-    if seeds is None:  # seeds in a subfolder or ending in .TXT, which are not converted
-        from .content import ignored_sources
+    from .content import ignored_sources
 
-        for warning in ignored_sources(site):
-            if warning.path.startswith("seeds/"):
-                print(warning, file=sys.stderr)
+    for warning in ignored_sources(site, seeds or site / "seeds"):  # in a subfolder or ending in .TXT: not converted
+        print(warning, file=sys.stderr)
     if not actions:
         print(f"no seed files (*.txt) in {seeds or site / 'seeds'}")
     return EXIT_CONTENT if _report_actions(actions, dry_run=args.dry_run) else 0

@@ -262,35 +262,52 @@ def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:
 _MARKDOWN_ENDINGS = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 
-def ignored_sources(site_root: Path) -> list[Problem]:
+def ignored_sources(site_root: Path, seeds: Path | None = None) -> list[Problem]:
     """A warning for each file that looks like an article or a seed and that no
     command reads, so it would never be published: Markdown in a subfolder of
     ``content/articles/`` or ``content/authors/``, or there with another ending
     than ``.md`` (``.markdown``, ``.MD``); a ``.txt`` seed in a subfolder of
     ``seeds/`` or ending in ``.TXT``. Hidden files and folders (an editor's, git's)
     are left out. The folders are read with ``os.walk``: for 10,000 articles in one
-    folder, about 20 ms."""
-    import os
-
+    folder, about 20 ms. With ``seeds`` (a folder given to ``jarida convert``, in
+    the site or anywhere), only the seeds in it are looked at; paths are shown
+    from the site root when inside it."""
+    if seeds is not None:
+        return _unread(site_root, seeds, ".txt", (".txt",))
     warnings = []
     for folder, wanted, endings in ((ARTICLES_DIR, ".md", _MARKDOWN_ENDINGS), (AUTHORS_DIR, ".md", _MARKDOWN_ENDINGS),
                                     ("seeds", ".txt", (".txt",))):
-        top = site_root / folder
-        for here, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            nested = here != str(top)
-            for name in sorted(files):
-                if name.startswith(".") or not name.lower().endswith(endings) or (not nested and name.endswith(wanted)):
-                    continue
-                rel = Path(here, name).relative_to(site_root).as_posix()
-                stem = name[:name.rfind(".")]
-                target = f"{folder}/{stem}{wanted}"
-                if (site_root / target).exists():  # following the advice must not replace a file
-                    where = f"{target} exists: give it another name ending in {wanted} in {folder}/"
-                else:
-                    where = f"move it to {target}" if nested else f"rename it {stem}{wanted}"
-                warnings.append(Problem(rel, 0, f"not read: only the {wanted} files directly in {folder}/ are; "
-                                                f"{where} to publish it", warning=True))
+        warnings += _unread(site_root, site_root / folder, wanted, endings)
+    return warnings
+
+
+def _unread(site_root: Path, top: Path, wanted: str, endings: tuple[str, ...]) -> list[Problem]:
+    """The warnings of :func:`ignored_sources` for one folder ``top``, whose files
+    ending in ``wanted`` are read, not those in its subfolders."""
+    import os
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(site_root).as_posix()
+        except ValueError:
+            return str(path)
+
+    warnings = []
+    folder = shown(top).rstrip("/")
+    for here, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        nested = here != str(top)
+        for name in sorted(files):
+            if name.startswith(".") or not name.lower().endswith(endings) or (not nested and name.endswith(wanted)):
+                continue
+            stem = name[:name.rfind(".")]
+            target = top / f"{stem}{wanted}"
+            if target.exists():  # following the advice must not replace a file
+                where = f"{shown(target)} exists: give it another name ending in {wanted} in {folder}/"
+            else:
+                where = f"move it to {shown(target)}" if nested else f"rename it {stem}{wanted}"
+            warnings.append(Problem(shown(Path(here, name)), 0, f"not read: only the {wanted} files directly in "
+                                                               f"{folder}/ are; {where} to publish it", warning=True))
     return warnings
 
 

@@ -348,6 +348,30 @@ def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_p
         assert sorted(str(w) for w in build(root, now=now).warnings if "not read" in str(w)) == sorted(expected)
 
 
+@pytest.mark.parametrize("inside", [True, False], ids=["folder in the site", "folder elsewhere"])
+def test_convert_of_another_folder_names_the_seeds_in_it_that_it_does_not_read(tmp_path, inside):
+    from conftest import run_jarida
+
+    root = tmp_path / "site"
+    (root / "seeds" / "2026").mkdir(parents=True)
+    (root / "site.toml").write_text("", encoding="utf-8")
+    (root / "seeds" / "2026" / "ignored-here.txt").write_text("عنوان\n\nنص.\n", encoding="utf-8")
+    wire = (root / "wire") if inside else (tmp_path / "wire")
+    (wire / "old").mkdir(parents=True)
+    (wire / "a.txt").write_text("عنوان أول\n\nنص الخبر الأول.\n", encoding="utf-8")
+    (wire / "old" / "b.txt").write_text("عنوان ثان\n\nنص.\n", encoding="utf-8")
+    (wire / "C.TXT").write_text("عنوان ثالث\n\nنص.\n", encoding="utf-8")
+    shown = "wire" if inside else str(wire)
+    converted = run_jarida("convert", "--site", root, wire)
+    assert "1 new" in converted.stdout
+    assert sorted(line for line in converted.stderr.splitlines() if "not read" in line) == [
+        f"{shown}/C.TXT: warning: not read: only the .txt files directly in {shown}/ are; rename it C.txt to "
+        f"publish it",
+        f"{shown}/old/b.txt: warning: not read: only the .txt files directly in {shown}/ are; move it to "
+        f"{shown}/b.txt to publish it",
+    ]
+
+
 @pytest.mark.parametrize("body, summary", [
     ("![صورة الوزير](images/x.jpg) افتتح الوزير المصنع.", "افتتح الوزير المصنع."),
     ("افتتح **الوزير** المصنع *الجديد* في `القاهرة`.", "افتتح الوزير المصنع الجديد في القاهرة."),
