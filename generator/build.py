@@ -367,8 +367,8 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)
         if strict:
-            warned = [Problem(a.seed, 0, a.message.split(": warning: ", 1)[-1]) for a in actions
-                      if a.kind in ("write", "update") and a.message]
+            warned = [Problem(a.seed, 0, line.split(": warning: ", 1)[-1]) for a in actions
+                      if a.kind in ("write", "update") for line in a.message.splitlines()]
             if warned:
                 raise ContentProblems(warned)
         if any(a.kind in ("write", "update") for a in actions):

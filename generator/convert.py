@@ -9,7 +9,7 @@ edges. Safety rules:
   ``source.converted`` hash no longer matches) is never overwritten: the seed is
   reported as skipped;
 - an article without a ``source:`` block (written by hand, or the block
-  removed) that has a new seed's headline or opening paragraph is taken as that
+  removed) that has a new seed's headline and opening paragraph is taken as that
   seed's, edited: the seed is skipped rather than published a second time;
 - the date and slug of an article, once written, never change.
 """
@@ -30,7 +30,7 @@ from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
 from .markup import blocks_to_markdown, paragraphs_to_markdown
-from .metadata import Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar
+from .metadata import Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar, weekday_problem
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
@@ -149,6 +149,20 @@ def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     return fold(str(doc.meta["title"])) == fold(title) or fold(first_paragraph_text(body)) == fold(first_paragraph)
 
 
+def _same_text(doc: Existing, title: str, first_paragraph: str) -> bool:
+    """True when ``doc``, an article without a ``source:`` block, has both the
+    headline and the opening paragraph of a seed (letter variants folded): the
+    seed's article, whose block was removed, rather than another article that
+    shares one of them (a daily headline)."""
+    if not doc.meta.get("title") or fold(str(doc.meta["title"])) != fold(title):
+        return False
+    try:
+        body = frontmatter.split(doc.text)[1]
+    except frontmatter.FrontMatterError:
+        return False
+    return fold(first_paragraph_text(body)) == fold(first_paragraph)
+
+
 def lead_paragraph(parsed: ParsedSeed) -> str:
     """The paragraph an automatic summary is cut from: the first that is a
     sentence (six words or more), skipping a dateline or byline line; the
@@ -176,8 +190,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
     file name; ``unsourced`` those with no ``source:`` block (written by hand, or
-    the block removed): one with the seed's headline or opening paragraph (see
-    :func:`same_article`) is taken as the seed's article, edited, so that the
+    the block removed): one with the seed's headline and opening paragraph (see
+    :func:`_same_text`) is taken as the seed's article, edited, so that the
     seed never publishes it a second time; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
@@ -189,14 +203,13 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     paragraphs = [p.text for p in parsed.paragraphs]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     if existing is None:  # an article whose source: block an editor removed is still this seed's
-        existing = next((d for d in unsourced if d.meta.get("title") and same_article(d, parsed.title, paragraphs[0])),
-                        None)
+        existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs[0])), None)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:
             if existing not in existing_docs:
                 return Action("skipped", seed.display, existing.path, message=(
-                    f"{existing.path} has this seed's headline or opening paragraph but no source: block (an "
+                    f"{existing.path} has this seed's headline and opening paragraph but no source: block (an "
                     f"editor's own article, or one whose source: block was removed); the seed was not converted, "
                     f"so that the article is not published twice; to publish it as another article, give the "
                     f"seed another headline"))
@@ -204,12 +217,15 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                           message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
         backup = [(existing.path + ".bak", existing.text)]
     tz = zoneinfo.ZoneInfo(settings.timezone)
+    warnings = [item.warning]
     if meta.date:
         try:
-            date = parse_date(meta.date, tz).isoformat()
+            read = parse_date(meta.date, tz)
         except ValueError as exc:
             return Action("error", seed.display, message=str(Problem(
                 seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
+        date = read.isoformat()
+        warnings.append(weekday_problem(meta.date, read))
     else:
         date = (existing.meta.get("date") if existing is not None else None) or \
             dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
@@ -239,7 +255,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         profile_slug = slugify(parsed.author) or "author"
         new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md",
                          frontmatter.dump({"name": parsed.author}, paragraphs_to_markdown([parsed.bio]))),)
-    message = f"{seed.display}: warning: {item.warning}" if item.warning else ""
+    message = "\n".join(f"{seed.display}: warning: {w}" for w in warnings if w)
     return Action(kind, seed.display, path, tuple(files), message, new_profiles)
 
 

@@ -293,6 +293,37 @@ def parse_date(value, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _weekdays() -> dict[str, int]:
+    """The weekday (Monday 0, as ``datetime.weekday``) of each weekday name a date may
+    start with: CLDR's wide Arabic names (Babel's ``get_day_names``), folded, and
+    the English names and abbreviations of RFC 2822 (``Sat,``), lower-cased."""
+    from babel.dates import get_day_names
+
+    days = {fold(name): number for number, name in get_day_names("wide", locale="ar").items()}
+    for number, name in get_day_names("wide", locale="en").items():
+        days[name.lower()] = days[name[:3].lower()] = number
+    return days
+
+
+def weekday_problem(value, date: dt.datetime) -> str | None:
+    """What is wrong when the written date ``value`` starts with a weekday other than
+    that of ``date``, the date read from it (:func:`parse_date`, in its own time
+    zone): ``الثلاثاء 5 نوفمبر 2023`` was a Sunday, so the day or the weekday is a
+    typing mistake. None when they agree or when ``value`` names no weekday."""
+    if not isinstance(value, str):
+        return None
+    first = re.match(r"\s*([^\W\d_]+)", fold(value) if re.search("[\u0621-\u064a]", value) else value)
+    named = _weekdays().get(first.group(1).lower()) if first else None
+    if named is None or named == date.weekday():
+        return None
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", locale="ar")
+    return (f"the date {value!r} names {names[named]}, but {date:%Y-%m-%d} was {names[date.weekday()]}; "
+            f"it was converted as {date:%Y-%m-%d}: check the day and the weekday in the seed's metadata")
+
+
 #: Places that stand beside a reporter's name or an outlet in bylines and datelines (folded).
 CITIES = frozenset(fold(c) for c in (
     "القاهرة الإسكندرية الجيزة الرياض جدة مكة المدينة دبي أبوظبي الشارقة الدوحة الكويت المنامة "

@@ -242,14 +242,14 @@ def test_an_article_whose_source_block_was_removed_is_not_converted_twice(site, 
 
 
 def test_a_seed_is_converted_beside_an_unrelated_article_without_a_source_block(site):
-    hand = site / "content" / "articles" / "بقلم-المحرر.md"
-    hand.write_text("---\ntitle: مقال كتبه المحرر بيده\ndate: 2024-01-10\n---\n\nنص لا علاقة له بأي ملف.\n",
+    hand = site / "content" / "articles" / "خبر-جديد-تماما.md"  # the seed's headline, another text
+    hand.write_text("---\ntitle: خبر جديد تماما\ndate: 2024-01-10\n---\n\nنص لا علاقة له بأي ملف.\n",
                     encoding="utf-8")
     broken = site / "content" / "articles" / "معطوب.md"
     broken.write_text("---\ntitle: [غير مغلق\n---\n\nنص.\n", encoding="utf-8")
     (site / "seeds" / "new.txt").write_bytes(seed_text("خبر جديد تماما", "الفقرة الأولى من الخبر الجديد عن الطقس."))
     action = {a.seed: a for a in run(site)}["seeds/new.txt"]
-    assert action.kind == "write" and action.path == "content/articles/خبر-جديد-تماما.md"
+    assert action.kind == "write" and action.path == "content/articles/خبر-جديد-تماما-2.md"
 
 
 SAME_TITLE = "مصر تقود مفاوضات إنهاء الحرب"

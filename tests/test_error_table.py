@@ -82,11 +82,13 @@ CASES = {
     "seed with a headline only": lambda t: build(site(t, seeds={"x.txt": seed("عنوان فقط\n")})),
     "binary seed": lambda t: build(site(t, seeds={"x.txt": b"\x00\x01\x02binary"})),
     "UTF-8 seed with a stray byte": lambda t: build(site(t, seeds={"x.txt": seed("عنوان المقال\n\nنص المقال الأول.\n") + b"\xff\n"})),
-    "bad date in metadata": lambda t: build(site(t, seeds={"x.txt": seed("التاريخ: غدا\n\nعنوان المقال\n\nنص المقال.\n")})),
+    "bad date in metadata": lambda t: build(site(t, seeds={"x.txt": seed("التاريخ: غدا\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "bad manifest line": lambda t: build(site(t, seeds={"x.txt": GOOD_SEED, "manifest.jsonl": b'{"file": "x.txt"}\n{broken\n'})),
     "unknown front matter key (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="titel: x\n")})),
     "over-long title (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("عنوان المقال", "ع" * 300).format(extra="")})),
-    "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص المقال.\n".encode("cp1256")})),
+    "weekday that does not match the date in metadata (warning)": lambda t: build(
+        site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
+    "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص الخبر.\n".encode("cp1256")})),
     "article or seed in a subfolder, or with another ending (warning)": lambda t: build(
         site(t, articles={"ok.md": ARTICLE.format(extra=""), "x.markdown": ARTICLE.format(extra="")})),
     "image named by `image:`, `avatar:`, `logo` or the text (`![…](images/x.jpg)`) not in the static files (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="image: images/x.jpg\n")})),

@@ -8,7 +8,7 @@ import pytest
 
 from generator import frontmatter
 from generator.metadata import (
-    CITIES, Credit, Metadata, from_mapping, parse_credit, parse_date, read_header, read_manifest,
+    CITIES, Credit, Metadata, from_mapping, parse_credit, parse_date, read_header, read_manifest, weekday_problem,
 )
 from test_convert import SEED_TIME, article, new_site, run
 
@@ -381,6 +381,29 @@ def test_an_offset_out_of_range_says_so(value, offset):
     with pytest.raises(ValueError) as info:
         parse_date(value, CAIRO)
     assert str(info.value).startswith(f"the UTC offset {offset} is out of range: RFC 3339 allows -23:59 to +23:59")
+
+
+@pytest.mark.parametrize("value, named, was", [
+    ("الثلاثاء 5 نوفمبر 2023", "الثلاثاء", "الأحد"),
+    ("الاربعاء، 16 يونيو 2018 10:30", "الأربعاء", "السبت"),
+    ("Mon, 28 Apr 2018 04:58:03 GMT", "الاثنين", "السبت"),
+])
+def test_a_weekday_that_does_not_match_the_date_is_a_warning(tmp_path, value, named, was):
+    site = new_site(tmp_path / "site", {"a.txt": seed("عنوان الخبر الأول"), "b.txt": seed("عنوان الخبر الثاني"),
+                                        "manifest.jsonl": manifest({"file": "a.txt", "date": value},
+                                                                   {"file": "b.txt", "date": "الأحد 5 نوفمبر 2023"})})
+    actions = by_seed(run(site))
+    assert actions["seeds/a.txt"].kind == "write" and actions["seeds/b.txt"].kind == "write"
+    assert actions["seeds/b.txt"].message == ""  # 5 November 2023 was a Sunday
+    warning = actions["seeds/a.txt"].message
+    assert warning.startswith("seeds/a.txt: warning: the date") and f"names {named}, but" in warning
+    assert f"was {was};" in warning and "check the day and the weekday" in warning
+
+
+@pytest.mark.parametrize("value", ["16 يونيو 2018", "Sat, 28 Apr 2018 04:58:03 GMT", "السبت 16 حزيران/يونيو 2018",
+                                   "2018-06-16", "16/06/2018"])
+def test_a_date_without_a_weekday_or_with_the_right_one_says_nothing(value):
+    assert weekday_problem(value, parse_date(value, CAIRO)) is None
 
 
 def test_bad_date_is_an_error_naming_the_file(tmp_path):
