@@ -1043,7 +1043,10 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     gc.disable()
     plan_key = (str(out.resolve()), repr(settings), drafts, strict, future, others)
     last = _LAST.get(str(out.resolve()))
-    if last is not None and last["key"] == plan_key and last["outputs"] is state.outputs and valid_output:
+    # Under --strict the last build had no problem; a text whose edit shows a missing image
+    # makes one, which must stop the build before anything is written: the full way does.
+    quick = not (strict and _with_text_images([], site_root, settings, entries))
+    if quick and last is not None and last["key"] == plan_key and last["outputs"] is state.outputs and valid_output:
         done = _body_only(last, entries, state, store, out, now)
         if done is not None:
             rendered, changed = done
@@ -1051,7 +1054,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             return _Result(len(last["page_index"]), len(last["units"]), found, last["next_due"],
                            last["valid_until"], parsed, rendered, changed, outputs=tuple(last["units"]))
     _LAST.pop(str(out.resolve()), None)
-    if valid_output:
+    if quick and valid_output:
         done = _edited_only(site_root, out, settings, now, drafts, future, store, state, entries, plan_key)
         if done is not None:
             rendered, changed = done

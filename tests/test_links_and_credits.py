@@ -172,6 +172,28 @@ def test_an_image_of_an_article_s_text_missing_from_the_static_files_is_a_warnin
     assert report.parsed == 1 and [w.line for w in report.warnings] == [14]
 
 
+@pytest.mark.parametrize("new_process", [False, True], ids=["same process", "new process"])
+def test_under_strict_an_edit_of_a_text_that_adds_a_missing_image_stops_the_build(tmp_path, new_process):
+    from generator import build as build_module
+    from generator.problems import ContentProblems
+
+    root = site(tmp_path / "s", {"x.md": "---\ntitle: عنوان\ndate: 2024-01-01T10:00:00+02:00\n---\n\nفقرة.\n",
+                                 "y.md": "---\ntitle: آخر\ndate: 2024-01-02T10:00:00+02:00\n---\n\nنص.\n"})
+    assert build(root, now=NOW, strict=True).warnings == []
+    page = root / "build" / "articles" / "x" / "index.html"
+    before = page.read_bytes()
+    if new_process:
+        build_module._LAST.clear()
+    article = root / "content" / "articles" / "x.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n![خريطة](images/خريطة.png)\n", encoding="utf-8")
+    with pytest.raises(ContentProblems) as info:
+        build(root, now=NOW, strict=True)
+    assert [str(p) for p in info.value.problems] == [
+        "content/articles/x.md:8: the text shows the image 'images/خريطة.png', which is not in the site's static files, "
+        "so pages show it broken; put the image at static/images/خريطة.png"]
+    assert page.read_bytes() == before  # nothing was written
+
+
 def test_image_paths_as_editors_write_them_resolve_on_the_page_and_in_the_feed(tmp_path):
     """A query, a fragment, a path already percent-encoded, ``./``, a protocol-relative
     URL: the page's ``src`` and ``og:image`` reach the file, and none of these is
