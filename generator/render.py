@@ -552,7 +552,11 @@ class PageRenderer:
         except jinja2.TemplateNotFound as exc:  # the page's template, or one it extends, includes or imports
             path, line = _template_location(exc, "")
             folders = " or ".join(getattr(self.env.loader, "searchpath", ())) or "the theme"
-            if path:
+            if path and isinstance(exc, jinja2.TemplatesNotFound) and len(exc.templates) > 1:  # include [a, b]
+                names = ", ".join(f"'{getattr(t, 'name', t)}'" for t in exc.templates)
+                problem = Problem(path, line, f"template error: none of {names} is found in {folders}; "
+                                              "fix the names, or add one of the files")
+            elif path:
                 problem = Problem(path, line, f"template error: '{exc.name}' is not found in {folders}; "
                                               "fix the name, or add the file")
             else:

@@ -346,6 +346,17 @@ def test_a_template_that_names_a_missing_one_is_named_with_its_line(tmp_path, te
                                   "themes/mine/templates or "), proc.stderr
 
 
+def test_an_include_of_a_list_of_missing_templates_names_them_all(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان")}, 'base_url = "https://example.org/"\ntheme = "mine"\n')
+    card = site / "themes" / "mine" / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text('\n{% include ["partials/a.html", "partials/b.html"] %}\n', encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("themes/mine/templates/partials/card.html:2: template error: none of "
+                                  "'partials/a.html', 'partials/b.html' is found in themes/mine/templates or "), proc.stderr
+
+
 def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_path):
     """``strings.toml`` of a site's theme: a near miss of a word's name (read by no
     template) and a word in the wrong form stop the build; a theme's own words do not."""
