@@ -11,7 +11,10 @@ edges. Safety rules:
 - an article without a ``source:`` block (written by hand, or the block
   removed) that has a new seed's headline and opening paragraph is taken as that
   seed's, edited: the seed is skipped rather than published a second time;
-- the date and slug of an article, once written, never change.
+- the date and slug of an article, once written, never change: a seed whose
+  headline and opening paragraph were both rewritten still updates its article
+  (with a warning), unless its metadata gives another date (another story
+  saved under an old file name, which becomes a new article).
 """
 from __future__ import annotations
 
@@ -139,14 +142,34 @@ def slug_for(title: str, taken: set[str]) -> str:
 
 def same_article(doc: Existing, title: str, first_paragraph: str) -> bool:
     """True when a changed seed still is the article ``doc`` was converted from:
-    the headline or the opening paragraph is unchanged (letter variants folded).
-    A seed whose headline and opening both changed is a new article that
-    re-uses a file name; it never replaces the old one. A ``doc`` whose front
-    matter cannot be read counts as the same article (so it is never duplicated)."""
+    its headline or opening paragraph is the article's headline or opening
+    paragraph (letter variants folded), the headline moved into the metadata
+    (the text's first line is now a paragraph) or out of it included. A ``doc``
+    whose front matter cannot be read counts as the same article (so it is
+    never duplicated). For a seed whose headline and opening both changed, see
+    :func:`convert_seed`."""
     if not doc.meta.get("title"):
         return True
     body = frontmatter.split(doc.text)[1]
-    return fold(str(doc.meta["title"])) == fold(title) or fold(first_paragraph_text(body)) == fold(first_paragraph)
+    return bool({fold(str(doc.meta["title"])), fold(first_paragraph_text(body))} & {fold(title), fold(first_paragraph)})
+
+
+def _rewritten(docs: list[Existing], date: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> Existing | None:
+    """The article of ``docs`` (converted from a seed of one file name) that the seed,
+    rewritten from headline to text, still is: the newest one, unless the seed's
+    metadata gives a ``date`` that none of them has, the sign of another story
+    saved under an old file name. None then, and when ``docs`` is empty."""
+    dated = []
+    for doc in docs:
+        try:
+            when = parse_date(doc.meta.get("date"), tz)
+        except (ValueError, TypeError):
+            when = None
+        dated.append((when, doc))
+    if date is not None:
+        return next((doc for when, doc in dated if when == date), None)
+    known = [pair for pair in dated if pair[0] is not None]
+    return max(known, key=lambda pair: pair[0])[1] if known else (docs[0] if docs else None)
 
 
 def _same_text(doc: Existing, title: str, first_paragraph: str) -> bool:
@@ -201,7 +224,25 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     """
     seed, meta, parsed = item.seed, item.meta, item.parsed
     paragraphs = [p.text for p in parsed.paragraphs]
+    tz = zoneinfo.ZoneInfo(settings.timezone)
+    warnings = [item.warning]
+    read = None
+    if meta.date:
+        try:
+            read = parse_date(meta.date, tz)
+        except ValueError as exc:
+            return Action("error", seed.display, message=str(Problem(
+                seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
+        warnings.append(weekday_problem(meta.date, read))
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
+    if existing is None:  # headline and text rewritten (a draft saved early): still the same article
+        existing = _rewritten(existing_docs, read, tz)
+        if existing is not None:
+            name = slug_for(parsed.title, taken)
+            warnings.append(f"its headline and opening paragraph both changed: {existing.path} takes the new text "
+                            f"and keeps its slug and date; to give it a slug from the new headline, rename it "
+                            f"{name}.md (a new story saved under an old file name needs its own date in the "
+                            f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs[0])), None)
     backup: list[tuple[str, str]] = []
@@ -216,16 +257,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
             return Action("skipped", seed.display, existing.path,
                           message=f"{existing.path} was edited since it was converted; the changed seed was not applied")
         backup = [(existing.path + ".bak", existing.text)]
-    tz = zoneinfo.ZoneInfo(settings.timezone)
-    warnings = [item.warning]
-    if meta.date:
-        try:
-            read = parse_date(meta.date, tz)
-        except ValueError as exc:
-            return Action("error", seed.display, message=str(Problem(
-                seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
+    if read is not None:
         date = read.isoformat()
-        warnings.append(weekday_problem(meta.date, read))
     else:
         date = (existing.meta.get("date") if existing is not None else None) or \
             dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()

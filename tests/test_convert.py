@@ -332,16 +332,53 @@ def test_windows_1256_seed_is_converted_with_a_warning(tmp_path):
     assert article(site, "مصر-تقود-المفاوضات")[0]["title"] == "مصر تقود المفاوضات"
 
 
-def test_new_seed_reusing_a_file_name_is_a_new_article(tmp_path):
-    site = new_site(tmp_path / "site", {"001.txt": seed_text("خبر يوم الاثنين", "نص يوم الاثنين.")})
+def test_new_seed_reusing_a_file_name_with_another_date_is_a_new_article(tmp_path):
+    site = new_site(tmp_path / "site", {"001.txt": "التاريخ: 2024-01-15\n\nخبر يوم الاثنين\n\nنص يوم الاثنين.\n".encode()})
     [first] = run(site)
     monday = (site / first.path).read_bytes()
-    touch_seed(site / "seeds" / "001.txt", "خبر يوم الثلاثاء\n\nنص يوم الثلاثاء.\n")
+    touch_seed(site / "seeds" / "001.txt", "التاريخ: 2024-01-16\n\nخبر يوم الثلاثاء\n\nنص يوم الثلاثاء.\n")
     [second] = run(site)
-    assert second.kind == "write"
+    assert second.kind == "write" and not second.message
     assert second.path != first.path
     assert (site / first.path).read_bytes() == monday
     assert [a.kind for a in run(site)] == ["unchanged"]
+
+
+@pytest.mark.parametrize("dated", [False, True], ids=["no date", "the same date"])
+def test_a_seed_rewritten_from_headline_to_text_updates_its_article(tmp_path, dated):
+    """A draft saved early (while ``jarida serve`` runs), then written in full: one
+    article, not the draft published beside the story."""
+    head = "التاريخ: 2024-01-15\n\n" if dated else ""
+    site = new_site(tmp_path / "site", {"wip.txt": (head + "مسودة\n\nنص أولي.\n").encode()})
+    [first] = run(site)
+    date = article(site, "مسودة")[0]["date"]
+    touch_seed(site / "seeds" / "wip.txt", head + "الرئيس يعلن استقالته\n\nنص كامل للخبر عن الاستقالة.\n")
+    [second] = run(site)
+    assert second.kind == "update" and second.path == first.path == "content/articles/مسودة.md"
+    assert sorted(p.name for p in (site / "content" / "articles").iterdir()) == ["مسودة.md"]
+    meta, body = article(site, "مسودة")
+    assert meta["title"] == "الرئيس يعلن استقالته" and meta["date"] == date and "نص كامل للخبر" in body
+    assert second.message == ("seeds/wip.txt: warning: its headline and opening paragraph both changed: "
+                              "content/articles/مسودة.md takes the new text and keeps its slug and date; to give it a "
+                              "slug from the new headline, rename it الرئيس-يعلن-استقالته.md (a new story saved under "
+                              "an old file name needs its own date in the seed's metadata to become another article)")
+    (site / "content" / "articles" / "مسودة.md").rename(site / "content" / "articles" / "الرئيس-يعلن-استقالته.md")
+    touch_seed(site / "seeds" / "wip.txt", head + "الرئيس يعلن استقالته\n\nنص كامل للخبر عن الاستقالة.\n\nتتمة.\n")
+    [third] = run(site)
+    assert third.kind == "update" and third.path == "content/articles/الرئيس-يعلن-استقالته.md"
+
+
+def test_a_headline_moved_into_a_sidecar_updates_the_article(tmp_path):
+    site = new_site(tmp_path / "site", {"b.txt": seed_text("عنوان ب", "نص الخبر ب.")})
+    [first] = run(site)
+    (site / "seeds" / "b.yml").write_text("title: عنوان مصحح\n", encoding="utf-8")
+    [second] = run(site)
+    assert second.kind == "update" and second.path == first.path and not second.message
+    assert article(site, "عنوان-ب")[0]["title"] == "عنوان مصحح"
+    (site / "seeds" / "b.yml").unlink()  # and back
+    [third] = run(site)
+    assert third.kind == "update" and third.path == first.path and not third.message
+    assert len(list((site / "content" / "articles").iterdir())) == 1
 
 
 def test_renamed_seed_is_unchanged(tmp_path):
