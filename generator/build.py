@@ -301,6 +301,13 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                 gc.enable()
 
 
+def _warned(seed: str, line: str) -> Problem:
+    """The problem of a converter's warning ``line`` (``seeds/x.txt[:N]: warning: ...``)."""
+    where, _, message = line.partition(": warning: ")
+    number = where[len(seed) + 1:] if where.startswith(seed + ":") else ""
+    return Problem(seed, int(number) if number.isdigit() else 0, message)
+
+
 def _from_site_root(problems: list[Problem], site_root: Path) -> list[Problem]:
     """``problems`` with the paths inside ``site_root`` (as the problem's file, or
     named in its message) written relative to it, as the user types them."""
@@ -367,7 +374,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)
         if strict:
-            warned = [Problem(a.seed, 0, line.split(": warning: ", 1)[-1]) for a in actions
+            warned = [_warned(a.seed, line) for a in actions
                       if a.kind in ("write", "update") for line in a.message.splitlines()]
             if warned:
                 raise ContentProblems(warned)

@@ -33,7 +33,8 @@ from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
 from .markup import blocks_to_markdown, paragraphs_to_markdown
-from .metadata import Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar, weekday_problem
+from .metadata import (KNOWN_HEADER_KEYS, Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar,
+                       weekday_problem)
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
@@ -234,6 +235,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
             return Action("error", seed.display, message=str(Problem(
                 seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
         warnings.append(weekday_problem(meta.date, read))
+    warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
+                        f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     if existing is None:  # headline and text rewritten (a draft saved early): still the same article
         existing = _rewritten(existing_docs, read, tz)
@@ -288,7 +291,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         profile_slug = slugify(parsed.author) or "author"
         new_profiles = ((f"{AUTHORS_DIR}/{profile_slug}.md",
                          frontmatter.dump({"name": parsed.author}, paragraphs_to_markdown([parsed.bio]))),)
-    message = "\n".join(f"{seed.display}: warning: {w}" for w in warnings if w)
+    message = "\n".join(f"{seed.display}:{w[0]}: warning: {w[1]}" if isinstance(w, tuple) else
+                        f"{seed.display}: warning: {w}" for w in warnings if w)
     return Action(kind, seed.display, path, tuple(files), message, new_profiles)
 
 

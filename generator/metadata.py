@@ -50,7 +50,8 @@ class Metadata:
 
     ``date`` is the raw value (see :func:`parse_date`); ``tags`` a list of names;
     ``header_lines`` the number of header lines at the top of the seed text
-    that held these values (to be left out of the body).
+    that held these values (to be left out of the body); ``unknown`` the
+    ``(line, key)`` of each header line whose key is not known (left out too).
     """
 
     title: str | None = None
@@ -61,11 +62,13 @@ class Metadata:
     url: str | None = None
     abstract: str | None = None
     header_lines: int = 0
+    unknown: tuple[tuple[int, str], ...] = ()
 
     def merged(self, other: "Metadata") -> "Metadata":
         """Fields of ``other`` where it has them, else ours (``other`` wins)."""
         values = {f: getattr(other, f) if getattr(other, f) is not None else getattr(self, f) for f in _FIELDS}
-        return Metadata(**values, header_lines=max(self.header_lines, other.header_lines))
+        return Metadata(**values, header_lines=max(self.header_lines, other.header_lines),
+                        unknown=self.unknown + other.unknown)
 
 
 def split_names(value) -> tuple[str, ...] | None:
@@ -180,28 +183,39 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
 
 
 def read_header(text: str) -> Metadata:
-    """Header lines at the top of seed text: ``key: value`` lines with known keys
-    (Arabic or English) ended by a blank line. Returns empty metadata when the
-    first non-blank line is not such a header (a headline such as
-    ``كينيا: مقتل 5 أشخاص`` is not: ``كينيا`` is no known key)."""
+    """Header lines at the top of seed text: ``key: value`` lines ended by a blank
+    line, the first with a known key (Arabic or English, :data:`HEADER_KEYS`).
+    Returns empty metadata when the first non-blank line is not such a line (a
+    headline such as ``كينيا: مقتل 5 أشخاص`` is not: ``كينيا`` is no known key) or
+    a line of the block has no colon. A later line with an unknown key
+    (``المصدر: واس``) is left out of the text and named in ``unknown``; a known
+    key with no value is left out."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
     values: dict = {}
+    unknown = []
     end = start
     while end < len(lines) and lines[end].strip():
         match = _HEADER_RE.match(lines[end])
         name = HEADER_KEYS.get(match.group("key").strip().casefold()) if match else None
         if name is None:
-            return Metadata()
-        value = clean_value(match.group("value"))
-        if value:
-            values[name] = split_names(value) if name == "tags" else value
+            if match is None or end == start:
+                return Metadata()
+            unknown.append((end + 1, match.group("key").strip()))
+        else:
+            value = clean_value(match.group("value"))
+            if value:
+                values[name] = split_names(value) if name == "tags" else value
         end += 1
-    if not values:
+    if end == start:
         return Metadata()
-    return Metadata(**values, header_lines=end)
+    return Metadata(**values, header_lines=end, unknown=tuple(unknown))
+
+
+#: The header keys an unknown one is told about (Arabic, then English).
+KNOWN_HEADER_KEYS = "العنوان، التاريخ، الكاتب، الوسوم، القسم، الرابط، الملخص (title, date, author, tags, section, url, abstract)"
 
 
 _DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")

@@ -88,6 +88,8 @@ CASES = {
     "over-long title (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("عنوان المقال", "ع" * 300).format(extra="")})),
     "weekday that does not match the date in metadata (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
+    "unknown key in a seed's header lines (warning)": lambda t: build(
+        site(t, seeds={"x.txt": seed("العنوان: عنوان الخبر\nالمصدر: واس\n\nنص الخبر.\n")})),
     "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص الخبر.\n".encode("cp1256")})),
     "article or seed in a subfolder, or with another ending (warning)": lambda t: build(
         site(t, articles={"ok.md": ARTICLE.format(extra=""), "x.markdown": ARTICLE.format(extra="")})),

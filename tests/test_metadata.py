@@ -255,11 +255,29 @@ def test_read_header_counts_its_lines():
 @pytest.mark.parametrize("text", [
     "كينيا: مقتل 5 أشخاص في هجوم\n\nنص الخبر.",
     "عاجل: انفجار في العاصمة\n\nنص الخبر.",
-    "العنوان: عنوان\nكينيا: مقتل 5 أشخاص\n\nنص الخبر.",  # a header block holds known keys only
     "مقتل 5 أشخاص في كينيا\n\nنص الخبر.",
 ])
 def test_headline_with_a_colon_is_no_header(text):
     assert read_header(text) == Metadata()
+
+
+def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_line(tmp_path):
+    """A header whose first key is known is a header: a later unknown key does not
+    turn it into the headline and body text (the label in the title, the date lost)."""
+    assert read_header("العنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\nالمصدر: واس\n\nنص.") == Metadata(
+        title="مصر ترفع الأسعار", date="16/06/2018", header_lines=3, unknown=((3, "المصدر"),))
+    site = new_site(tmp_path / "site", {
+        "a.txt": "العنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\nالمصدر: واس\n\nنص المقال عن الأسعار.\n".encode()})
+    [action] = run(site)
+    meta = front(site, action)
+    assert (meta["title"], meta["date"]) == ("مصر ترفع الأسعار", "2018-06-16T00:00:00+02:00")
+    assert frontmatter.split((site / action.path).read_text(encoding="utf-8"))[1].strip() == "نص المقال عن الأسعار."
+    assert action.message.startswith("seeds/a.txt:3: warning: header line 'المصدر: …' is left out: 'المصدر' is no "
+                                     "known key; the keys are العنوان، التاريخ")
+
+
+def test_a_header_key_with_no_value_is_not_the_headline():
+    assert read_header("العنوان: \n\nالعنوان الحقيقي\n\nنص.") == Metadata(header_lines=1)
 
 
 def test_headline_with_a_colon_stays_the_title(tmp_path):
