@@ -214,3 +214,19 @@ def test_a_line_of_invisible_characters_is_blank(tmp_path):
     site = new_site(tmp_path / "site", {"a.txt": f"\u200f\n{TITLE}\n\n{P1}\n".encode("utf-8")})
     [action] = run(site)
     assert front(site, action)[0]["title"] == TITLE
+
+
+@pytest.mark.parametrize("pasted", ["العربية", "قالت الوزارة في بيان إن الأسعار سترتفع الشهر المقبل بنسبة عشرة في المئة "
+                                               "بعد قرار الحكومة رفع الدعم عن المحروقات والكهرباء والمياه."])
+def test_utf8_text_with_a_word_pasted_from_windows_1256_is_an_error_at_its_line(pasted):
+    """Read as Windows-1256, the whole file would be garbled: title, slug, tags."""
+    data = ("عنوان الخبر عن الأسعار في مصر\n\n".encode("utf-8") + pasted.encode("cp1256")
+            + "\n\nبقية نص الخبر.\n".encode("utf-8"))
+    with pytest.raises(SeedError) as info:
+        decode(data)
+    assert info.value.line == 3 and "not valid UTF-8" in str(info.value)
+
+
+def test_windows_1256_text_with_a_few_letters_that_are_utf8_by_chance_is_still_read():
+    text = "ءاسم الخبر\n\n" + "نص الخبر الطويل عن الأسعار في مصر. " * 40
+    assert decode(text.encode("cp1256")) == (text, "read as Windows-1256; save it as UTF-8 to silence this warning")
