@@ -62,7 +62,9 @@ class SeedFile:
         a changed manifest line or sidecar is a changed seed."""
         if self.meta == Metadata():
             return sha256(self.data)
-        extra = json.dumps(dataclasses.asdict(self.meta), ensure_ascii=False, sort_keys=True)
+        fields = dataclasses.asdict(self.meta)
+        del fields["unknown"]  # header lines only, which the bytes hold: kept out, so recorded digests stay
+        extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         return sha256(self.data + b"\0" + extra.encode("utf-8"))
 
 
