@@ -146,8 +146,17 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
     ``copies`` is written to a temporary name and renamed over the old file (so
     no file is ever seen half-written), then the ``removed`` output paths are
     deleted with the folders they leave empty. Used when few files change;
-    nothing but those paths is touched."""
+    nothing but those paths is touched. Raises :class:`JaridaError`, before
+    writing anything, when a folder on the way to a file to write is a symbolic
+    link (written through, it would change files outside the output folder);
+    a file to delete behind one is left alone."""
     output = output.resolve()
+    linked = next((link for rel in (*files, *copies) if (link := _through_link(output, rel))), None)
+    if linked:
+        raise JaridaError([Problem(str(linked), 0, f"a symbolic link inside the output folder, to "
+                                                   f"{os.readlink(linked)}: the build never writes through one "
+                                                   f"(it would change files outside {output}); delete the link, "
+                                                   f"then build again")])
     for rel, data in files.items():
         target = output / rel
         tmp = target.with_name(f".{target.name}.jarida-tmp")
@@ -160,6 +169,8 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         os.replace(tmp, target)
     for rel in sorted(removed, reverse=True):
         target = output / rel
+        if _through_link(output, rel):
+            continue  # not ours: what lies behind a link is outside the output folder
         if target.is_file() and not target.is_symlink():
             target.unlink()
         leftover = target.with_name(f".{target.name}.jarida-tmp")  # of a build killed while writing it
@@ -169,6 +180,14 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         while parent != output and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _through_link(output: Path, rel: str) -> str | None:
+    """The first folder on the way from ``output`` to ``output/rel`` that is a
+    symbolic link, or None."""
+    parts = rel.split("/")[:-1]
+    return next((folder for i in range(1, len(parts) + 1)
+                 if os.path.islink(folder := os.path.join(output, *parts[:i]))), None)
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -1,5 +1,6 @@
 """Nothing lost: killed builds, refused output folders, kept deployment files, concurrent builds."""
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -216,3 +217,38 @@ def test_workers_die_with_a_killed_build_and_release_the_lock(tmp_path):
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while anyone holds it
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same process", "new process"])
+def test_a_rebuild_never_writes_through_a_symbolic_link_inside_the_output(tmp_path, new_process):
+    """A folder of ``build/`` replaced by a link to a folder outside: the rebuild of an
+    edited article stops with a message, and the file outside keeps its bytes."""
+    from generator import build as build_module
+    from generator.build import build
+    from generator.problems import JaridaError
+
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    article = site / "content" / "articles" / "a.md"
+    article.write_text("---\ntitle: أ\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n", encoding="utf-8")
+    (site / "content" / "articles" / "b.md").write_text("---\ntitle: ب\ndate: 2024-01-02T10:00:00+02:00\n---\n\nنص.\n",
+                                                        encoding="utf-8")
+    build(site)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("precious", encoding="utf-8")
+    shutil.rmtree(site / "build" / "articles" / "a")
+    (site / "build" / "articles" / "a").symlink_to(outside)
+    if new_process:
+        build_module._LAST.clear()
+    article.write_text(article.read_text(encoding="utf-8") + "\nفقرة.\n", encoding="utf-8")
+    with pytest.raises(JaridaError) as info:
+        build(site)
+    [problem] = info.value.problems
+    assert problem.path.endswith("build/articles/a") and "symbolic link" in problem.message
+    assert (outside / "index.html").read_text(encoding="utf-8") == "precious"
+    (site / "build" / "articles" / "a").unlink()  # as the message says
+    build(site)
+    assert "فقرة" in (site / "build" / "articles" / "a" / "index.html").read_text(encoding="utf-8")
+    assert (outside / "index.html").read_text(encoding="utf-8") == "precious"
