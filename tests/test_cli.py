@@ -739,3 +739,23 @@ def test_serve_refuses_to_write_its_preview_into_the_deployed_build_folder(tmp_p
         proc = run_jarida("serve", "--site", site, "--output", output, "--port", "0", check=False, timeout=30)
         assert proc.returncode == 2, output
         assert "must not be deployed" in proc.stderr and not (site / "build").exists()
+
+
+@pytest.mark.slow
+def test_installing_from_a_clone_leaves_its_build_folder_to_the_site(tmp_path):
+    """``pip install . && jarida build`` in a clone (the static hosts' recipe of the
+    README): setuptools must not make ``build/``, which Jarida would then refuse."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    clone = tmp_path / "clone"
+    shutil.copytree(REPO_ROOT, clone, ignore=shutil.ignore_patterns("build", ".cache", "*.egg-info", ".git"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--wheel-dir", str(tmp_path / "wheels"), "."], cwd=clone, check=True, capture_output=True)
+    assert list((tmp_path / "wheels").glob("jarida-*.whl"))
+    assert not (clone / "build").exists()
+    run_jarida("build", "--site", clone)
+    assert (clone / "build" / "index.html").is_file()
