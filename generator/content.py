@@ -150,6 +150,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     if title is not None and not isinstance(title, (str, int, float)):
         bad("title", "'title' must be text: write the headline after 'title:' (in quotes if it holds ':' or '[')")
         title = ""
+    elif title is None and "title" in meta or isinstance(title, str) and not title.strip():
+        bad("title", "'title' is empty: write the headline after 'title:'")
+        title = ""
     elif not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
         title = ""

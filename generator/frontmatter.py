@@ -117,6 +117,18 @@ def split(text: str) -> tuple[dict, str, int]:
             line = found.line + 2
             if not lines[line - 1][:found.column].strip():
                 problem = "a tab character indents this line; indent with spaces"
+        elif isinstance(exc, yaml.reader.ReaderError):  # a control character: its line, not the parser's words
+            line = source[:exc.position].count("\n") + 2
+            problem = f"a control character (U+{exc.character:04X}) is in this line; delete it"
+        elif problem.startswith("mapping values are not allowed") and found is not None:
+            line = found.line + 2
+            here = lines[line - 1]
+            if here[:1].isspace() and found.line > 0 and not lines[line - 2][:1].isspace():
+                problem += "; this line is indented: start it at the beginning of the line, as the key above"
+            elif ": " in here.partition(":")[2]:
+                key, _, value = here.partition(":")
+                problem += (f"; the value holds ': ', so put it in quotes: {key.strip()}: "
+                            f"\"{value.strip().replace(chr(34), chr(92) + chr(34))}\"")
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
     except (ValueError, OverflowError) as exc:  # a YAML timestamp that is no real date
         line = next((n for n, text in enumerate(lines[1:end], 2) if _bad_timestamp(text)), 2)

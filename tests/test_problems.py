@@ -103,6 +103,23 @@ def test_tab_indenting_front_matter_names_the_line_of_the_tab(tmp_path, extra, l
                                     "indents this line; indent with spaces (see the README, 'Front matter')"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    (md("ترامب: لن نتراجع"), "2: front matter is not valid YAML: mapping values are not allowed in this context; the "
+                             "value holds ': ', so put it in quotes: title: \"ترامب: لن نتراجع\""),
+    (md("عنوان", "  tags: [مصر]\n"), "4: front matter is not valid YAML: mapping values are not allowed in this "
+                                    "context; this line is indented: start it at the beginning of the line, as the key above"),
+    (md("عنوان", "summary: \"نص \x1b آخر\"\n"), "4: front matter is not valid YAML: a control character (U+001B) "
+                                                 "is in this line; delete it"),
+    (md('""'), "2: 'title' is empty: write the headline after 'title:'"),
+    (md(""), "2: 'title' is empty: write the headline after 'title:'"),
+], ids=["colon in the title", "indented key", "control character", "empty quotes", "nothing"])
+def test_front_matter_mistakes_editors_make_say_how_to_fix_them(tmp_path, text, expected):
+    site = site_with(tmp_path, {"x.md": text})
+    with pytest.raises(JaridaError) as info:
+        build(site, now=NOW)
+    assert messages(info.value)[0].startswith(f"content/articles/x.md:{expected}"), messages(info.value)
+
+
 def test_a_key_given_twice_is_an_error_on_its_second_line_and_the_previous_site_stays(tmp_path):
     site = site_with(tmp_path, {"x.md": md("عنوان", "tags: [مصر]\n")})
     build(site, now=NOW)
