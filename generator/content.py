@@ -351,7 +351,9 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     problems = list(problems or [])
     articles = [a for a in articles if drafts or not a.draft]
     seen: dict[str, Article] = {}
-    for article in articles:
+    # A slug from a file name belongs to that file; of two articles with one slug, the
+    # one that took it with a 'slug:' key is told (the new one an editor just wrote).
+    for article in sorted(articles, key=lambda a: a.slug_line > 1):
         if article.slug in seen:
             problems.append(Problem(article.path, article.slug_line, f"slug '{article.slug}' is already used by "
                                                                      f"{seen[article.slug].path}; set a different 'slug:'"))

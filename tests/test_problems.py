@@ -48,14 +48,14 @@ def test_duplicate_slug_names_the_line_of_the_slug_key(tmp_path):
     site = site_with(tmp_path, {
         "x.md": md("مقال أول"),
         "y.md": md("مقال ثان", "author: كاتب\nslug: x\n"),  # after x.md: the second to claim 'x'
-        "z.md": md("مقال ثالث", "slug: ع\n"),
-        "ع.md": md("مقال رابع"),  # the slug is the file name: no line of the file gives it
+        "z.md": md("مقال ثالث", "slug: ع\n"),  # before ع.md, but ع.md's name is its slug: z.md is told
+        "ع.md": md("مقال رابع"),
     })
     with pytest.raises(JaridaError) as info:
         build(site, now=NOW)
     assert messages(info.value) == [
         "content/articles/y.md:5: slug 'x' is already used by content/articles/x.md; set a different 'slug:'",
-        "content/articles/ع.md:1: slug 'ع' is already used by content/articles/z.md; set a different 'slug:'",
+        "content/articles/z.md:4: slug 'ع' is already used by content/articles/ع.md; set a different 'slug:'",
     ]
 
 
