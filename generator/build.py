@@ -1087,6 +1087,10 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     if strict and problems:
         problems = [dataclasses.replace(p, warning=False) for p in problems]
     site = content.assemble(settings, articles, profiles, drafts, problems, None if future else now)
+    found = content.sections_of_one_name(site)
+    problems += [dataclasses.replace(p, warning=False) for p in found] if strict else found
+    if strict and found:
+        raise ContentProblems(problems)
     strings = render.load_strings(dirs)
     by_path = {a.path: entries[a.path] for a in site.articles}
     body_keys = {a.slug: by_path[a.path].digest for a in site.articles}

@@ -373,6 +373,31 @@ def assemble(settings: Settings, articles: list[Article], profiles: list[Profile
     return Site(settings=settings, articles=tuple(ordered), taxonomies=taxonomies)
 
 
+def sections_of_one_name(site: Site) -> list[Problem]:
+    """A warning for each section of ``site`` shown with the name of another
+    (``politic`` and ``politics``, both سياسة): two section pages and feeds that
+    readers cannot tell apart. Given at the newest article of the section with
+    fewer articles."""
+    articles = site.articles
+    by_name: dict[str, list] = defaultdict(list)
+    for term in site.taxonomies.get("sections", ()):
+        by_name[term.name].append(term)
+    warnings = []
+    for name, terms in by_name.items():
+        if len(terms) < 2:
+            continue
+        main = max(terms, key=lambda t: (len(t.articles), t.slug))
+        for term in sorted(terms, key=lambda t: t.slug):
+            if term is main:
+                continue
+            article = next(a for a in articles if a.slug == term.articles[0])
+            warnings.append(Problem(article.path, 0, f"section '{term.slug}' is shown as '{name}', as section "
+                                                     f"'{main.slug}' is: two pages and feeds with one name; write "
+                                                     f"'section: {main.slug}' in its articles, or give '{term.slug}' "
+                                                     f"another name in [sections] of site.toml", warning=True))
+    return warnings
+
+
 #: ``+`` and ``#`` closing a Latin word (``C++``, ``C#``, ``F#``): part of the name, not punctuation.
 _SIGNS_RE = re.compile(r"(?<=[A-Za-z0-9])[+#]+(?!\w)")
 

@@ -90,6 +90,9 @@ CASES = {
         site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "unknown key in a seed's header lines (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("العنوان: عنوان الخبر\nالمصدر: واس\n\nنص الخبر.\n")})),
+    "two sections shown with one name (warning)": lambda t: build(site(t, articles={
+        "a.md": ARTICLE.format(extra="section: politics\n"),
+        "b.md": ARTICLE.replace("عنوان المقال", "عنوان آخر").format(extra="section: politic\n")})),
     "seed not in UTF-8 (warning)": lambda t: build(site(t, seeds={"x.txt": "عنوان المقال\n\nنص الخبر.\n".encode("cp1256")})),
     "article or seed in a subfolder, or with another ending (warning)": lambda t: build(
         site(t, articles={"ok.md": ARTICLE.format(extra=""), "x.markdown": ARTICLE.format(extra="")})),

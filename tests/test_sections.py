@@ -166,3 +166,28 @@ def test_bad_sections_table_is_a_settings_error(tmp_path):
         load_settings(site)
     assert info.value.exit_code == 2
     assert "[sections]" in str(info.value)
+
+
+def test_two_sections_shown_with_one_name_are_a_warning(tmp_path):
+    """``politic`` and ``politics`` are both سياسة: readers would see two sections of one
+    name, each with its page and feeds."""
+    from generator.problems import ContentProblems
+
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    for name, section, day in (("a", "politics", 1), ("b", "politics", 2), ("c", "politic", 3), ("d", "sport", 4)):
+        (root / "content" / "articles" / f"{name}.md").write_text(
+            f"---\ntitle: خبر {name}\ndate: 2024-01-0{day}T10:00:00+02:00\nsection: {section}\n---\n\nنص.\n",
+            encoding="utf-8")
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    expected = ["content/articles/c.md: warning: section 'politic' is shown as 'سياسة', as section 'politics' is: two "
+                "pages and feeds with one name; write 'section: politics' in its articles, or give 'politic' another "
+                "name in [sections] of site.toml"]
+    assert [str(w) for w in build(root, now=now).warnings] == expected
+    assert [str(w) for w in build(root, now=now).warnings] == expected  # said again with nothing changed
+    with pytest.raises(ContentProblems):
+        build(root, now=now, strict=True)
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n[sections]\npolitic = "شؤون سياسية"\n',
+                                    encoding="utf-8")
+    assert build(root, now=now).warnings == []
