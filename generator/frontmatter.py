@@ -139,7 +139,25 @@ def split(text: str) -> tuple[dict, str, int]:
         data = {}
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be 'key: value' lines", 2)
+    if "\\" in source:  # only YAML's escapes ("\e", "\x00") make control characters here
+        data = _without_controls(data)
     return data, "\n".join(lines[end + 1:]), end + 2
+
+
+#: C0 and C1 control characters but tab, line feed and carriage return: no HTML page or
+#: XML feed may hold them (HTML Living Standard, "control"; XML 1.0 §2.2).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value):
+    """``value`` (front matter data) with control characters removed from its texts."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_controls(v) for k, v in value.items()}
+    return value
 
 
 def _on_tab(lines: list[str], mark) -> bool:

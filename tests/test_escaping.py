@@ -62,3 +62,22 @@ def test_hostile_text_stays_text(title, tags, author, body):
             ET.fromstring((out / xml).read_bytes())
         feed = (out / "feed.xml").read_text(encoding="utf-8")
         assert "<script" not in feed
+
+
+def test_control_characters_written_as_yaml_escapes_reach_no_page(tmp_path):
+    """``"\\e"``, ``"\\a"``, ``"\\x00"`` in front matter are removed from every text, as
+    the feeds always did: pages, the search index and the feeds hold none."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    (root / "content" / "articles" / "x.md").write_text(
+        '---\ntitle: "خبر\\e عاجل\\a"\ndate: 2024-01-01T10:00:00+02:00\ntags: ["مصر\\x00", "غزة"]\n'
+        'summary: "ملخص\\x85 الخبر\\x1f"\nauthor: "ليلى\\x7f"\n---\n\nنص.\n', encoding="utf-8")
+    build(root, now=NOW)
+    controls = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+    for path in (root / "build").rglob("*"):
+        if path.suffix in (".html", ".xml", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert not controls.search(text), path
+    page = (root / "build" / "articles" / "x" / "index.html").read_text(encoding="utf-8")
+    assert "خبر عاجل" in page and "ملخص الخبر" in page
