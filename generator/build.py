@@ -369,13 +369,14 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
         from . import convert
 
-        actions = convert.convert(site_root, settings)
+        actions = convert.convert(site_root, settings, keep_deleted=True)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)
         if strict:
             warned = [_warned(a.seed, line) for a in actions
                       if a.kind in ("write", "update") for line in a.message.splitlines()]
+            warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
             if warned:
                 raise ContentProblems(warned)
         if any(a.kind in ("write", "update") for a in actions):

@@ -17,6 +17,9 @@ Three files:
   pages it renders).
 - ``writing.json``, only while a build replaces output files in place: their
   paths, so that a build killed meanwhile has them written again by the next.
+- ``converted.json``, written by the converter: the article each seed became,
+  so that a build does not convert the seed of a deleted article again (see
+  :func:`generator.convert.convert`).
 
 Any file that cannot be read, or that was written by another version of
 Jarida's code or for other parse settings, is ignored: the build is then cold.

@@ -35,10 +35,12 @@ def _problem(path: str, message: str):
 
 
 def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int:
-    counts = dict.fromkeys(("write", "update", "unchanged", "skipped", "error"), 0)
+    counts = dict.fromkeys(("write", "update", "unchanged", "skipped", "deleted", "error"), 0)
     for action in actions:
         counts[action.kind] += 1
-        if action.kind == "skipped":
+        if action.kind == "deleted":
+            print(f"{action.seed}: warning: {action.message}", file=sys.stderr)
+        elif action.kind == "skipped":
             print(f"{action.seed}: skipped: {action.message} (run 'jarida convert --force' to replace it; "
                   "the edited file is kept as .md.bak)", file=sys.stderr)
         elif action.kind == "error":
@@ -51,7 +53,8 @@ def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int
                     print(f"would write {rel}")
     if verbose and actions:
         print(f"{'would convert' if dry_run else 'converted'}: {counts['write']} new, {counts['update']} updated, "
-              f"{counts['unchanged']} unchanged, {counts['skipped']} skipped (edited), {counts['error']} failed")
+              f"{counts['unchanged']} unchanged, {counts['skipped']} skipped (edited), {counts['error']} failed"
+              + (f", {counts['deleted']} left out (article deleted)" if counts["deleted"] else ""))
     return counts["error"]
 
 

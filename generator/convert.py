@@ -32,6 +32,7 @@ from pathlib import Path
 from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
+from .lock import CACHE_DIR
 from .markup import blocks_to_markdown, paragraphs_to_markdown
 from .metadata import (KNOWN_HEADER_KEYS, Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar,
                        weekday_problem)
@@ -94,7 +95,8 @@ class Existing:
 class Action:
     """What to do for one seed. ``kind`` is ``"write"`` (a new article),
     ``"update"`` (the seed changed), ``"unchanged"``, ``"skipped"`` (the Markdown
-    was edited) or ``"error"``; ``files`` holds (path relative to the site root,
+    was edited), ``"deleted"`` (its article was deleted: not converted again by a
+    build, see :func:`convert`) or ``"error"``; ``files`` holds (path relative to the site root,
     text) pairs to write, ``profiles`` author profiles to write only when no
     such file exists yet."""
 
@@ -485,19 +487,70 @@ def _holds(path: Path, text: str) -> bool:
 
 
 def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, force: bool = False,
-            dry_run: bool = False, section: str | None = None) -> list[Action]:
+            dry_run: bool = False, section: str | None = None, keep_deleted: bool = False) -> list[Action]:
     """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
 
     Returns the actions (taken, or only planned with ``dry_run``); never raises
     for a bad seed or metadata file (an ``"error"`` action). ``force``: see
     :func:`convert_seed`; ``section``: the section of seeds whose metadata names none.
+    Which article each seed became is recorded in ``.cache/jarida/converted.json``:
+    with ``keep_deleted`` (a build, ``jarida serve``), a seed whose article was
+    deleted (no article of the seed's file name or bytes is left) is not converted
+    again, so that deleting an article takes it off the site: a ``"deleted"``
+    action says so. ``jarida convert`` converts it again.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
     seeds, problems = read_seeds(folder, site_root)
+    record = _read_record(site_root)
     actions = [Action("error", p.path, message=str(p)) for p in problems]
+    if keep_deleted and record:
+        sources = [doc.meta.get("source") for doc in existing]
+        names = {s.get("file") for s in sources if isinstance(s, dict)}
+        digests = {s.get("sha256") for s in sources if isinstance(s, dict)}
+        gone = [seed for seed in seeds if seed.display in record and not (site_root / record[seed.display]).exists()
+                and seed.name not in names and seed.digest() not in digests]
+        actions += [Action("deleted", seed.display, record[seed.display], message=(
+            f"not converted again: its article {record[seed.display]} was deleted; to keep it off the site, delete "
+            f"the seed too (or keep the article with 'draft: true'); to publish it again, run 'jarida convert'"))
+            for seed in gone]
+        seeds = [seed for seed in seeds if seed not in gone]
     actions += plan_conversion(seeds, settings, existing, profiles, force, section)
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
+        shown = {a.seed for a in actions}
+        try:
+            prefix = folder.relative_to(site_root).as_posix() + "/"
+        except ValueError:
+            prefix = str(folder) + "/"
+        kept = {k: v for k, v in record.items() if not k.startswith(prefix) or k in shown}  # seeds still there
+        kept.update({a.seed: a.path for a in actions if a.kind in ("write", "update", "unchanged") and a.path})
+        if kept != record:
+            _write_record(site_root, kept)
     return actions
+
+
+_RECORD = "converted.json"
+
+
+def _read_record(site_root: Path) -> dict[str, str]:
+    """Seed path (as shown) -> the article it became, from the last conversions."""
+    try:
+        record = json.loads((site_root / CACHE_DIR / _RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in record.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(record, dict) else {}
+
+
+def _write_record(site_root: Path, record: dict[str, str]) -> None:
+    """Write the record atomically; a cache that cannot be written loses only the record."""
+    target = site_root / CACHE_DIR / _RECORD
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(_RECORD + ".tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass

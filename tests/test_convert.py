@@ -474,3 +474,43 @@ def test_a_stopped_write_leaves_no_hidden_temporary_file(tmp_path, monkeypatch, 
         convert_module.apply(tmp_path, [action])
     assert sorted(p.name for p in target.parent.iterdir()) == ["خبر.md"]
     assert target.read_text(encoding="utf-8") == "old\n"
+
+
+def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert(tmp_path):
+    """Deleting an article's Markdown takes it off the site (a takedown), though its seed
+    is still in seeds/: the build says so and leaves the seed out; the convert command
+    brings it back."""
+    from conftest import run_jarida
+
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    report = build(site, now=now)
+    [left] = [a for a in report.actions if a.kind == "deleted"]
+    assert left.seed == f"seeds/{BYLINE}" and left.path == f"content/articles/{slug}.md"
+    assert "not converted again" in left.message and "run 'jarida convert'" in left.message
+    assert not (site / "content" / "articles" / f"{slug}.md").exists()
+    assert not (site / "build" / "articles" / slug).exists()
+    assert build(site, now=now).changed == frozenset()  # and the next build leaves it out too
+    touch_seed(site / "seeds" / PLAIN, (site / "seeds" / PLAIN).read_text(encoding="utf-8") + "\nفقرة.\n")
+    report = build(site, now=now)  # another seed changes: the deleted one stays out
+    assert {a.seed: a.kind for a in report.actions}[f"seeds/{BYLINE}"] == "deleted"
+    converted = run_jarida("convert", "--site", site)
+    assert "1 new" in converted.stdout
+    assert (site / "content" / "articles" / f"{slug}.md").is_file()
+    build(site, now=now)
+    assert (site / "build" / "articles" / slug / "index.html").is_file()
+
+
+def test_a_renamed_article_is_not_taken_for_a_deleted_one(tmp_path):
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").rename(site / "content" / "articles" / "اسم-جديد.md")
+    touch_seed(site / "seeds" / BYLINE, (site / "seeds" / BYLINE).read_text(encoding="utf-8") + "\nفقرة.\n")
+    report = build(site, now=now)
+    assert {a.seed: (a.kind, a.path) for a in report.actions}[f"seeds/{BYLINE}"] == (
+        "update", "content/articles/اسم-جديد.md")
