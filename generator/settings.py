@@ -145,6 +145,11 @@ def load_settings(site: Path) -> Settings:
     settings = Settings(**values)
     if not known_locale(settings.locale):
         problems.append(Problem(name, key_line(path, "locale"), f"unknown locale '{settings.locale}' (try 'ar_EG')"))
+    elif re.split(r"[_-]", settings.locale)[0].lower() != "ar":
+        problems.append(Problem(name, key_line(path, "locale"), f"'{settings.locale}' is not an Arabic locale, and "
+                                                                f"the pages are Arabic (lang=\"ar\"): their dates "
+                                                                f"would be in another language; use an Arabic one "
+                                                                f"such as 'ar_EG', 'ar_SA', 'ar_LB' or 'ar_MA'"))
     try:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

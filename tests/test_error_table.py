@@ -51,6 +51,7 @@ CASES = {
     "unknown setting": lambda t: build(site(t, 'titel = "x"\n')),
     "setting of the wrong type": lambda t: build(site(t, 'per_page = "ten"\n')),
     "unknown locale": lambda t: build(site(t, 'locale = "xx_YY"\n')),
+    "locale that is not Arabic": lambda t: build(site(t, 'locale = "en_US"\n')),
     "unknown time zone": lambda t: build(site(t, 'timezone = "Mars/Olympus"\n')),
     "bad base URL": lambda t: build(site(t), "--base-url", "not a url"),
     "theme not found": lambda t: build(site(t, 'theme = "nope"\n')),
