@@ -56,7 +56,8 @@ def test_hostile_text_stays_text(title, tags, author, body):
             assert "onerror=" not in html.replace("onerror=alert", "") or "&lt;img" in html
             for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S):
                 data = json.loads(block)
-                assert data["headline"] == title.strip()
+                # control characters are removed from front matter (no page may hold them)
+                assert data["headline"] == re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", title).strip()
             assert 'href="javascript:' not in html.lower()
         for xml in ("feed.xml", "sitemap.xml"):
             ET.fromstring((out / xml).read_bytes())
