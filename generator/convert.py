@@ -64,7 +64,7 @@ class SeedFile:
         if self.meta == Metadata():
             return sha256(self.data)
         fields = dataclasses.asdict(self.meta)
-        del fields["unknown"]  # header lines only, which the bytes hold: kept out, so recorded digests stay
+        del fields["unknown"], fields["date_line"]  # of header lines, which the bytes hold: recorded digests stay
         extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         return sha256(self.data + b"\0" + extra.encode("utf-8"))
 
@@ -236,9 +236,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         try:
             read = parse_date(meta.date, tz)
         except ValueError as exc:
+            where = "its header" if meta.date_line else "its metadata (sidecar or manifest)"
             return Action("error", seed.display, message=str(Problem(
-                seed.display, 0, f"the date given in its metadata (header, sidecar or manifest) cannot be read: {exc}")))
-        warnings.append(weekday_problem(meta.date, read))
+                seed.display, meta.date_line, f"the date given in {where} cannot be read: {exc}")))
+        warning = weekday_problem(meta.date, read)
+        warnings.append((meta.date_line, warning) if warning and meta.date_line else warning)
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)

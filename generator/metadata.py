@@ -51,7 +51,9 @@ class Metadata:
     ``date`` is the raw value (see :func:`parse_date`); ``tags`` a list of names;
     ``header_lines`` the number of header lines at the top of the seed text
     that held these values (to be left out of the body); ``unknown`` the
-    ``(line, key)`` of each header line whose key is not known (left out too).
+    ``(line, key)`` of each header line whose key is not known (left out too);
+    ``date_line`` the line of the text's header that gave ``date`` (0 for a date
+    from a sidecar or the manifest).
     """
 
     title: str | None = None
@@ -63,12 +65,14 @@ class Metadata:
     abstract: str | None = None
     header_lines: int = 0
     unknown: tuple[tuple[int, str], ...] = ()
+    date_line: int = 0
 
     def merged(self, other: "Metadata") -> "Metadata":
         """Fields of ``other`` where it has them, else ours (``other`` wins)."""
         values = {f: getattr(other, f) if getattr(other, f) is not None else getattr(self, f) for f in _FIELDS}
         return Metadata(**values, header_lines=max(self.header_lines, other.header_lines),
-                        unknown=self.unknown + other.unknown)
+                        unknown=self.unknown + other.unknown,
+                        date_line=other.date_line if other.date is not None else self.date_line)
 
 
 def split_names(value) -> tuple[str, ...] | None:
@@ -208,6 +212,8 @@ def read_header(text: str) -> Metadata:
             value = clean_value(match.group("value"))
             if value:
                 values[name] = split_names(value) if name == "tags" else value
+                if name == "date":
+                    values["date_line"] = end + 1
         end += 1
     if end == start:
         return Metadata()

@@ -265,7 +265,7 @@ def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_lin
     """A header whose first key is known is a header: a later unknown key does not
     turn it into the headline and body text (the label in the title, the date lost)."""
     assert read_header("العنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\nالمصدر: واس\n\nنص.") == Metadata(
-        title="مصر ترفع الأسعار", date="16/06/2018", header_lines=3, unknown=((3, "المصدر"),))
+        title="مصر ترفع الأسعار", date="16/06/2018", header_lines=3, unknown=((3, "المصدر"),), date_line=2)
     site = new_site(tmp_path / "site", {
         "a.txt": "العنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\nالمصدر: واس\n\nنص المقال عن الأسعار.\n".encode()})
     [action] = run(site)
@@ -422,6 +422,13 @@ def test_a_weekday_that_does_not_match_the_date_is_a_warning(tmp_path, value, na
                                    "2018-06-16", "16/06/2018"])
 def test_a_date_without_a_weekday_or_with_the_right_one_says_nothing(value):
     assert weekday_problem(value, parse_date(value, CAIRO)) is None
+
+
+def test_a_bad_date_in_the_header_is_an_error_at_its_line(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": ("العنوان: عنوان الخبر\nالتاريخ: أمس\n\n" + BODY).encode()})
+    [action] = run(site)
+    assert action.kind == "error"
+    assert action.message.startswith("seeds/a.txt:2: the date given in its header cannot be read: not a date")
 
 
 def test_bad_date_is_an_error_naming_the_file(tmp_path):
