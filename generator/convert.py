@@ -389,15 +389,16 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
     for file in sorted(folder.glob("*.txt")):
         if file.name.startswith("."):  # an editor's or a sync tool's hidden file, not a seed
             continue
+        sidecar, problem = read_sidecar(file)
+        if problem:  # converted from guesses, it would be published wrong, and twice once the file is fixed
+            problems.append(problem)
         if (file.name not in manifest) if held is None else (file.name in held):
             problems.append(Problem(str(file), 0, "not converted until the line of seeds/manifest.jsonl "
                                                   "about it can be read (see above)"))
             continue
-        meta = manifest.get(file.name, Metadata())
-        sidecar, problem = read_sidecar(file)
-        if problem:  # converted from guesses, it would be published wrong, and twice once the file is fixed
-            problems.append(problem)
+        if problem:
             continue
+        meta = manifest.get(file.name, Metadata())
         if sidecar:
             meta = meta.merged(sidecar)
         out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))

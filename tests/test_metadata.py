@@ -122,6 +122,15 @@ def test_a_manifest_line_that_names_no_file_holds_back_every_seed_it_does_not_de
         in [a.message for a in actions if a.kind == "error"]
 
 
+def test_a_broken_sidecar_is_reported_together_with_a_broken_manifest_line(tmp_path):
+    """All problems of a run together: the sidecar is not found only once the manifest is fixed."""
+    site = new_site(tmp_path / "site", {"b.txt": seed("عنوان"), "b.yml": b"title: [unclosed\n",
+                                        "manifest.jsonl": manifest('{"file": "b.txt", "title": "x')})
+    errors = [a.message for a in run(site) if a.kind == "error"]
+    assert any("manifest.jsonl:1:" in e for e in errors), errors
+    assert any(e.startswith("seeds/b.yml") and "cannot read this metadata file" in e for e in errors), errors
+
+
 def test_read_manifest_reports_line_numbers(tmp_path):
     (tmp_path / "manifest.jsonl").write_bytes(manifest({"file": "a.txt", "title": "أ"}, "{oops", '{"title": "بلا ملف"}'))
     found, problems = read_manifest(tmp_path)
