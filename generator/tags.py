@@ -23,6 +23,7 @@ _WORD_RE = re.compile("[\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0640\u067
 #: Proclitics, longest first. A token that starts with one of them is an
 #: occurrence of the rest when the rest also occurs on its own.
 CLITICS = ("وبال", "وكال", "وللل", "فبال", "وال", "بال", "فال", "كال", "ولل", "لل", "وب", "ول", "وك", "فب", "فل", "ال", "و", "ف", "ب", "ل", "ك")
+_BARE_CLITICS = frozenset(CLITICS)
 _CLITICS_BY_START = {start: tuple(c for c in CLITICS if c[0] == start) for start in {c[0] for c in CLITICS}}
 #: Newsroom words that are frequent in every article and never make a useful tag.
 NEWS_STOPWORDS = """
@@ -130,8 +131,8 @@ def candidates(title: str, paragraphs: list[str]) -> Candidates:
         else:
             if looks_prefixed(key) or (key[:1] in "وفبلك" and key[1:] in stop):
                 return None
-        if len(key) < 3 or key in stop or not _LETTER_RE.search(key):
-            return None
+        if len(key) < 3 or key in stop or key in _BARE_CLITICS or not _LETTER_RE.search(key):
+            return None  # a clitic alone is what is left of بالـBOM, والـCSS
         return key
 
     forms: dict[str, Counter] = {}

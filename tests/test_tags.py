@@ -130,3 +130,11 @@ def test_others_is_no_tag():
     tags = extract_tags("مقتل ثلاثة وإصابة آخرين في انفجار", ["أصيب آخرين في الانفجار.", "نقل آخرين إلى المستشفى.",
                                                             "قال شهود إن آخرين ما زالوا تحت الأنقاض قرب الانفجار."])
     assert "آخرين" not in tags and "انفجار" in [t.removeprefix("ال") for t in tags]
+
+
+def test_a_clitic_left_alone_before_a_latin_word_is_no_tag():
+    """بالـBOM, والـCSS: once the tatweel goes, the clitic stands alone; it is no word."""
+    from generator.tags import candidates
+
+    found = candidates("تحديث بالـBOM والـCSS", ["أصدرت الشركة تحديثا بالـBOM للنظام وللـAPI."])
+    assert not {"بال", "وال", "ولل"} & set(found)
