@@ -137,4 +137,4 @@ def test_a_clitic_left_alone_before_a_latin_word_is_no_tag():
     from generator.tags import candidates
 
     found = candidates("تحديث بالـBOM والـCSS", ["أصدرت الشركة تحديثا بالـBOM للنظام وللـAPI."])
-    assert not {"بال", "وال", "ولل"} & set(found)
+    assert not {"بال", "وال", "ولل"} & set(found.keys())
