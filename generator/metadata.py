@@ -116,8 +116,13 @@ def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
     if not path.is_file():
         return {}, []
     out, problems = {}, []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, line in enumerate(_read_lines(path), 1):
         if not line.strip():
+            continue
+        bad = _NOT_UTF8_RE.search(line)
+        if bad:  # an export from a spreadsheet in Windows-1256: its names would be garbled
+            problems.append(Problem(str(path), number, f"not UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02x}); "
+                                                       "save the manifest as UTF-8"))
             continue
         try:
             data = json.loads(line)
@@ -129,6 +134,16 @@ def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
             continue
         out[data["file"]] = from_mapping(data)
     return out, problems
+
+
+#: A byte that is not UTF-8, as ``surrogateescape`` decodes it.
+_NOT_UTF8_RE = re.compile("[\udc80-\udcff]")
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 file (a BOM left out); bytes that are not UTF-8 are kept as
+    the lone surrogates of ``surrogateescape``, for :data:`_NOT_UTF8_RE` to find."""
+    return path.read_bytes().decode("utf-8-sig", "surrogateescape").splitlines()
 
 
 def _once(pairs: list) -> dict:
@@ -155,7 +170,7 @@ def held_back(folder: Path, manifest: dict[str, Metadata], problems: list[Proble
     and date, and a second copy of the article once the line is fixed."""
     if not problems:
         return set()
-    lines = (folder / MANIFEST).read_text(encoding="utf-8-sig").splitlines()
+    lines = _read_lines(folder / MANIFEST)
     held = set()
     for problem in problems:
         named = _NAMED_RE.search(lines[problem.line - 1]) if 0 < problem.line <= len(lines) else None
@@ -171,7 +186,12 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
         path = seed.with_suffix(suffix)
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1
+            return None, Problem(str(path), line, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it "
+                                                  "as UTF-8")
         try:
             data = json.loads(text, object_pairs_hook=_once) if suffix == ".json" else load_yaml(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:

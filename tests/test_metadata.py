@@ -131,6 +131,22 @@ def test_a_broken_sidecar_is_reported_together_with_a_broken_manifest_line(tmp_p
     assert any(e.startswith("seeds/b.yml") and "cannot read this metadata file" in e for e in errors), errors
 
 
+def test_a_manifest_or_sidecar_in_windows_1256_is_a_problem_at_its_line_not_a_crash(tmp_path):
+    """A spreadsheet export in Windows-1256: its names would be garbled."""
+    site = new_site(tmp_path / "site", {
+        "a.txt": seed("عنوان أول"), "b.txt": seed("عنوان ثان"), "c.txt": seed("عنوان ثالث"),
+        "manifest.jsonl": manifest({"file": "a.txt", "section": "sport"})
+        + b'{"file": "b.txt", "author": "' + "سعيد".encode("cp1256") + b'"}\n',
+        "c.yml": "القسم: sport\n".encode() + "الكاتب: ".encode() + "أحمد".encode("cp1256") + b"\n",
+    })
+    actions = run(site)
+    errors = [a.message for a in actions if a.kind == "error"]
+    assert "seeds/manifest.jsonl:2: not UTF-8 text (byte 0xd3); save the manifest as UTF-8" in errors
+    assert "seeds/b.txt: not converted until the line of seeds/manifest.jsonl about it can be read (see above)" in errors
+    assert "seeds/c.yml:2: not UTF-8 text (byte 0xc3); save it as UTF-8" in errors
+    assert [a.seed for a in actions if a.kind == "write"] == ["seeds/a.txt"]
+
+
 def test_read_manifest_reports_line_numbers(tmp_path):
     (tmp_path / "manifest.jsonl").write_bytes(manifest({"file": "a.txt", "title": "أ"}, "{oops", '{"title": "بلا ملف"}'))
     found, problems = read_manifest(tmp_path)
