@@ -496,58 +496,89 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     Returns the actions (taken, or only planned with ``dry_run``); never raises
     for a bad seed or metadata file (an ``"error"`` action). ``force``: see
     :func:`convert_seed`; ``section``: the section of seeds whose metadata names none.
-    Which article each seed became is recorded in ``.cache/jarida/converted.json``:
-    with ``keep_deleted`` (a build, ``jarida serve``), a seed whose article was
-    deleted (no article of the seed's file name or bytes is left) is not converted
-    again, so that deleting an article takes it off the site: a ``"deleted"``
-    action says so. ``jarida convert`` converts it again.
+
+    Deleted articles: which article each seed became (its path and the seed's
+    digest) is recorded in ``.cache/jarida/converted.json``. A seed whose
+    recorded article is gone, and that no article names in its ``source:`` block
+    (a renamed one does), had its article deleted; such seeds are listed in
+    :data:`DELETED` (``content/deleted-seeds.txt``, kept with the content, so that
+    a fresh checkout knows them too). With ``keep_deleted`` (a build, ``jarida
+    serve``) they are not converted again, so that deleting an article takes it
+    off the site: a ``"deleted"`` action says so. Without it (``jarida
+    convert``) they are converted again, with a warning, and leave the list.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
     seeds, problems = read_seeds(folder, site_root)
-    record = _read_record(site_root)
+    record, listed = _read_record(site_root), _read_deleted(site_root)
     actions = [Action("error", p.path, message=str(p)) for p in problems]
-    if keep_deleted and record:
-        sources = [doc.meta.get("source") for doc in existing]
-        names = {s.get("file") for s in sources if isinstance(s, dict)}
-        digests = {s.get("sha256") for s in sources if isinstance(s, dict)}
-        gone = [seed for seed in seeds if seed.display in record and not (site_root / record[seed.display]).exists()
-                and seed.name not in names and seed.digest() not in digests]
-        actions += [Action("deleted", seed.display, record[seed.display], message=(
-            f"not converted again: its article {record[seed.display]} was deleted; to keep it off the site, delete "
-            f"the seed too (or keep the article with 'draft: true'); to publish it again, run 'jarida convert'"))
-            for seed in gone]
-        seeds = [seed for seed in seeds if seed not in gone]
+    digests = {seed.display: seed.digest() for seed in seeds}
+    held = {s.get("sha256") for doc in existing if isinstance(s := doc.meta.get("source"), dict)}
+    gone = {seed.display: path for seed in seeds
+            if (path := _deleted_article(site_root, seed.display, digests[seed.display], record, listed, held))}
+    if keep_deleted:
+        actions += [Action("deleted", seed.display, gone[seed.display], message=(
+            f"not converted again: its article {gone[seed.display]} was deleted (listed in {DELETED}); to keep it "
+            f"off the site, delete the seed too; to publish it again, run 'jarida convert'"))
+            for seed in seeds if seed.display in gone]
+        seeds = [seed for seed in seeds if seed.display not in gone]
     actions += plan_conversion(seeds, settings, existing, profiles, force, section)
+    if not keep_deleted:
+        actions = [dataclasses.replace(a, message="\n".join(filter(None, [
+            a.message, f"{a.seed}: warning: converted again: its article {gone[a.seed]} had been deleted"])))
+            if a.seed in gone and a.kind == "write" else a for a in actions]
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
-        shown = {a.seed for a in actions}
-        try:
-            prefix = folder.relative_to(site_root).as_posix() + "/"
-        except ValueError:
-            prefix = str(folder) + "/"
-        kept = {k: v for k, v in record.items() if not k.startswith(prefix) or k in shown}  # seeds still there
-        kept.update({a.seed: a.path for a in actions if a.kind in ("write", "update", "unchanged") and a.path})
+        kept = {k: v for k, v in record.items() if (site_root / k).exists()}  # seeds still there
+        kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
+                     if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
         if kept != record:
             _write_record(site_root, kept)
+        now_listed = {k: v for k, v in listed.items()
+                      if (site_root / k).exists() and not (k in gone and not keep_deleted)}
+        if keep_deleted:
+            now_listed.update({display: [digests[display], path] for display, path in gone.items()})
+        if now_listed != listed:
+            _write_deleted(site_root, now_listed)
     return actions
 
 
+#: Where the seeds whose articles were deleted are listed, relative to the site root.
+DELETED = "content/deleted-seeds.txt"
 _RECORD = "converted.json"
 
 
-def _read_record(site_root: Path) -> dict[str, str]:
-    """Seed path (as shown) -> the article it became, from the last conversions."""
+def _deleted_article(site_root: Path, display: str, digest: str, record: dict, listed: dict,
+                     held: set) -> str | None:
+    """The deleted article of the seed shown as ``display`` with ``digest`` (see
+    :func:`convert`), or None. ``record`` and ``listed`` map seed paths to
+    ``[article, digest]`` and ``[digest, article]``; ``held`` holds the digests
+    named by the ``source:`` blocks of the articles there are."""
+    if digest in held:
+        return None
+    for seed, (path, was) in record.items():
+        if (seed == display or was == digest) and was not in held and not (site_root / path).exists():
+            return path
+    for seed, (was, path) in listed.items():
+        if seed == display or was == digest:
+            return path
+    return None
+
+
+def _read_record(site_root: Path) -> dict[str, list]:
+    """Seed path (as shown) -> ``[article path, seed digest]``, from the last conversions."""
     try:
         record = json.loads((site_root / CACHE_DIR / _RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in record.items() if isinstance(k, str) and isinstance(v, str)} \
-        if isinstance(record, dict) else {}
+    if not isinstance(record, dict):
+        return {}
+    return {k: v for k, v in record.items()
+            if isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
 
 
-def _write_record(site_root: Path, record: dict[str, str]) -> None:
+def _write_record(site_root: Path, record: dict[str, list]) -> None:
     """Write the record atomically; a cache that cannot be written loses only the record."""
     target = site_root / CACHE_DIR / _RECORD
     try:
@@ -557,3 +588,34 @@ def _write_record(site_root: Path, record: dict[str, str]) -> None:
         os.replace(tmp, target)
     except OSError:
         pass
+
+
+_DELETED_HEAD = """\
+# Seeds whose articles were deleted from content/articles/: a build does not convert them
+# again (see 'jarida build'). Delete a line, or run 'jarida convert', to publish one again.
+# seed<TAB>SHA-256 of the seed<TAB>its deleted article
+"""
+
+
+def _read_deleted(site_root: Path) -> dict[str, list]:
+    """The seeds listed in :data:`DELETED`: path -> ``[digest, article]``."""
+    try:
+        text = (site_root / DELETED).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    listed = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if not line.startswith("#") and len(parts) == 3:
+            listed[parts[0]] = parts[1:]
+    return listed
+
+
+def _write_deleted(site_root: Path, listed: dict[str, list]) -> None:
+    """Write :data:`DELETED` (removed when the list is empty)."""
+    target = site_root / DELETED
+    if not listed:
+        target.unlink(missing_ok=True)
+        return
+    lines = [f"{seed}\t{digest}\t{path}" for seed, (digest, path) in sorted(listed.items())]
+    _write(target, _DELETED_HEAD + "\n".join(lines) + "\n")

@@ -476,10 +476,13 @@ def test_a_stopped_write_leaves_no_hidden_temporary_file(tmp_path, monkeypatch, 
     assert target.read_text(encoding="utf-8") == "old\n"
 
 
-def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert(tmp_path):
+@pytest.mark.parametrize("then", ["nothing", "a fresh checkout", "the seed renamed", "a broken sidecar",
+                                  "the seed changed"])
+def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert(tmp_path, then):
     """Deleting an article's Markdown takes it off the site (a takedown), though its seed
-    is still in seeds/: the build says so and leaves the seed out; the convert command
-    brings it back."""
+    is still in seeds/: the build says so, lists the seed in content/deleted-seeds.txt
+    (kept with the content: a fresh checkout, without .cache/, knows it too) and leaves
+    it out; the convert command brings it back."""
     from conftest import run_jarida
 
     site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
@@ -491,17 +494,45 @@ def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert
     [left] = [a for a in report.actions if a.kind == "deleted"]
     assert left.seed == f"seeds/{BYLINE}" and left.path == f"content/articles/{slug}.md"
     assert "not converted again" in left.message and "run 'jarida convert'" in left.message
-    assert not (site / "content" / "articles" / f"{slug}.md").exists()
+    listed = (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+    assert f"seeds/{BYLINE}\t" in listed and listed.startswith("# Seeds whose articles were deleted")
     assert not (site / "build" / "articles" / slug).exists()
     assert build(site, now=now).changed == frozenset()  # and the next build leaves it out too
+    seed = site / "seeds" / BYLINE
+    if then == "a fresh checkout":
+        shutil.rmtree(site / ".cache")
+    elif then == "the seed renamed":
+        seed = seed.rename(site / "seeds" / "renamed.txt")
+    elif then == "a broken sidecar":
+        seed.with_suffix(".yml").write_text("title: [broken\n", encoding="utf-8")
+        from generator.build import ConvertFailed
+
+        with pytest.raises(ConvertFailed):
+            build(site, now=now)
+        seed.with_suffix(".yml").unlink()
+    elif then == "the seed changed":
+        touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
     touch_seed(site / "seeds" / PLAIN, (site / "seeds" / PLAIN).read_text(encoding="utf-8") + "\nفقرة.\n")
-    report = build(site, now=now)  # another seed changes: the deleted one stays out
-    assert {a.seed: a.kind for a in report.actions}[f"seeds/{BYLINE}"] == "deleted"
+    report = build(site, now=now)  # another seed changes too: the deleted one stays out
+    assert {a.seed: a.kind for a in report.actions}[f"seeds/{seed.name}"] == "deleted"
+    assert not (site / "build" / "articles" / slug).exists()
     converted = run_jarida("convert", "--site", site)
-    assert "1 new" in converted.stdout
+    assert "1 new" in converted.stdout and "converted again: its article" in converted.stderr
     assert (site / "content" / "articles" / f"{slug}.md").is_file()
+    assert not (site / "content" / "deleted-seeds.txt").exists()
     build(site, now=now)
     assert (site / "build" / "articles" / slug / "index.html").is_file()
+
+
+def test_the_deleted_article_of_a_file_name_used_for_a_second_story_stays_deleted(tmp_path):
+    site = new_site(tmp_path / "site", {"001.txt": "التاريخ: 2024-01-15\n\nخبر يوم الاثنين\n\nنص يوم الاثنين.\n".encode()})
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    touch_seed(site / "seeds" / "001.txt", "التاريخ: 2024-01-16\n\nخبر يوم الثلاثاء\n\nنص يوم الثلاثاء.\n")
+    [second] = [a for a in build(site, now=now).actions if a.kind == "write"]
+    (site / second.path).unlink()
+    assert [a.kind for a in build(site, now=now).actions] == ["deleted"]
+    assert not (site / second.path).exists() and len(list((site / "content" / "articles").glob("*.md"))) == 1
 
 
 def test_a_renamed_article_is_not_taken_for_a_deleted_one(tmp_path):
