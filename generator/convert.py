@@ -213,14 +213,17 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
-                 section: str | None = None, unsourced: list[Existing] = ()) -> Action:
+                 section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
     file name; ``unsourced`` those with no ``source:`` block (written by hand, or
     the block removed): one with the seed's headline and opening paragraph (see
     :func:`_same_text`) is taken as the seed's article, edited, so that the
-    seed never publishes it a second time; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    seed never publishes it a second time; ``in_place`` (seeds of the site's own
+    ``seeds/``) lets a seed whose headline and text were both rewritten update its
+    article (see :func:`_rewritten`): in another folder, a seed of the same file name
+    is another story; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -244,7 +247,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
-    if existing is None:  # headline and text rewritten (a draft saved early): still the same article
+    if existing is None and in_place:  # headline and text rewritten (a draft saved early): the same article
         existing = _rewritten(existing_docs, read, tz)
         if existing is not None:
             name = slug_for(parsed.title, taken)
@@ -303,7 +306,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 
 
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
-                    profiles: set[str], force: bool = False, section: str | None = None) -> list[Action]:
+                    profiles: set[str], force: bool = False, section: str | None = None,
+                    in_place: bool = True) -> list[Action]:
     """Plan the conversion of ``seeds`` (sorted by name for stable slugs).
 
     A seed whose bytes and metadata were converted before (same digest,
@@ -351,7 +355,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             actions.append(result)
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
-                              tags_of[id(result)], section, unsourced)
+                              tags_of[id(result)], section, unsourced, in_place)
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -522,7 +526,8 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
             f"off the site, delete the seed too; to publish it again, run 'jarida convert'"))
             for seed in seeds if seed.display in gone]
         seeds = [seed for seed in seeds if seed.display not in gone]
-    actions += plan_conversion(seeds, settings, existing, profiles, force, section)
+    own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
+    actions += plan_conversion(seeds, settings, existing, profiles, force, section, own)
     if not keep_deleted:
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [
             a.message, f"{a.seed}: warning: converted again: its article {gone[a.seed]} had been deleted"])))

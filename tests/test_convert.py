@@ -545,3 +545,19 @@ def test_a_renamed_article_is_not_taken_for_a_deleted_one(tmp_path):
     report = build(site, now=now)
     assert {a.seed: (a.kind, a.path) for a in report.actions}[f"seeds/{BYLINE}"] == (
         "update", "content/articles/اسم-جديد.md")
+
+
+def test_a_seed_of_another_folder_with_a_used_file_name_is_another_story(tmp_path):
+    """Daily import folders number their files (0001.txt): converting one must not put its
+    story into the article of seeds/0001.txt, nor the next build put it back."""
+    site = new_site(tmp_path / "site", {"0001.txt": seed_text("القصة الأولى عن الاقتصاد", "ارتفعت أسعار الوقود.")})
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "0001.txt").write_text("القصة الثانية عن الرياضة\n\nفاز المنتخب الوطني.\n", encoding="utf-8")
+    run(site)
+    [action] = convert(site, load_settings(site), incoming)
+    assert action.kind == "write" and not action.message
+    titles = sorted(frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+                    for p in (site / "content" / "articles").glob("*.md"))
+    assert titles == ["القصة الأولى عن الاقتصاد", "القصة الثانية عن الرياضة"]
+    assert [a.kind for a in run(site)] == ["unchanged"]
