@@ -207,13 +207,14 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
 
 
 def read_header(text: str) -> Metadata:
-    """Header lines at the top of seed text: ``key: value`` lines ended by a blank
-    line, the first with a known key (Arabic or English, :data:`HEADER_KEYS`).
-    Returns empty metadata when the first non-blank line is not such a line (a
-    headline such as ``كينيا: مقتل 5 أشخاص`` is not: ``كينيا`` is no known key) or
-    a line of the block has no colon. A later line with an unknown key
-    (``المصدر: واس``) is left out of the text and named in ``unknown``; a known
-    key with no value is left out."""
+    """Header lines at the top of seed text: ``key: value`` lines, at least one
+    with a known key (Arabic or English, :data:`HEADER_KEYS`), ended by a blank
+    line or by the first line that is no such line (the text then starts there).
+    A line with an unknown key and a short value (``المصدر: واس``) is left out of
+    the text and named in ``unknown``; one with a longer value (a quotation,
+    ``قال الوزير: إن ...``) is text. Returns empty metadata when there is no
+    header (a headline such as ``كينيا: مقتل 5 أشخاص`` followed by a blank line:
+    ``كينيا`` is no known key). A known key with no value is left out."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
@@ -225,8 +226,8 @@ def read_header(text: str) -> Metadata:
         match = _HEADER_RE.match(lines[end])
         name = HEADER_KEYS.get(match.group("key").strip().casefold()) if match else None
         if name is None:
-            if match is None or end == start:
-                return Metadata()
+            if match is None or not _metadata_like(match.group("key"), match.group("value")):
+                break  # the text starts here
             unknown.append((end + 1, match.group("key").strip()))
         else:
             value = clean_value(match.group("value"))
@@ -235,9 +236,17 @@ def read_header(text: str) -> Metadata:
                 if name == "date":
                     values["date_line"] = end + 1
         end += 1
-    if end == start:
+    known = end - start - len(unknown)
+    if not known:
         return Metadata()
     return Metadata(**values, header_lines=end, unknown=tuple(unknown))
+
+
+def _metadata_like(key: str, value: str) -> bool:
+    """Whether a ``key: value`` line with an unknown key reads as metadata (a key of
+    one or two words, a value of a few words that is no sentence) rather than text."""
+    value = value.strip()
+    return len(key.split()) <= 2 and len(value.split()) <= 6 and not value.endswith((".", "؟", "?", "!", "…"))
 
 
 #: The header keys an unknown one is told about (Arabic, then English).

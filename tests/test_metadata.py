@@ -301,6 +301,25 @@ def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_lin
                                      "known key; the keys are العنوان، التاريخ")
 
 
+@pytest.mark.parametrize("text, title, date, first", [
+    ("العنوان: خبر عن الأسعار\nالتاريخ: 2023-11-05\nارتفعت الأسعار في مصر هذا الأسبوع بنسبة كبيرة.\n",
+     "خبر عن الأسعار", "2023-11-05T00:00:00+02:00", "ارتفعت الأسعار"),  # no blank line after the header
+    ("المصدر: واس\nالعنوان: خبر عن الأسعار\n\nارتفعت الأسعار في مصر هذا الأسبوع بنسبة كبيرة.\n",
+     "خبر عن الأسعار", None, "ارتفعت الأسعار"),  # an unknown key first
+    ("العنوان: خبر عن الأسعار\nقال الوزير: إن الحكومة ستخفض الضرائب في العام المقبل بنسبة كبيرة.\n\nتتمة.\n",
+     "خبر عن الأسعار", None, "قال الوزير: إن الحكومة"),  # a quotation after the header is text
+])
+def test_header_lines_as_newsrooms_write_them(tmp_path, text, title, date, first):
+    site = new_site(tmp_path / "site", {"a.txt": text.encode()})
+    [action] = run(site)
+    meta = front(site, action)
+    assert meta["title"] == title
+    if date:
+        assert meta["date"] == date
+    body = frontmatter.split((site / action.path).read_text(encoding="utf-8"))[1]
+    assert body.strip().startswith(first) and "العنوان" not in body and "المصدر" not in body
+
+
 def test_a_header_key_with_no_value_is_not_the_headline():
     assert read_header("العنوان: \n\nالعنوان الحقيقي\n\nنص.") == Metadata(header_lines=1)
 
