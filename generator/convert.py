@@ -177,18 +177,21 @@ def _rewritten(docs: list[Existing], date: dt.datetime | None, tz: zoneinfo.Zone
     return max(known, key=lambda pair: pair[0])[1] if known else (docs[0] if docs else None)
 
 
-def _same_text(doc: Existing, title: str, first_paragraph: str) -> bool:
+def _same_text(doc: Existing, title: str, paragraphs: list[str]) -> bool:
     """True when ``doc``, an article without a ``source:`` block, has both the
-    headline and the opening paragraph of a seed (letter variants folded): the
-    seed's article, whose block was removed, rather than another article that
-    shares one of them (a daily headline)."""
+    headline of a seed and its opening paragraph (the first that is no list item
+    or quotation, :func:`generator.content.first_paragraph_text`), found among the
+    seed's ``paragraphs`` (letter variants folded): the seed's article, whose block
+    was removed, rather than another article that shares its headline (a daily
+    headline)."""
     if not doc.meta.get("title") or fold(str(doc.meta["title"])) != fold(title):
         return False
     try:
         body = frontmatter.split(doc.text)[1]
     except frontmatter.FrontMatterError:
         return False
-    return fold(first_paragraph_text(body)) == fold(first_paragraph)
+    opening = fold(first_paragraph_text(body))
+    return bool(opening) and any(fold(p) == opening for p in paragraphs)
 
 
 def lead_paragraph(parsed: ParsedSeed) -> str:
@@ -256,7 +259,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"{name}.md (a new story saved under an old file name needs its own date in the "
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
-        existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs[0])), None)
+        existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:

@@ -561,3 +561,15 @@ def test_a_seed_of_another_folder_with_a_used_file_name_is_another_story(tmp_pat
                     for p in (site / "content" / "articles").glob("*.md"))
     assert titles == ["القصة الأولى عن الاقتصاد", "القصة الثانية عن الرياضة"]
     assert [a.kind for a in run(site)] == ["unchanged"]
+
+
+def test_an_article_opening_with_a_list_whose_source_block_was_removed_is_not_converted_twice(tmp_path):
+    text = ("قرارات الحكومة اليوم\n\n- رفع أسعار الوقود بنسبة عشرة في المئة\n- زيادة الأجور في القطاع العام\n\n"
+            "وقال المتحدث إن القرارات تبدأ الشهر المقبل.\n")
+    site = new_site(tmp_path / "site", {"a.txt": text.encode()})
+    [first] = run(site)
+    drop_source_block(site / first.path)
+    touch_seed(site / "seeds" / "a.txt", text + "\nوأضاف أن الحكومة ستراجع القرارات بعد ستة أشهر.\n")
+    [second] = run(site)
+    assert second.kind == "skipped" and second.path == first.path
+    assert len(list((site / "content" / "articles").glob("*.md"))) == 1
