@@ -121,6 +121,22 @@ def first_paragraph_text(markdown_body: str) -> str:
     return ""
 
 
+def _raw_value(text: str, key: str) -> str:
+    """The text after ``key:`` on its line of the front matter, as written."""
+    line = frontmatter.key_line(text, key)
+    lines = text.lstrip("\ufeff").split("\n")
+    return lines[line - 1].partition(":")[2].strip() if 0 < line <= len(lines) else ""
+
+
+def _comment_in(text: str, key: str, value) -> bool:
+    """Whether YAML read part of ``key``'s line as a comment (`` #`` after an unquoted
+    value: a hashtag in a headline, ``#لبنان_ينتفض``) that the ``value`` does not hold."""
+    raw = _raw_value(text, key)
+    if not raw or raw[0] in "\"'" or "#" not in raw:
+        return False
+    return raw.startswith("#") or (" #" in raw and "#" not in str(value or ""))
+
+
 def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | None, list[Problem]]:
     """Parse one article file's text. ``path`` is relative to the site root.
 
@@ -147,12 +163,21 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
             bad(key, f"unknown front matter key '{key}' is ignored; {hint}", warning=True)
     title = meta.get("title")
-    if title is not None and not isinstance(title, (str, int, float)):
+    comment = _comment_in(text, "title", title)
+    if isinstance(title, bool):
+        bad("title", f"'title' is read as {str(title).lower()}, a truth value: put the headline in quotes, "
+                     f"title: \"{_raw_value(text, 'title')}\"")
+        title = ""
+    elif title is not None and not isinstance(title, (str, int, float)):
         bad("title", "'title' must be text: write the headline after 'title:' (in quotes if it holds ':' or '[')")
         title = ""
     elif title is None and "title" in meta or isinstance(title, str) and not title.strip():
-        bad("title", "'title' is empty: write the headline after 'title:'")
+        bad("title", "'title' is empty: the text after '#' is a YAML comment; put the headline in quotes"
+                     if comment else "'title' is empty: write the headline after 'title:'")
         title = ""
+    elif comment:
+        bad("title", "the text after ' #' is read as a YAML comment and left out of the title; put the "
+                     f"headline in quotes: title: \"{_raw_value(text, 'title')}\"", warning=True)
     elif not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
         title = ""

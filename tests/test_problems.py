@@ -111,13 +111,24 @@ def test_tab_indenting_front_matter_names_the_line_of_the_tab(tmp_path, extra, l
     (md("عنوان", "summary: \"نص \x1b آخر\"\n"), "4: front matter is not valid YAML: a control character (U+001B) "
                                                  "is in this line; delete it"),
     (md('""'), "2: 'title' is empty: write the headline after 'title:'"),
+    (md("yes"), "2: 'title' is read as true, a truth value: put the headline in quotes, title: \"yes\""),
+    (md("# عاجل"), "2: 'title' is empty: the text after '#' is a YAML comment; put the headline in quotes"),
     (md(""), "2: 'title' is empty: write the headline after 'title:'"),
-], ids=["colon in the title", "indented key", "control character", "empty quotes", "nothing"])
+], ids=["colon in the title", "indented key", "control character", "empty quotes", "yes", "a comment", "nothing"])
 def test_front_matter_mistakes_editors_make_say_how_to_fix_them(tmp_path, text, expected):
     site = site_with(tmp_path, {"x.md": text})
     with pytest.raises(JaridaError) as info:
         build(site, now=NOW)
     assert messages(info.value)[0].startswith(f"content/articles/x.md:{expected}"), messages(info.value)
+
+
+def test_a_hashtag_in_an_unquoted_headline_is_a_warning(tmp_path):
+    """YAML reads `` #لبنان_ينتفض`` as a comment: the headline would lose it unsaid."""
+    site = site_with(tmp_path, {"x.md": md("مظاهرات في بيروت #لبنان_ينتفض"), "y.md": md("لغة C# الجديدة"),
+                                "z.md": md('"وسم #غزة بين علامتي تنصيص"')})
+    assert [str(w) for w in build(site, now=NOW).warnings] == [
+        "content/articles/x.md:2: warning: the text after ' #' is read as a YAML comment and left out of the "
+        "title; put the headline in quotes: title: \"مظاهرات في بيروت #لبنان_ينتفض\""]
 
 
 def test_a_key_given_twice_is_an_error_on_its_second_line_and_the_previous_site_stays(tmp_path):
