@@ -79,7 +79,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """Decode seed bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1256.
 
     Returns ``(text, warning)``, where ``warning`` says which encoding was
-    guessed when it was not UTF-8. Line ends become ``\\n``; text is NFC.
+    guessed when it was not UTF-8. Line ends become ``\\n``; control characters are removed (see
+    :data:`_CONTROLS`); text is NFC.
     Raises :class:`SeedError` (with the line) for binary data (NUL bytes), for
     UTF-8 text with stray bytes (mostly valid UTF-8 Arabic: not Windows-1256)
     and for bytes that are text in none of these encodings.
@@ -112,8 +113,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 raise SeedError("not a text file (not UTF-8, and not Arabic text in Windows-1256); "
                                 "remove it or save it as UTF-8", line) from exc
             warning = "read as Windows-1256; save it as UTF-8 to silence this warning"
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return nfc(text), warning
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    return nfc(_CONTROLS.sub("", text)), warning
+
+
+#: C0 and C1 control characters but tab and line feed (a vertical tab or form feed
+#: becomes a line feed): no page or feed may hold them (HTML Living Standard,
+#: "control"; XML 1.0 §2.2), and they are never text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _plausible_text(text: str) -> bool:

@@ -230,3 +230,10 @@ def test_utf8_text_with_a_word_pasted_from_windows_1256_is_an_error_at_its_line(
 def test_windows_1256_text_with_a_few_letters_that_are_utf8_by_chance_is_still_read():
     text = "ءاسم الخبر\n\n" + "نص الخبر الطويل عن الأسعار في مصر. " * 40
     assert decode(text.encode("cp1256")) == (text, "read as Windows-1256; save it as UTF-8 to silence this warning")
+
+
+def test_control_characters_are_no_text_of_a_seed():
+    """A C1 control (U+0093, a Windows quote mark mis-decoded) or an escape is never
+    published; a form feed or vertical tab ends a line."""
+    text, _ = decode("عنوان\u0093 الخبر\x1b\n\nنص\x0cتتمة\x0bأخرى\t.\n".encode("utf-8"))
+    assert text == "عنوان الخبر\n\nنص\nتتمة\nأخرى\t.\n"
