@@ -237,3 +237,15 @@ def test_control_characters_are_no_text_of_a_seed():
     published; a form feed or vertical tab ends a line."""
     text, _ = decode("عنوان\u0093 الخبر\x1b\n\nنص\x0cتتمة\x0bأخرى\t.\n".encode("utf-8"))
     assert text == "عنوان الخبر\n\nنص\nتتمة\nأخرى\t.\n"
+
+
+@pytest.mark.parametrize("data, line, words", [
+    (b"\xef\xbb\xbf" + "عنوان\n\nسطر\nسطر ثالث\n".encode() + "كلمة".encode("cp1256") + b"\n", 5, "not valid UTF-8: byte 0xdf"),
+    ("عنوان\r\rسطر\rسطر ثالث\r".encode() + "كلمة".encode("cp1256") + b"\r", 5, "not valid UTF-8: byte 0xdf"),
+    (("عنوان الخبر عن الأسعار\n\n" + "نص الخبر الطويل عن الأسعار في مصر. " * 10 + "\n").encode("cp1256")
+     + "الوزير".encode() + b"\n", 4, "a word in UTF-8 in a Windows-1256 text"),
+], ids=["after a byte order mark", "old Mac line ends", "UTF-8 in Windows-1256"])
+def test_mixed_encodings_are_an_error_at_the_line_of_the_odd_bytes(data, line, words):
+    with pytest.raises(SeedError) as info:
+        decode(data)
+    assert info.value.line == line and str(info.value).startswith(words), (info.value.line, str(info.value))
