@@ -277,6 +277,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     else:
         date = (existing.meta.get("date") if existing is not None else None) or \
             dt.datetime.fromtimestamp(int(seed.mtime), tz).isoformat()
+    # An update of the same story (its headline unchanged) keeps the tags chosen for it: chosen
+    # again, they may change with the site's other articles, and tag pages would come and go.
+    kept_tags = existing.meta.get("tags") if existing is not None and existing.meta.get("title") is not None \
+        and fold(str(existing.meta["title"])) == fold(parsed.title) else None
+    kept_tags = [str(t) for t in kept_tags] if isinstance(kept_tags, list) else None
     if existing is not None:
         slug, kind = existing.path.rsplit("/", 1)[-1].removesuffix(".md"), "update"
     else:
@@ -287,7 +292,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         "author": parsed.author or settings.default_author,
         "section": meta.section or section,
         "tags": [remove_invisible(t) for t in meta.tags if remove_invisible(t).strip()] if meta.tags
-        else tags if tags is not None else choose(item.candidates),
+        else kept_tags if kept_tags is not None else tags if tags is not None else choose(item.candidates),
         "summary": meta.abstract or cut_at_word(lead_paragraph(parsed), settings.summary_length),
         "byline": parsed.byline,
         "dateline": parsed.dateline,

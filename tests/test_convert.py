@@ -573,3 +573,21 @@ def test_an_article_opening_with_a_list_whose_source_block_was_removed_is_not_co
     [second] = run(site)
     assert second.kind == "skipped" and second.path == first.path
     assert len(list((site / "content" / "articles").glob("*.md"))) == 1
+
+
+def test_an_update_of_the_same_story_keeps_its_tags(site, monkeypatch):
+    """Tags chosen again could change with the site's other articles: tag pages (and
+    their URLs) would come and go with every wire update. A new headline chooses again."""
+    import generator.convert as convert_module
+
+    slug = EXPECTED[BYLINE][0]
+    tags = article(site, slug)[0]["tags"]
+    monkeypatch.setattr(convert_module, "choose_all", lambda found, *rest: [["وسم-آخر"] for _ in found])
+    seed = site / "seeds" / BYLINE
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
+    [action] = [a for a in run(site) if a.kind == "update"]
+    assert article(site, slug)[0]["tags"] == tags
+    text = seed.read_text(encoding="utf-8")
+    touch_seed(seed, text.replace(article(site, slug)[0]["title"], "عنوان جديد للخبر نفسه", 1))
+    run(site)
+    assert article(site, slug)[0]["tags"] == ["وسم-آخر"]
