@@ -374,7 +374,9 @@ def test_a_headline_moved_into_a_sidecar_updates_the_article(tmp_path):
     (site / "seeds" / "b.yml").write_text("title: عنوان مصحح\n", encoding="utf-8")
     [second] = run(site)
     assert second.kind == "update" and second.path == first.path and not second.message
-    assert article(site, "عنوان-ب")[0]["title"] == "عنوان مصحح"
+    meta, body = article(site, "عنوان-ب")
+    assert meta["title"] == "عنوان مصحح"
+    assert body.strip() == "نص الخبر ب." and meta["summary"] == "نص الخبر ب."  # the old headline is no text
     (site / "seeds" / "b.yml").unlink()  # and back
     [third] = run(site)
     assert third.kind == "update" and third.path == first.path and not third.message
