@@ -379,7 +379,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
             if warned:
                 raise ContentProblems(warned)
-        if any(a.kind in ("write", "update") for a in actions):
+        if any(a.kind in ("write", "update", "deleted") for a in actions):  # deleted: content/deleted-seeds.txt
             signature, parts = _signatures(site_root, watched, options)
             seeds_signature, others, listing = parts()
 
