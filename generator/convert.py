@@ -232,7 +232,8 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
-                 section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True) -> Action:
+                 section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True,
+                 last: str | None = None) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
@@ -242,7 +243,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     seed never publishes it a second time; ``in_place`` (seeds of the site's own
     ``seeds/``) lets a seed whose headline and text were both rewritten update its
     article (see :func:`_rewritten`): in another folder, a seed of the same file name
-    is another story; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    is another story; ``last`` is the article the seed became last (from the
+    converter's record), preferred among ``existing_docs`` then; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -267,7 +269,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     if existing is None and in_place:  # headline and text rewritten (a draft saved early): the same article
-        existing = _rewritten(existing_docs, read, tz)
+        mine = [d for d in existing_docs if d.path == last]  # the one it became last, when known
+        existing = _rewritten(mine or existing_docs, read, tz)
         if existing is not None:
             name = slug_for(parsed.title, taken)
             warnings.append(f"its headline and opening paragraph both changed: {existing.path} takes the new text "
@@ -332,7 +335,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
                     profiles: set[str], force: bool = False, section: str | None = None,
-                    in_place: bool = True) -> list[Action]:
+                    in_place: bool = True, last: dict[str, str] | None = None) -> list[Action]:
     """Plan the conversion of ``seeds`` (sorted by name for stable slugs).
 
     A seed whose bytes and metadata were converted before (same digest,
@@ -380,7 +383,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             actions.append(result)
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
-                              tags_of[id(result)], section, unsourced, in_place)
+                              tags_of[id(result)], section, unsourced, in_place,
+                              (last or {}).get(result.seed.display))
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -552,7 +556,8 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
             for seed in seeds if seed.display in gone]
         seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
-    actions += plan_conversion(seeds, settings, existing, profiles, force, section, own)
+    actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
+                               {seed: path for seed, (path, _) in record.items()})
     if not keep_deleted:
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [
             a.message, f"{a.seed}: warning: converted again: its article {gone[a.seed]} had been deleted"])))

@@ -593,3 +593,17 @@ def test_an_update_of_the_same_story_keeps_its_tags(site, monkeypatch):
     touch_seed(seed, text.replace(article(site, slug)[0]["title"], "عنوان جديد للخبر نفسه", 1))
     run(site)
     assert article(site, slug)[0]["tags"] == ["وسم-آخر"]
+
+
+def test_a_rewritten_seed_updates_its_own_article_not_that_of_another_folder_s_seed(tmp_path):
+    site = new_site(tmp_path / "site", {"0001.txt": seed_text("القصة الأولى عن الاقتصاد", "ارتفعت أسعار الوقود.")})
+    [first] = run(site)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "0001.txt").write_text("القصة الثانية عن الرياضة\n\nفاز المنتخب الوطني.\n", encoding="utf-8")
+    touch_seed(incoming / "0001.txt", (incoming / "0001.txt").read_text(encoding="utf-8"), SEED_TIME + 5 * 86400)
+    [other] = convert(site, load_settings(site), incoming)  # dated later: the newest article of 0001.txt
+    touch_seed(site / "seeds" / "0001.txt", "عنوان جديد تماما\n\nنص جديد تماما عن الاقتصاد.\n")
+    [rewritten] = run(site)
+    assert rewritten.kind == "update" and rewritten.path == first.path != other.path
+    assert frontmatter.split((site / other.path).read_text(encoding="utf-8"))[0]["title"] == "القصة الثانية عن الرياضة"
