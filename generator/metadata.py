@@ -225,6 +225,9 @@ def read_header(text: str) -> Metadata:
     while end < len(lines) and lines[end].strip():
         match = _HEADER_RE.match(lines[end])
         name = HEADER_KEYS.get(match.group("key").strip().casefold()) if match else None
+        if name == "date" and end == start and not re.search(r"[0-9٠-٩۰-۹]", match.group("value")) \
+                and not _metadata_like(match.group("key"), match.group("value")):
+            break  # no number and a sentence: a headline (التاريخ: هل يعيد نفسه؟), not a date
         if name is None:
             if match is None or not _metadata_like(match.group("key"), match.group("value")):
                 break  # the text starts here

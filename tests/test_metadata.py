@@ -308,6 +308,8 @@ def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_lin
      "خبر عن الأسعار", None, "ارتفعت الأسعار"),  # an unknown key first
     ("العنوان: خبر عن الأسعار\nقال الوزير: إن الحكومة ستخفض الضرائب في العام المقبل بنسبة كبيرة.\n\nتتمة.\n",
      "خبر عن الأسعار", None, "قال الوزير: إن الحكومة"),  # a quotation after the header is text
+    ("التاريخ: هل يعيد نفسه؟\n\nيرى المؤرخون أن الأحداث تتشابه عبر العصور.\n",
+     "التاريخ: هل يعيد نفسه؟", None, "يرى المؤرخون"),  # a headline that starts with a key
 ])
 def test_header_lines_as_newsrooms_write_them(tmp_path, text, title, date, first):
     site = new_site(tmp_path / "site", {"a.txt": text.encode()})
