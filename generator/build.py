@@ -369,7 +369,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
         from . import convert
 
-        actions = convert.convert(site_root, settings, keep_deleted=True)
+        actions = convert.convert(site_root, settings)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)

@@ -69,7 +69,8 @@ def cmd_convert(args) -> int:
     if seeds is not None and not seeds.is_dir():
         raise JaridaError([_problem(args.seeds, "no such folder of seed files")], EXIT_USAGE)
     with site_lock(site):
-        actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section)
+        actions = convert(site, settings, seeds, force=args.force, dry_run=args.dry_run, section=args.section,
+                          restore=args.restore)
     from .content import ignored_sources
 
     for warning in ignored_sources(site, seeds or site / "seeds"):  # in a subfolder or ending in .TXT: not converted
@@ -268,6 +269,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("seeds", nargs="?", help="a folder of seed files (default: <site>/seeds)")
     c.add_argument("--force", action="store_true",
                    help="apply changed seeds to articles edited by hand too (the edited file is saved as <name>.md.bak, or .md.bak.2... when that exists)")
+    c.add_argument("--restore", action="store_true",
+                   help="convert again the seeds whose articles were deleted (listed in content/deleted-seeds.txt)")
     c.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
     c.add_argument("--section", help="the section of seeds whose metadata names none (e.g. economy)")
     c.set_defaults(func=cmd_convert)

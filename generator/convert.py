@@ -523,7 +523,7 @@ def _holds(path: Path, text: str) -> bool:
 
 
 def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, force: bool = False,
-            dry_run: bool = False, section: str | None = None, keep_deleted: bool = False) -> list[Action]:
+            dry_run: bool = False, section: str | None = None, restore: bool = False) -> list[Action]:
     """Convert the seeds of ``seeds_dir`` (default ``<site>/seeds``) into ``content/``.
 
     Returns the actions (taken, or only planned with ``dry_run``); never raises
@@ -533,12 +533,13 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     Deleted articles: which article each seed became (its path and the seed's
     digest) is recorded in ``.cache/jarida/converted.json``. A seed whose
     recorded article is gone, and that no article names in its ``source:`` block
-    (a renamed one does), had its article deleted; such seeds are listed in
-    :data:`DELETED` (``content/deleted-seeds.txt``, kept with the content, so that
-    a fresh checkout knows them too). With ``keep_deleted`` (a build, ``jarida
-    serve``) they are not converted again, so that deleting an article takes it
-    off the site: a ``"deleted"`` action says so. Without it (``jarida
-    convert``) they are converted again, with a warning, and leave the list.
+    (a renamed one does), had its article deleted: it is listed in :data:`DELETED`
+    (``content/deleted-seeds.txt``, kept with the content, so that a fresh
+    checkout knows it too), and from then on the list alone decides. A listed
+    seed, renamed or changed, is not converted again (a ``"deleted"`` action says
+    so), so that deleting an article takes it off the site, until its line is
+    deleted, its article is back (restored from version control), or ``restore``
+    (``jarida convert --restore``) converts every listed seed again.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
@@ -547,33 +548,43 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     actions = [Action("error", p.path, message=str(p)) for p in problems]
     digests = {seed.display: seed.digest() for seed in seeds}
     held = {s.get("sha256") for doc in existing if isinstance(s := doc.meta.get("source"), dict)}
-    gone = {seed.display: path for seed in seeds
-            if (path := _deleted_article(site_root, seed.display, digests[seed.display], record, listed, held))}
-    if keep_deleted:
-        actions += [Action("deleted", seed.display, gone[seed.display], message=(
-            f"not converted again: its article {gone[seed.display]} was deleted (listed in {DELETED}); to keep it "
-            f"off the site, delete the seed too; to publish it again, run 'jarida convert'"))
-            for seed in seeds if seed.display in gone]
-        seeds = [seed for seed in seeds if seed.display not in gone]
+    # A line whose article is back, or whose seed is gone under every name, is dropped; a
+    # renamed seed takes its line.
+    by_digest = {digest: display for display, digest in digests.items()}
+    now_listed = {}
+    for seed, (was, path) in listed.items():
+        if (site_root / path).exists() or was in held or restore:
+            continue
+        if not (site_root / seed).exists() and was not in by_digest:
+            continue
+        now_listed[by_digest.get(was, seed)] = [was, path]
+    noticed = {display: path for display in digests if display not in now_listed
+               and (path := _deleted_article(site_root, display, digests[display], record, held))}
+    if not restore:
+        now_listed.update({display: [digests[display], path] for display, path in noticed.items()})
+    gone = {display: path for display, (_, path) in now_listed.items() if display in digests}
+    actions += [Action("deleted", seed.display, gone[seed.display], message=(
+        f"not converted again: its article {gone[seed.display]} was deleted (listed in {DELETED}); to keep it off "
+        f"the site, delete the seed too; to publish it again, delete its line there or run "
+        f"'jarida convert --restore'")) for seed in seeds if seed.display in gone]
+    seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
                                {seed: path for seed, (path, _) in record.items()})
-    if not keep_deleted:
+    if restore:
+        back = {seed: path for seed, (_, path) in listed.items()} | noticed
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [
-            a.message, f"{a.seed}: warning: converted again: its article {gone[a.seed]} had been deleted"])))
-            if a.seed in gone and a.kind == "write" else a for a in actions]
+            a.message, f"{a.seed}: warning: converted again: its article {back[a.seed]} had been deleted"])))
+            if a.seed in back and a.kind == "write" else a for a in actions]
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
-        kept = {k: v for k, v in record.items() if (site_root / k).exists()}  # seeds still there
+        # seeds still there, less those whose deletion is now listed (the list decides from now on)
+        kept = {k: v for k, v in record.items() if (site_root / k).exists() and k not in gone}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
         if kept != record:
             _write_record(site_root, kept)
-        now_listed = {k: v for k, v in listed.items()
-                      if (site_root / k).exists() and not (k in gone and not keep_deleted)}
-        if keep_deleted:
-            now_listed.update({display: [digests[display], path] for display, path in gone.items()})
         if now_listed != listed:
             _write_deleted(site_root, now_listed)
     return actions
@@ -584,19 +595,15 @@ DELETED = "content/deleted-seeds.txt"
 _RECORD = "converted.json"
 
 
-def _deleted_article(site_root: Path, display: str, digest: str, record: dict, listed: dict,
-                     held: set) -> str | None:
-    """The deleted article of the seed shown as ``display`` with ``digest`` (see
-    :func:`convert`), or None. ``record`` and ``listed`` map seed paths to
-    ``[article, digest]`` and ``[digest, article]``; ``held`` holds the digests
-    named by the ``source:`` blocks of the articles there are."""
+def _deleted_article(site_root: Path, display: str, digest: str, record: dict, held: set) -> str | None:
+    """The article that the seed shown as ``display`` with ``digest`` became, when it
+    was deleted (see :func:`convert`), or None. ``record`` maps seed paths to
+    ``[article, digest]``; ``held`` holds the digests named by the ``source:``
+    blocks of the articles there are."""
     if digest in held:
         return None
     for seed, (path, was) in record.items():
         if (seed == display or was == digest) and was not in held and not (site_root / path).exists():
-            return path
-    for seed, (was, path) in listed.items():
-        if seed == display or was == digest:
             return path
     return None
 
@@ -626,23 +633,29 @@ def _write_record(site_root: Path, record: dict[str, list]) -> None:
 
 
 _DELETED_HEAD = """\
-# Seeds whose articles were deleted from content/articles/: a build does not convert them
-# again (see 'jarida build'). Delete a line, or run 'jarida convert', to publish one again.
+# Seeds whose articles were deleted from content/articles/: they are not converted again.
+# Delete a line, or run 'jarida convert --restore', to publish its article again.
 # seed<TAB>SHA-256 of the seed<TAB>its deleted article
 """
 
 
+#: A line of :data:`DELETED`: the seed, the SHA-256 of its bytes and the deleted
+#: article, apart by tabs (or by spaces, as an editor may have made them).
+_DELETED_LINE_RE = re.compile(r"^(?P<seed>\S.*?)\s+(?P<digest>[0-9a-f]{64})\s+(?P<path>\S.*?)\s*$")
+
+
 def _read_deleted(site_root: Path) -> dict[str, list]:
-    """The seeds listed in :data:`DELETED`: path -> ``[digest, article]``."""
+    """The seeds listed in :data:`DELETED`: path -> ``[digest, article]``. Lines
+    that are no such line (a comment, a merge's marks) are passed over."""
     try:
-        text = (site_root / DELETED).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = (site_root / DELETED).read_bytes().decode("utf-8-sig", "replace")
+    except OSError:
         return {}
     listed = {}
     for line in text.splitlines():
-        parts = line.split("\t")
-        if not line.startswith("#") and len(parts) == 3:
-            listed[parts[0]] = parts[1:]
+        match = _DELETED_LINE_RE.match(line)
+        if match and not line.startswith("#"):
+            listed[match["seed"]] = [match["digest"], match["path"]]
     return listed
 
 

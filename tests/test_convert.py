@@ -495,7 +495,7 @@ def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert
     report = build(site, now=now)
     [left] = [a for a in report.actions if a.kind == "deleted"]
     assert left.seed == f"seeds/{BYLINE}" and left.path == f"content/articles/{slug}.md"
-    assert "not converted again" in left.message and "run 'jarida convert'" in left.message
+    assert "not converted again" in left.message and "run 'jarida convert --restore'" in left.message
     listed = (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
     assert f"seeds/{BYLINE}\t" in listed and listed.startswith("# Seeds whose articles were deleted")
     assert not (site / "build" / "articles" / slug).exists()
@@ -518,7 +518,10 @@ def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert
     report = build(site, now=now)  # another seed changes too: the deleted one stays out
     assert {a.seed: a.kind for a in report.actions}[f"seeds/{seed.name}"] == "deleted"
     assert not (site / "build" / "articles" / slug).exists()
-    converted = run_jarida("convert", "--site", site)
+    routine = run_jarida("convert", "--site", site)  # converting new seeds brings back nothing deleted
+    assert "1 left out (article deleted)" in routine.stdout
+    assert not (site / "content" / "articles" / f"{slug}.md").exists()
+    converted = run_jarida("convert", "--site", site, "--restore")
     assert "1 new" in converted.stdout and "converted again: its article" in converted.stderr
     assert (site / "content" / "articles" / f"{slug}.md").is_file()
     assert not (site / "content" / "deleted-seeds.txt").exists()
@@ -607,3 +610,34 @@ def test_a_rewritten_seed_updates_its_own_article_not_that_of_another_folder_s_s
     [rewritten] = run(site)
     assert rewritten.kind == "update" and rewritten.path == first.path != other.path
     assert frontmatter.split((site / other.path).read_text(encoding="utf-8"))[0]["title"] == "القصة الثانية عن الرياضة"
+
+
+@pytest.mark.parametrize("how", ["its line deleted", "the article restored", "tabs made spaces"])
+def test_the_list_of_deleted_seeds_decides(tmp_path, how):
+    """Once listed, the list alone decides, in the editor's checkout as in a fresh one: a
+    line deleted by hand publishes the article again; an article restored from version
+    control leaves the list and takes its seed's updates; a list whose tabs an editor's
+    program made spaces still holds."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    md = site / "content" / "articles" / f"{EXPECTED[BYLINE][0]}.md"
+    saved = md.read_bytes()
+    md.unlink()
+    build(site, now=now)
+    listing = site / "content" / "deleted-seeds.txt"
+    seed = site / "seeds" / BYLINE
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
+    if how == "its line deleted":
+        listing.write_text("".join(line for line in listing.read_text(encoding="utf-8").splitlines(keepends=True)
+                                   if line.startswith("#")), encoding="utf-8")
+    elif how == "the article restored":
+        md.write_bytes(saved)
+    else:
+        listing.write_text(listing.read_text(encoding="utf-8").replace("\t", "   "), encoding="utf-8")
+    kinds = {a.seed: a.kind for a in build(site, now=now).actions}
+    if how == "tabs made spaces":
+        assert kinds[f"seeds/{BYLINE}"] == "deleted" and not md.exists()
+    else:
+        assert kinds[f"seeds/{BYLINE}"] in ("write", "update") and "فقرة جديدة من الوكالة" in md.read_text(encoding="utf-8")
+        assert not listing.exists() or BYLINE not in listing.read_text(encoding="utf-8")
