@@ -79,6 +79,7 @@ class Parsed:
     parsed: ParsedSeed
     warning: str | None
     candidates: Candidates
+    plain: ParsedSeed | None = None  # with a title from metadata: the text parsed as if it had none
 
 
 @dataclass(frozen=True)
@@ -177,22 +178,6 @@ def _rewritten(docs: list[Existing], date: dt.datetime | None, tz: zoneinfo.Zone
     return max(known, key=lambda pair: pair[0])[1] if known else (docs[0] if docs else None)
 
 
-def _without_old_headline(parsed: ParsedSeed, existing: Existing | None) -> ParsedSeed:
-    """``parsed`` without its first paragraph when the metadata gives the title
-    (``title_line`` 0) and that paragraph is a headline: the same title, or the
-    title of the article the seed was converted to before (a headline corrected in
-    a sidecar). Otherwise it would be published as the text's first paragraph and
-    summary."""
-    if parsed.title_line or len(parsed.paragraphs) < 2:
-        return parsed
-    first = parsed.paragraphs[0]
-    old = existing.meta.get("title") if existing is not None else None
-    if fold(first.text) not in {fold(parsed.title), fold(str(old)) if old else None}:
-        return parsed
-    blocks = tuple(b for b in parsed.blocks if not (b.kind == "p" and b.line == first.line))
-    return dataclasses.replace(parsed, paragraphs=parsed.paragraphs[1:], blocks=blocks)
-
-
 def _same_text(doc: Existing, title: str, paragraphs: list[str]) -> bool:
     """True when ``doc``, an article without a ``source:`` block, has both the
     headline of a seed and its opening paragraph (the first that is no list item
@@ -226,8 +211,14 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
         parsed = parse_seed(text, meta)
     except SeedError as exc:
         return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
+    plain = None
+    if meta.title is not None and not parsed.title_line:
+        try:
+            plain = parse_seed(text, dataclasses.replace(meta, title=None))
+        except SeedError:
+            plain = None
     paragraphs = [p.text for p in parsed.paragraphs]
-    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs))
+    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs), plain)
 
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
@@ -279,7 +270,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
-    parsed = _without_old_headline(parsed, existing)
+    if item.plain is not None and existing is not None and existing.meta.get("title") is not None \
+            and fold(item.plain.title) == fold(str(existing.meta["title"])):
+        # The text's headline is the article's old title, corrected in a sidecar or the manifest:
+        # the text is read with its headline line (and the byline after it), the title replaced.
+        parsed = dataclasses.replace(item.plain, title=parsed.title, title_line=0)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:

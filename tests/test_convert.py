@@ -368,6 +368,18 @@ def test_a_seed_rewritten_from_headline_to_text_updates_its_article(tmp_path, da
     assert third.kind == "update" and third.path == "content/articles/الرئيس-يعلن-استقالته.md"
 
 
+def test_a_headline_corrected_in_a_sidecar_keeps_the_byline_and_the_author(tmp_path):
+    site = new_site(tmp_path / "site", {"e.txt": "الذهب يرتفع\nبقلم: ليلى الشامي\n\nارتفع سعر الذهب اليوم في الأسواق.\n".encode()})
+    [first] = run(site)
+    assert article(site, "الذهب-يرتفع")[0]["author"] == "ليلى الشامي"
+    (site / "seeds" / "e.yml").write_text("title: الذهب يرتفع خمسين جنيها\n", encoding="utf-8")
+    [second] = run(site)
+    assert second.kind == "update" and second.path == first.path
+    meta, body = article(site, "الذهب-يرتفع")
+    assert (meta["title"], meta["author"]) == ("الذهب يرتفع خمسين جنيها", "ليلى الشامي")
+    assert body.strip() == "ارتفع سعر الذهب اليوم في الأسواق."
+
+
 def test_a_headline_moved_into_a_sidecar_updates_the_article(tmp_path):
     site = new_site(tmp_path / "site", {"b.txt": seed_text("عنوان ب", "نص الخبر ب.")})
     [first] = run(site)
