@@ -176,8 +176,9 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
                      if comment else "'title' is empty: write the headline after 'title:'")
         title = ""
     elif comment:
+        quoted = _raw_value(text, "title").replace("\\", "\\\\").replace('"', '\\"')
         bad("title", "the text after ' #' is read as a YAML comment and left out of the title; put the "
-                     f"headline in quotes: title: \"{_raw_value(text, 'title')}\"", warning=True)
+                     f"headline in quotes: title: \"{quoted}\"", warning=True)
     elif not isinstance(title, (str, int, float)) or not str(title).strip():
         bad("title", "missing 'title': add a line 'title: <headline>' to the front matter")
         title = ""

@@ -197,6 +197,8 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             line = getattr(exc, "lineno", None) or (getattr(getattr(exc, "problem_mark", None), "line", -1) + 1)
             reason = getattr(exc, "msg", None) or getattr(exc, "problem", None) or "not valid"
+            if reason.startswith("mapping values are not allowed"):
+                reason += "; a value holding ': ' must be in quotes (title: \"مصادر: الحكومة …\")"
             return None, Problem(str(path), max(line, 0), f"cannot read this metadata file: {reason}")
         except ValueError as exc:  # a YAML timestamp that is no real date, a key given twice in JSON
             return None, Problem(str(path), 0, f"cannot read this metadata file: {offset_problem(text) or exc}")
@@ -247,9 +249,10 @@ def read_header(text: str) -> Metadata:
 
 def _metadata_like(key: str, value: str) -> bool:
     """Whether a ``key: value`` line with an unknown key reads as metadata (a key of
-    one or two words, a value of a few words that is no sentence) rather than text."""
+    one or two words, a value of at most four words that is no sentence: ``المصدر:
+    واس``) rather than text (``الرياض: الوزارة تعلن خطة جديدة``, a headline)."""
     value = value.strip()
-    return len(key.split()) <= 2 and len(value.split()) <= 6 and not value.endswith((".", "؟", "?", "!", "…"))
+    return len(key.split()) <= 2 and len(value.split()) <= 4 and not value.endswith((".", "؟", "?", "!", "…"))
 
 
 #: The header keys an unknown one is told about (Arabic, then English).

@@ -147,6 +147,13 @@ def test_a_manifest_or_sidecar_in_windows_1256_is_a_problem_at_its_line_not_a_cr
     assert [a.seed for a in actions if a.kind == "write"] == ["seeds/a.txt"]
 
 
+def test_a_sidecar_value_with_a_colon_says_to_quote_it(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": seed("عنوان"), "a.yml": "title: مصادر: الحكومة تدرس القرار\n".encode()})
+    [error] = [a.message for a in run(site) if a.kind == "error"]
+    assert error.startswith("seeds/a.yml:1: cannot read this metadata file: mapping values are not allowed") \
+        and "must be in quotes" in error, error
+
+
 def test_read_manifest_reports_line_numbers(tmp_path):
     (tmp_path / "manifest.jsonl").write_bytes(manifest({"file": "a.txt", "title": "أ"}, "{oops", '{"title": "بلا ملف"}'))
     found, problems = read_manifest(tmp_path)
@@ -310,6 +317,8 @@ def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_lin
      "خبر عن الأسعار", None, "قال الوزير: إن الحكومة"),  # a quotation after the header is text
     ("التاريخ: هل يعيد نفسه؟\n\nيرى المؤرخون أن الأحداث تتشابه عبر العصور.\n",
      "التاريخ: هل يعيد نفسه؟", None, "يرى المؤرخون"),  # a headline that starts with a key
+    ("الكاتب: ليلى الشامي\nالرياض: الوزارة تعلن خطة جديدة للمزارعين\n\nأعلنت الوزارة اليوم خطة للمزارعين.\n",
+     "الرياض: الوزارة تعلن خطة جديدة للمزارعين", None, "أعلنت الوزارة"),  # a headline right after it
 ])
 def test_header_lines_as_newsrooms_write_them(tmp_path, text, title, date, first):
     site = new_site(tmp_path / "site", {"a.txt": text.encode()})

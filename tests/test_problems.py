@@ -125,8 +125,10 @@ def test_front_matter_mistakes_editors_make_say_how_to_fix_them(tmp_path, text, 
 def test_a_hashtag_in_an_unquoted_headline_is_a_warning(tmp_path):
     """YAML reads `` #لبنان_ينتفض`` as a comment: the headline would lose it unsaid."""
     site = site_with(tmp_path, {"x.md": md("مظاهرات في بيروت #لبنان_ينتفض"), "y.md": md("لغة C# الجديدة"),
-                                "z.md": md('"وسم #غزة بين علامتي تنصيص"')})
+                                "z.md": md('"وسم #غزة بين علامتي تنصيص"'), "w.md": md('خبر "عاجل" #مصر')})
     assert [str(w) for w in build(site, now=NOW).warnings] == [
+        "content/articles/w.md:2: warning: the text after ' #' is read as a YAML comment and left out of the "
+        "title; put the headline in quotes: title: \"خبر \\\"عاجل\\\" #مصر\"",
         "content/articles/x.md:2: warning: the text after ' #' is read as a YAML comment and left out of the "
         "title; put the headline in quotes: title: \"مظاهرات في بيروت #لبنان_ينتفض\""]
 
