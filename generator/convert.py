@@ -80,6 +80,7 @@ class Parsed:
     warning: str | None
     candidates: Candidates
     plain: ParsedSeed | None = None  # with a title from metadata: the text parsed as if it had none
+    notes: tuple = ()  # warnings about its metadata: text, or (line, text)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,8 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
     """Decode and parse one seed with its metadata; an ``"error"`` Action when it cannot be read."""
     try:
         text, warning = decode(seed.data)
-        meta = seed.meta.merged(read_header(text))
+        header = read_header(text)
+        meta = seed.meta.merged(header)
         parsed = parse_seed(text, meta)
     except SeedError as exc:
         return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
@@ -217,8 +219,13 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
             plain = parse_seed(text, dataclasses.replace(meta, title=None))
         except SeedError:
             plain = None
+    notes = tuple(
+        f"its header's {name} wins over the {name} '{getattr(seed.meta, name)}' of its sidecar or manifest "
+        f"line; to use that one, delete the header line" for name in ("title", "date")
+        if getattr(header, name) is not None and getattr(seed.meta, name) is not None
+        and getattr(header, name) != getattr(seed.meta, name))
     paragraphs = [p.text for p in parsed.paragraphs]
-    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs), plain)
+    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs), plain, notes)
 
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
@@ -245,7 +252,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     seed, meta, parsed = item.seed, item.meta, item.parsed
     paragraphs = [p.text for p in parsed.paragraphs]
     tz = zoneinfo.ZoneInfo(settings.timezone)
-    warnings = [item.warning]
+    warnings = [item.warning, *item.notes]
     read = None
     if meta.date:
         try:

@@ -614,3 +614,12 @@ def test_converting_twice_into_fresh_sites_is_byte_identical(tmp_path):
         trees.append({p.relative_to(site).as_posix(): p.read_bytes()
                       for p in sorted((site / "content").rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
+
+
+def test_a_sidecar_title_that_the_header_overrides_is_a_warning(tmp_path):
+    site = new_site(tmp_path / "site", {"a.txt": ("العنوان: عنوان فيه خطأ\n\n" + BODY).encode(),
+                                        "a.yml": "title: العنوان المصحح\n".encode()})
+    [action] = run(site)
+    assert front(site, action)["title"] == "عنوان فيه خطأ"  # header lines win, as documented
+    assert "seeds/a.txt: warning: its header's title wins over the title 'العنوان المصحح' of its sidecar" \
+        in action.message
