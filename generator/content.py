@@ -123,14 +123,24 @@ def first_paragraph_text(markdown_body: str) -> str:
 
 def _raw_value(text: str, key: str) -> str:
     """The text after ``key:`` on its line of the front matter, as written."""
-    line = frontmatter.key_line(text, key)
-    lines = text.lstrip("\ufeff").split("\n")
-    return lines[line - 1].partition(":")[2].strip() if 0 < line <= len(lines) else ""
+    head = _front_matter(text)
+    line = frontmatter.key_line(head, key)
+    lines = head.lstrip("\ufeff").split("\n")
+    return lines[line - 1].partition(":")[2].strip() if 1 < line <= len(lines) else ""
+
+
+def _front_matter(text: str) -> str:
+    """``text`` up to the line that closes its front matter (all of it when none does)."""
+    end = text.find("\n---", 3)
+    return text if end < 0 else text[:end]
 
 
 def _comment_in(text: str, key: str, value) -> bool:
     """Whether YAML read part of ``key``'s line as a comment (`` #`` after an unquoted
-    value: a hashtag in a headline, ``#لبنان_ينتفض``) that the ``value`` does not hold."""
+    value: a hashtag in a headline, ``#لبنان_ينتفض``) that the ``value`` does not hold.
+    Run for every article parsed: most front matter holds no ``#`` at all."""
+    if "#" not in _front_matter(text):
+        return False
     raw = _raw_value(text, key)
     if not raw or raw[0] in "\"'" or "#" not in raw:
         return False
