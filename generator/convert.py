@@ -60,13 +60,19 @@ class SeedFile:
 
     def digest(self) -> str:
         """SHA-256 of the seed's bytes, and of its outside metadata when it has any:
-        a changed manifest line or sidecar is a changed seed."""
+        a changed manifest line or sidecar is a changed seed. Computed once."""
+        known = self.__dict__.get("_digest")  # beside the fields: not compared, not frozen
+        if known is not None:
+            return known
         if self.meta == Metadata():
-            return sha256(self.data)
-        fields = dataclasses.asdict(self.meta)
-        del fields["unknown"], fields["date_line"]  # of header lines, which the bytes hold: recorded digests stay
-        extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
-        return sha256(self.data + b"\0" + extra.encode("utf-8"))
+            known = sha256(self.data)
+        else:
+            fields = dataclasses.asdict(self.meta)
+            del fields["unknown"], fields["date_line"]  # of header lines, which the bytes hold: recorded digests stay
+            extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+            known = sha256(self.data + b"\0" + extra.encode("utf-8"))
+        self.__dict__["_digest"] = known
+        return known
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ class Parsed:
     parsed: ParsedSeed
     warning: str | None
     candidates: Candidates
-    plain: ParsedSeed | None = None  # with a title from metadata: the text parsed as if it had none
+    text: str = ""  # decoded
     notes: tuple = ()  # warnings about its metadata: text, or (line, text)
 
 
@@ -179,6 +185,17 @@ def _rewritten(docs: list[Existing], date: dt.datetime | None, tz: zoneinfo.Zone
     return max(known, key=lambda pair: pair[0])[1] if known else (docs[0] if docs else None)
 
 
+def _as_if_untitled(item: Parsed) -> ParsedSeed | None:
+    """The seed's text parsed as if its metadata gave no title (its first line then the
+    headline), when the metadata does give one; None otherwise or when it cannot be."""
+    if item.meta.title is None or item.parsed.title_line:
+        return None
+    try:
+        return parse_seed(item.text, dataclasses.replace(item.meta, title=None))
+    except SeedError:
+        return None
+
+
 def _same_text(doc: Existing, title: str, paragraphs: list[str]) -> bool:
     """True when ``doc``, an article without a ``source:`` block, has both the
     headline of a seed and its opening paragraph (the first that is no list item
@@ -213,19 +230,13 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
         parsed = parse_seed(text, meta)
     except SeedError as exc:
         return Action("error", seed.display, message=str(Problem(seed.display, exc.line, str(exc))))
-    plain = None
-    if meta.title is not None and not parsed.title_line:
-        try:
-            plain = parse_seed(text, dataclasses.replace(meta, title=None))
-        except SeedError:
-            plain = None
     notes = tuple(
         f"its header's {name} wins over the {name} '{getattr(seed.meta, name)}' of its sidecar or manifest "
         f"line; to use that one, delete the header line" for name in ("title", "date")
         if getattr(header, name) is not None and getattr(seed.meta, name) is not None
         and getattr(header, name) != getattr(seed.meta, name))
     paragraphs = [p.text for p in parsed.paragraphs]
-    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs), plain, notes)
+    return Parsed(seed, meta, parsed, warning, candidates(parsed.title, paragraphs), text=text, notes=notes)
 
 
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
@@ -277,11 +288,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
-    if item.plain is not None and existing is not None and existing.meta.get("title") is not None \
-            and fold(item.plain.title) == fold(str(existing.meta["title"])):
+    plain = _as_if_untitled(item) if existing is not None and existing.meta.get("title") is not None else None
+    if plain is not None and fold(plain.title) == fold(str(existing.meta["title"])):
         # The text's headline is the article's old title, corrected in a sidecar or the manifest:
         # the text is read with its headline line (and the byline after it), the title replaced.
-        parsed = dataclasses.replace(item.plain, title=parsed.title, title_line=0)
+        parsed = dataclasses.replace(plain, title=parsed.title, title_line=0)
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:
