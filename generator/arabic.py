@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from slugify import slugify as _slugify
-
 #: Harakat, tanween, shadda, sukun and the other combining marks U+064B–U+065F,
 #: plus the superscript alef U+0670 (Unicode block "Arabic").
 HARAKAT_RE = re.compile("[\u064b-\u065f\u0670]")
@@ -28,6 +26,16 @@ _DIGITS_TO_ARABIC = str.maketrans("0123456789", ARABIC_INDIC)
 #: White space that separates words but that str.split() may not know about.
 SPACE_RE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+#: The slugs :func:`slugify` made, by ``(text, max_bytes)``. A build keeps them in its
+#: cache (``generator.cache.State.slugs``, made again when python-slugify changes), so
+#: that a rebuild finds the slugs of the site's terms here and does not import
+#: python-slugify (about 10 ms). At most :data:`SLUGS_LIMIT` are kept.
+SLUGS: dict[tuple, str] = {}
+SLUGS_LIMIT = 1 << 16
+#: Text that python-slugify gives back as it is: words of letters and digits (``\w``
+#: but ``_``), joined by single hyphens. Checked with lower case, NFKC and no marks.
+_SLUG_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 #: Arabic Presentation Forms-A and -B (U+FB50–U+FDFF, U+FE70–U+FEFE): the shaped
 #: letters and ligatures of text copied out of PDFs and old software. Their
 #: compatibility decomposition (NFKC, UAX #15) gives the letters they show.
@@ -99,10 +107,29 @@ def slugify(text: str, max_bytes: int = 120) -> str:
     of UTF-8 (a path component may be at most 255 bytes). May return ``""`` when
     ``text`` holds no letter or digit; callers decide what to do then.
     """
-    # NFKC first (python-slugify applies it too): presentation forms such as U+FE77
-    # decompose into tatweel + haraka, which must then be removed.
-    slug = _slugify(strip_marks(unicodedata.normalize("NFKC", text)), allow_unicode=True)
-    return cut_slug(slug, max_bytes)
+    slug = SLUGS.get((text, max_bytes))
+    if slug is None and _is_slug(text):  # a slug already (as the converter writes them)
+        slug = cut_slug(text, max_bytes)
+    if slug is None:
+        from slugify import slugify as _slugify
+
+        if len(SLUGS) >= SLUGS_LIMIT:
+            SLUGS.clear()
+        # NFKC first (python-slugify applies it too): presentation forms such as U+FE77
+        # decompose into tatweel + haraka, which must then be removed.
+        slug = _slugify(strip_marks(unicodedata.normalize("NFKC", text)), allow_unicode=True)
+        slug = SLUGS[(text, max_bytes)] = cut_slug(slug, max_bytes)
+    return slug
+
+
+def _is_slug(text: str) -> bool:
+    """Whether python-slugify (``allow_unicode=True``) gives ``text`` back unchanged:
+    it holds nothing that NFKC, lower case, the removal of marks or the
+    replacement of runs of characters other than letters and digits by one
+    ``-`` would change. Lets a slug written in front matter be taken as it is
+    without importing python-slugify."""
+    return (_SLUG_RE.fullmatch(text) is not None and text == text.lower() and strip_marks(text) == text
+            and unicodedata.is_normalized("NFKC", text))
 
 
 def cut_slug(slug: str, max_bytes: int) -> str:

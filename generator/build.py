@@ -603,6 +603,7 @@ def _parse_chunk(chunk: list) -> list:
     settings = _JOB["settings"]
     md = _JOB.get("md") or _JOB.setdefault("md", Renderer(allow_html=settings.allow_html))
     results, rows = [], []
+    memo = cache.FrontMatterMemo(_JOB["store"])
     for rel, path, stat in chunk:
         try:
             data = Path(path).read_bytes()
@@ -618,7 +619,8 @@ def _parse_chunk(chunk: list) -> list:
             problem = Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
             results.append((rel, cache.SourceEntry(stat, key, None, [problem])))
             continue
-        article, problems = content.parse_article(rel, text, settings)
+        memo.key = ""
+        article, problems = content.parse_article(rel, text, settings, memo)
         if article is None:
             results.append((rel, cache.SourceEntry(stat, key, None, problems)))
             continue
@@ -626,10 +628,10 @@ def _parse_chunk(chunk: list) -> list:
         words = word_count(html)
         keys = search.article_keys(article)
         entry = cache.SourceEntry(stat, key, dataclasses.replace(article, body=""), problems, words, keys,
-                                  _body_images(html, text) if _SITE_IMAGE in html else ())
+                                  _body_images(html, text) if _SITE_IMAGE in html else (), memo.key)
         results.append((rel, entry))
         rows.append((key, html))
-    _JOB["store"].put_bodies(rows)
+    _JOB["store"].put_bodies(rows, memo.rows)
     return results
 
 
@@ -935,7 +937,7 @@ def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetim
     edited = _edited_bodies(state.sources, entries)
     if not edited or not _outputs_present(out, state.outputs):
         return None
-    profiles, _ = _profiles(site_root)
+    profiles, _ = _profiles(site_root, store)
     site = content.assemble(settings, [e.article for e in entries.values() if e.article is not None], profiles,
                             drafts, [], None if future else now)
     dirs = render.theme_dirs(site_root, settings.theme)
@@ -972,17 +974,22 @@ def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetim
     return _write_edits(jobs, state, store, out, entries, edited)
 
 
-def _profiles(site_root: Path) -> tuple[list, list[Problem]]:
-    """The author profiles in ``content/authors/*.md`` and the problems found in them."""
+def _profiles(site_root: Path, store: cache.Store | None = None) -> tuple[list, list[Problem]]:
+    """The author profiles in ``content/authors/*.md`` and the problems found in them.
+    With ``store``, front matter read before is taken from its cache, and what is
+    read now is stored there (see :class:`generator.cache.FrontMatterMemo`)."""
     from . import content
 
+    memo = cache.FrontMatterMemo(store) if store is not None else None
     profiles, problems = [], []
     for file in sorted((site_root / content.AUTHORS_DIR).glob("*.md")):
         rel = file.relative_to(site_root).as_posix()
-        profile, found = content.parse_profile(rel, file.read_text(encoding="utf-8"))
+        profile, found = content.parse_profile(rel, file.read_text(encoding="utf-8"), memo)
         problems += found
         if profile:
             profiles.append(profile)
+    if memo is not None:
+        store.put_bodies([], memo.rows)
     return profiles, problems
 
 
@@ -1032,13 +1039,14 @@ def _feed_common(settings: Settings) -> str:
 
 def _incremental(site_root, out, settings, now, drafts, strict, future, store: cache.Store, others: str,
                  listing: list) -> _Result:
-    from . import content, dates, feeds, pages, render, search
+    from . import arabic, content, dates, feeds, pages, render, search
     from .dates import Formatter
 
     parse_key = cache.digest(repr((settings.timezone, cache.zone_stamp(settings.timezone), settings.default_author,
                                    settings.summary_length, settings.allow_html)).encode())
     state = store.load(parse_key)
     dates.TEXTS.update(state.texts)
+    arabic.SLUGS.update(state.slugs)
     marker = _marker(out)
     valid_output = bool(state.outputs) and state.output == str(out.resolve()) and marker is not None \
         and state.marker == marker
@@ -1073,7 +1081,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                            info["valid_until"], parsed, rendered, changed, outputs=tuple(state.outputs))
     problems = [p for e in entries.values() for p in e.problems]
     articles = [e.article for e in entries.values() if e.article is not None]
-    profiles, found = _profiles(site_root)
+    profiles, found = _profiles(site_root, store)
     problems += found
     own, found = site_static(site_root)
     problems += found + content.ignored_sources(site_root)
@@ -1259,7 +1267,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         state.marker = _marker(out)
         state.garbage += parsed + len(removed)
         if state.garbage > max(100, len(entries) // 10):
-            store.prune_bodies({e.digest for e in entries.values()})
+            store.prune_bodies({e.digest for e in entries.values()},
+                               {e.front for e in entries.values()} | store.front_seen)
             state.garbage = 0
 
         scheduled = [a.date for a in articles if a.date > now and (drafts or not a.draft)]
@@ -1275,6 +1284,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
         state.last = {"key": plan_key, "built_at": now.timestamp(), "valid_until": valid_until, "pages": len(planned),
                       "problems": _problem_rows(problems), "next_due": next_due.isoformat() if next_due else None}
         state.texts = dict(dates.TEXTS)
+        state.slugs = dict(arabic.SLUGS)
         store.save(state)
         store.end_writes()
         saved = True

@@ -10,11 +10,12 @@ Three files:
 - ``state.pickle`` (and ``state-edits.pickle``, the entries changed by small
   rebuilds since it was written): for each article file, its stat, the hash of its bytes and
   what parsing it gave (the record without its Markdown body, the problems,
-  the word count, its search keys); for each output file, the fingerprint of
+  the word count, its search keys, the key of its front matter); for each output file, the fingerprint of
   the inputs it was rendered from and the hash of its bytes.
 - ``bodies.sqlite``: rendered article bodies (HTML), keyed by the hash of the
   source file they came from (SQLite, so a build loads only the bodies of the
-  pages it renders).
+  pages it renders), and the front matter read from each article (see
+  :class:`FrontMatterMemo`).
 - ``writing.json``, only while a build replaces output files in place: their
   paths, so that a build killed meanwhile has them written again by the next.
 - ``converted.json``, written by the converter: the article each seed became,
@@ -185,8 +186,9 @@ class SourceEntry:
     inode), the ``digest`` of its bytes, and what parsing gave: the ``article``
     (without its Markdown body; ``None`` when it has errors), its ``problems``,
     the ``words`` of its body, its search ``keys`` (sorted, see
-    :func:`generator.search.article_keys`) and the ``images`` its body shows by a
-    site path: (line in the file, path as written) pairs."""
+    :func:`generator.search.article_keys`), the ``images`` its body shows by a
+    site path: (line in the file, path as written) pairs, and ``front``, the key
+    of its front matter in :class:`FrontMatterMemo` (``""``: none stored)."""
 
     stat: tuple
     digest: str
@@ -195,6 +197,7 @@ class SourceEntry:
     words: int = 0
     keys: tuple = ()
     images: tuple = ()
+    front: str = ""
 
 
 @dataclass
@@ -210,7 +213,8 @@ class State:
     when its output is valid, its pages, problems and next scheduled article),
     so that a later build after body-only edits plans only the edited pages;
     ``edits``: the entries saved by :meth:`Store.save_edits` since the last full save;
-    ``texts``: the dates and plural forms Babel made (see :data:`generator.dates.TEXTS`)."""
+    ``texts``: the dates and plural forms Babel made (see :data:`generator.dates.TEXTS`);
+    ``slugs``: the slugs python-slugify made (see :data:`generator.arabic.SLUGS`)."""
 
     parse_key: str = ""
     sources: dict = field(default_factory=dict)
@@ -222,6 +226,7 @@ class State:
     last: dict = field(default_factory=dict)
     edits: dict = field(default_factory=dict)
     texts: dict = field(default_factory=dict)
+    slugs: dict = field(default_factory=dict)
 
 
 class Store:
@@ -247,6 +252,8 @@ class Store:
         if out is not None and os.path.abspath(out) != os.path.abspath(site_root / "build"):
             self.states = self.dir / "outputs" / digest(os.path.abspath(out).encode())[:16]
         self._db = None
+        #: The keys of the front matter this process looked up or stored (see :class:`FrontMatterMemo`).
+        self.front_seen: set[str] = set()
 
     # -- fresh.json: the no-change check, cheap enough to run before anything is imported
     def fresh(self) -> dict:
@@ -381,6 +388,7 @@ class Store:
                 self._db = sqlite3.connect(self.dir / "bodies.sqlite", isolation_level=None, check_same_thread=False)
                 self._db.execute("PRAGMA synchronous=OFF")  # a killed process loses nothing; a power cut may
                 self._db.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+                self._db.execute("CREATE TABLE IF NOT EXISTS front_matter (digest TEXT PRIMARY KEY, data BLOB NOT NULL)")
             except sqlite3.DatabaseError as exc:
                 self._db = None
                 raise CacheDamaged(str(exc)) from exc
@@ -396,13 +404,15 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise CacheDamaged(str(exc)) from exc
 
-    def put_bodies(self, rows: list[tuple[str, str]]) -> None:
-        """Store ``(digest, html)`` rows. Worker processes store theirs at the same
+    def put_bodies(self, rows: list[tuple[str, str]], front: list[tuple[str, bytes]] = ()) -> None:
+        """Store ``(digest, html)`` rows, and the ``(key, pickled mapping)`` rows of
+        ``front`` (see :class:`FrontMatterMemo`). Worker processes store theirs at the same
         time: each takes the write lock at the start of its transaction, and
         waits for it (SQLite's busy timeout, 5 s by default) while another has it."""
-        if rows:
+        if rows or front:
             self._query("BEGIN IMMEDIATE")
             self._query("INSERT OR REPLACE INTO bodies VALUES (?, ?)", rows, many=True)
+            self._query("INSERT OR REPLACE INTO front_matter VALUES (?, ?)", front, many=True)
             self._query("COMMIT")
 
     def body(self, key: str) -> str:
@@ -412,13 +422,16 @@ class Store:
             raise CacheDamaged(key)
         return row[0]
 
-    def prune_bodies(self, keep: set[str]) -> None:
-        """Delete the bodies of sources that are gone."""
-        stored = {row[0] for row in self._query("SELECT digest FROM bodies")}
-        gone = stored - keep
-        if gone:
+    def prune_bodies(self, keep: set[str], keep_front: set[str] = frozenset()) -> None:
+        """Delete the bodies of sources that are gone (``keep``: the digests of those
+        there are), and the front matter no source has any more (``keep_front``:
+        the keys of what they have)."""
+        gone = {row[0] for row in self._query("SELECT digest FROM bodies")} - keep
+        gone_front = {row[0] for row in self._query("SELECT digest FROM front_matter")} - keep_front
+        if gone or gone_front:
             self._query("BEGIN")
             self._query("DELETE FROM bodies WHERE digest = ?", [(g,) for g in gone], many=True)
+            self._query("DELETE FROM front_matter WHERE digest = ?", [(g,) for g in gone_front], many=True)
             self._query("COMMIT")
 
     def clear(self) -> None:
@@ -435,6 +448,39 @@ class Store:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class FrontMatterMemo:
+    """Front matter read before, for :func:`generator.frontmatter.split`: the
+    mapping read from a YAML text is kept in ``bodies.sqlite`` (pickled) under the
+    :func:`digest` of that text, so that an article whose body alone changed is
+    parsed again without reading its YAML, and a rebuild after such an edit does
+    not import PyYAML. What :meth:`put` gets is stored by the next
+    :meth:`Store.put_bodies` of ``rows``; ``key`` is the key of the last YAML
+    text looked up (``""`` before any)."""
+
+    def __init__(self, store: Store):
+        self.store, self.rows, self.key = store, [], ""
+
+    def get(self, source: str) -> dict | None:
+        """The mapping stored for the YAML text ``source``, ``None`` when none is.
+        Raises :class:`CacheDamaged` when the database cannot be read."""
+        self.key = digest(source.encode("utf-8", "surrogatepass"))
+        self.store.front_seen.add(self.key)
+        row = self.store._query("SELECT data FROM front_matter WHERE digest = ?", (self.key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            data = pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - a damaged row is read again from the YAML text
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, source: str, data: dict) -> None:
+        """Remember that the YAML text ``source`` gives the mapping ``data``."""
+        self.key = digest(source.encode("utf-8", "surrogatepass"))
+        self.store.front_seen.add(self.key)
+        self.rows.append((self.key, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def _dump(value, target: Path) -> None:

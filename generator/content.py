@@ -147,14 +147,15 @@ def _comment_in(text: str, key: str, value) -> bool:
     return raw.startswith("#") or (" #" in raw and "#" not in str(value or ""))
 
 
-def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | None, list[Problem]]:
-    """Parse one article file's text. ``path`` is relative to the site root.
+def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[Article | None, list[Problem]]:
+    """Parse one article file's text. ``path`` is relative to the site root;
+    ``memo`` remembers front matter read before (see :func:`generator.frontmatter.split`).
 
     Returns the article (``None`` when it cannot be built) and the problems
     found, each with the line of the offending key.
     """
     try:
-        meta, body, body_line = frontmatter.split(text)
+        meta, body, body_line = frontmatter.split(text, memo)
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(path, exc.line, f"{exc} (see the README, 'Front matter')")]
     problems: list[Problem] = []
@@ -267,12 +268,12 @@ def parse_article(path: str, text: str, settings: Settings) -> tuple[Article | N
     return article, problems
 
 
-def parse_profile(path: str, text: str) -> tuple[Profile | None, list[Problem]]:
+def parse_profile(path: str, text: str, memo=None) -> tuple[Profile | None, list[Problem]]:
     """Parse an author profile file: front matter ``name`` (required), ``role``,
     ``avatar`` (an image path or URL) and ``links`` (a mapping label -> URL);
-    the body is the bio in Markdown."""
+    the body is the bio in Markdown. ``memo``: see :func:`generator.frontmatter.split`."""
     try:
-        meta, body, _ = frontmatter.split(text)
+        meta, body, _ = frontmatter.split(text, memo)
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(path, exc.line, str(exc))]
     name = meta.get("name")

@@ -8,15 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import yaml
-
-try:
-    _SafeLoader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _SafeLoader = yaml.SafeLoader
-#: The pure-Python dumper: libyaml's escapes characters outside the BMP (emoji) as \U0001F680.
-_Dumper = yaml.SafeDumper
-
 FENCE = "---"
 #: A time of day and the UTC offset after it: ``10:00:00+03:00``, ``10:00 -0500``, ``10:00:00 +3``.
 _OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*([+-])(\d\d?)(?::?(\d\d))?(?![\d:])")
@@ -30,63 +21,29 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
-class _RepeatedKey(yaml.MarkedYAMLError):
-    """A mapping gives one key twice: ``node`` is the second key, ``first`` the first
-    (a YAML error whose ``problem`` says so, marked at the second)."""
-
-    def __init__(self, node: yaml.Node, first: yaml.Node):
-        super().__init__(problem=f"'{node.value}' is given twice (first on line {first.start_mark.line + 1}); "
-                                 "keep the one you mean and delete the other", problem_mark=node.start_mark)
-        self.node, self.first = node, first
-
-    def __str__(self) -> str:
-        return self.node.value
-
-
-class _Loader(_SafeLoader):
-    """The safe loader, refusing a mapping that gives a key twice (PyYAML keeps the
-    last value and drops the first without a word)."""
-
-    def construct_mapping(self, node, deep=False):
-        written = node.value  # the key-value pairs as written: merge keys ('<<') put theirs in a new list
-        mapping = super().construct_mapping(node, deep=deep)
-        # As many keys as pairs: none repeats, and nothing more is looked at.
-        if len(mapping) != len(written) or node.value is not written:
-            seen = {}
-            for key_node, _ in written:
-                key = self.construct_object(key_node, deep=deep)  # made above: this looks it up
-                if key in seen:
-                    raise _RepeatedKey(key_node, seen[key])
-                seen[key] = key_node
-        return mapping
-
-    def construct_yaml_timestamp(self, node):
-        """A YAML timestamp; ``ValueError`` for a UTC offset out of range, which
-        PyYAML would read as more hours (``+05:75`` as ``+06:15``)."""
-        if offset_problem(node.value):
-            raise ValueError(f"UTC offset out of range: {node.value}")
-        return super().construct_yaml_timestamp(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
-
 def load_yaml(text: str):
     """The YAML document in ``text`` read as front matter is (PyYAML's safe loader,
     with libyaml where available). Raises ``yaml.YAMLError`` for bad YAML and for a
     key given twice in one mapping (its ``problem`` and ``problem_mark`` say
     which and where), ``ValueError`` for a timestamp that is no real date or
     whose UTC offset is out of range."""
-    return yaml.load(text, Loader=_Loader)
+    from . import yamlio
+
+    return yamlio.load(text)
 
 
-def split(text: str) -> tuple[dict, str, int]:
+def split(text: str, memo=None) -> tuple[dict, str, int]:
     """Split a Markdown file's text into ``(front matter, body, body's first line)``.
 
     A file without a leading ``---`` line has empty front matter. Raises
     :class:`FrontMatterError` for an unclosed fence, YAML syntax errors (with the
     YAML line mapped to the file's line), a key given twice in one mapping (on
     the line of the second) or front matter that is not a mapping.
+
+    ``memo``, when given, remembers front matter read before: ``memo.get(yaml_text)``
+    gives the mapping read from that YAML text or ``None``, and
+    ``memo.put(yaml_text, mapping)`` is called after reading new YAML text
+    (see :class:`generator.build.FrontMatterMemo`); errors are not remembered.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -99,9 +56,26 @@ def split(text: str) -> tuple[dict, str, int]:
     else:
         raise FrontMatterError("front matter is not closed: add a line '---' after it", 1)
     source = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1:])
+    if memo is not None:
+        data = memo.get(source)
+        if data is not None:
+            return data, body, end + 2
+    data = _read(source, lines, end)
+    if memo is not None:
+        memo.put(source, data)
+    return data, body, end + 2
+
+
+def _read(source: str, lines: list[str], end: int) -> dict:
+    """The mapping in the YAML text ``source``, which is ``lines[1:end]`` of a file
+    (see :func:`split`, which gives the errors raised)."""
+    from . import yamlio
+
+    yaml = yamlio.yaml
     try:
-        data = yaml.load(source, Loader=_Loader)
-    except _RepeatedKey as exc:
+        data = yamlio.load(source)
+    except yamlio.RepeatedKey as exc:
         raise FrontMatterError(f"'{exc}' is given twice (first on line {exc.first.start_mark.line + 2}); keep "
                                "the one you mean and delete the other", exc.node.start_mark.line + 2) from None
     except yaml.YAMLError as exc:
@@ -141,7 +115,7 @@ def split(text: str) -> tuple[dict, str, int]:
         raise FrontMatterError("front matter must be 'key: value' lines", 2)
     if "\\" in source:  # only YAML's escapes ("\e", "\x00") make control characters here
         data = _without_controls(data)
-    return data, "\n".join(lines[end + 1:]), end + 2
+    return data
 
 
 #: C0 and C1 control characters but tab, line feed and carriage return: no HTML page or
@@ -167,11 +141,13 @@ def _on_tab(lines: list[str], mark) -> bool:
 
 
 def _bad_timestamp(line: str) -> bool:
+    from . import yamlio
+
     try:
-        yaml.load(line, Loader=_Loader)
+        yamlio.load(line)
     except (ValueError, OverflowError):
         return True
-    except yaml.YAMLError:
+    except yamlio.yaml.YAMLError:
         return False
     return False
 
@@ -207,9 +183,9 @@ def dump(meta: dict, body: str) -> str:
     Datetimes are written as RFC 3339 strings with their offset, so that they
     read back as time-zone-aware datetimes.
     """
-    clean = {k: _plain(v) for k, v in meta.items()}
-    yaml_text = yaml.dump(clean, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=10_000)
+    from . import yamlio
+
+    yaml_text = yamlio.dump({k: _plain(v) for k, v in meta.items()})
     return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body.rstrip()}\n"
 
 

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .problems import JaridaError, Problem
@@ -46,6 +45,8 @@ def new_tree(output: Path) -> Path:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(output)
+    import tempfile
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
         (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
@@ -127,6 +128,8 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
             old = tmp.with_name(tmp.name.replace(".new-", ".old-", 1))
             os.rename(tmp, old)  # named as old, so a kill before it is deleted leaves a folder cleaned up later
             return old
+        import tempfile
+
         old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
         os.rename(output, old / "site")
         os.rename(tmp, output)

@@ -37,6 +37,14 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
 _PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 
 
+def _close(word: str, words, cutoff: float) -> list[str]:
+    """The word of ``words`` closest to ``word`` (a list of at most one; see
+    :func:`difflib.get_close_matches`), imported only for a word a theme misspells."""
+    import difflib
+
+    return difflib.get_close_matches(word, words, n=1, cutoff=cutoff)
+
+
 def load_strings(dirs: list[Path]) -> dict:
     """The theme's words: ``strings.toml`` of each theme folder, the most specific
     winning key by key (tables such as ``[reading_time]`` merged too).
@@ -47,8 +55,6 @@ def load_strings(dirs: list[Path]) -> dict:
     or whose name is a near miss of one of the default theme's (``nxt``, which
     no template reads). A theme may add words of its own under other names.
     """
-    import difflib
-
     from .settings import key_line
 
     strings: dict = {}
@@ -69,8 +75,7 @@ def load_strings(dirs: list[Path]) -> dict:
             elif key in strings and not isinstance(value, (str, dict)):
                 problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be text in quotes"))
             elif key not in strings:
-                close = [key.lower()] if key.lower() in strings else difflib.get_close_matches(key, strings, n=1,
-                                                                                                cutoff=0.8)
+                close = [key.lower()] if key.lower() in strings else _close(key, strings, 0.8)
                 if close:
                     problems.append(Problem(str(path), key_line(path, key),
                                             f"no template reads the word '{key}'; did you mean '{close[0]}'?"))
@@ -80,7 +85,7 @@ def load_strings(dirs: list[Path]) -> dict:
                 for inner in value:
                     if inner in known or (plural and inner in _PLURAL_FORMS):
                         continue
-                    close = difflib.get_close_matches(inner, _PLURAL_FORMS if plural else known, n=1, cutoff=0.6)
+                    close = _close(inner, _PLURAL_FORMS if plural else known, 0.6)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     if plural:
                         hint += " (plural forms: zero, one, two, few, many, other)"

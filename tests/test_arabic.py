@@ -1,3 +1,4 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,47 @@ def test_slugify_has_no_harakat_or_tatweel(text, max_bytes):
 @pytest.mark.parametrize(("text", "expected"), [("\ufe77", ""), ("غزة\ufe77", "غزة"), ("a\ufe71b", "ab")])
 def test_slugify_presentation_forms(text, expected):
     assert slugify(text) == expected
+
+
+#: Letters, digits and marks that slugs meet: Arabic (with harakat, tatweel, Persian
+#: letters, presentation forms), Arabic-Indic and other digits, Latin with letters
+#: that lower case or NFKC change (İ, ß, ǅ, ﬁ, ½, ²), joiners and punctuation.
+_SLUG_ALPHABET = ("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإىةپچژگ" "\u064b\u064e\u0651\u0652\u0670\u0640"
+                  "ﻻﺍ٠١٢٣٤٥٦٧٨٩۴۵0123456789abcxyzABCİßǅﬁ½²ⅫΣς" "-_ ,.'&;#\u200c\u200d\u200f\u0903")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_SLUG_ALPHABET, max_size=24), st.sampled_from([8, 20, 120]))
+@example("القدس", 120)
+@example("غزة-2024", 120)
+@example("٢٠٢٤-غزة", 8)
+@example("Gaza", 120)
+@example("ﻻ", 120)
+@example("ـغزة", 120)
+def test_slugify_gives_python_slugify_result_without_calling_it(text, max_bytes):
+    """A slug taken as it is (no python-slugify call) or remembered is the one
+    python-slugify gives: whatever the text, :func:`slugify` equals a fresh call."""
+    from slugify import slugify as python_slugify
+
+    import generator.arabic as arabic
+
+    expected = arabic.cut_slug(python_slugify(arabic.strip_marks(unicodedata.normalize("NFKC", text)),
+                                              allow_unicode=True), max_bytes)
+    arabic.SLUGS.pop((text, max_bytes), None)
+    assert slugify(text, max_bytes) == expected
+    assert slugify(text, max_bytes) == expected  # the second time from arabic.SLUGS or taken as it is
+
+
+def test_a_slug_written_as_a_slug_does_not_import_python_slugify():
+    """Front matter slugs as the converter writes them, and the slugs a build
+    remembered, are given without importing python-slugify (a rebuild after an edit
+    saves its import)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from generator import arabic; arabic.SLUGS[('الشرق الأوسط', 120)] = 'الشرق-الأوسط'; "
+            "assert arabic.slugify('القدس-2024') == 'القدس-2024'; "
+            "assert arabic.slugify('الشرق الأوسط') == 'الشرق-الأوسط'; "
+            "assert 'slugify' not in sys.modules, 'imported'; "
+            "assert arabic.slugify('Gaza Today') == 'gaza-today' and 'slugify' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
