@@ -68,7 +68,8 @@ class SeedFile:
             known = sha256(self.data)
         else:
             fields = dataclasses.asdict(self.meta)
-            del fields["unknown"], fields["date_line"]  # of header lines, which the bytes hold: recorded digests stay
+            del fields["unknown"], fields["date_line"], fields["repeated"]  # of header lines, which the bytes
+            # hold: recorded digests stay
             extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
             known = sha256(self.data + b"\0" + extra.encode("utf-8"))
         self.__dict__["_digest"] = known
@@ -276,6 +277,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         warnings.append((meta.date_line, warning) if warning and meta.date_line else warning)
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
+    warnings += [(line, f"header line '{key}: …' gives '{key}' again (first on line {earlier}): this line's value "
+                        "is used; delete the line you do not mean") for line, key, earlier in meta.repeated]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     if existing is None and in_place:  # headline and text rewritten (a draft saved early): the same article
         mine = [d for d in existing_docs if d.path == last]  # the one it became last, when known

@@ -53,7 +53,8 @@ class Metadata:
     that held these values (to be left out of the body); ``unknown`` the
     ``(line, key)`` of each header line whose key is not known (left out too);
     ``date_line`` the line of the text's header that gave ``date`` (0 for a date
-    from a sidecar or the manifest).
+    from a sidecar or the manifest); ``repeated`` the ``(line, key, first line)``
+    of each header line that gives a key an earlier line gave (its value is used).
     """
 
     title: str | None = None
@@ -66,13 +67,15 @@ class Metadata:
     header_lines: int = 0
     unknown: tuple[tuple[int, str], ...] = ()
     date_line: int = 0
+    repeated: tuple[tuple[int, str, int], ...] = ()
 
     def merged(self, other: "Metadata") -> "Metadata":
         """Fields of ``other`` where it has them, else ours (``other`` wins)."""
         values = {f: getattr(other, f) if getattr(other, f) is not None else getattr(self, f) for f in _FIELDS}
         return Metadata(**values, header_lines=max(self.header_lines, other.header_lines),
                         unknown=self.unknown + other.unknown,
-                        date_line=other.date_line if other.date is not None else self.date_line)
+                        date_line=other.date_line if other.date is not None else self.date_line,
+                        repeated=self.repeated + other.repeated)
 
 
 def split_names(value) -> tuple[str, ...] | None:
@@ -216,13 +219,14 @@ def read_header(text: str) -> Metadata:
     the text and named in ``unknown``; one with a longer value (a quotation,
     ``قال الوزير: إن ...``) is text. Returns empty metadata when there is no
     header (a headline such as ``كينيا: مقتل 5 أشخاص`` followed by a blank line:
-    ``كينيا`` is no known key). A known key with no value is left out."""
+    ``كينيا`` is no known key). A known key with no value is left out; a key
+    given on two lines takes the value of the later one (named in ``repeated``)."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
     values: dict = {}
-    unknown = []
+    unknown, repeated, first = [], [], {}
     end = start
     while end < len(lines) and lines[end].strip():
         match = _HEADER_RE.match(lines[end])
@@ -237,6 +241,9 @@ def read_header(text: str) -> Metadata:
         else:
             value = clean_value(match.group("value"))
             if value:
+                if name in first:
+                    repeated.append((end + 1, match.group("key").strip(), first[name]))
+                first.setdefault(name, end + 1)
                 values[name] = split_names(value) if name == "tags" else value
                 if name == "date":
                     values["date_line"] = end + 1
@@ -244,7 +251,7 @@ def read_header(text: str) -> Metadata:
     known = end - start - len(unknown)
     if not known:
         return Metadata()
-    return Metadata(**values, header_lines=end, unknown=tuple(unknown))
+    return Metadata(**values, header_lines=end, unknown=tuple(unknown), repeated=tuple(repeated))
 
 
 def _metadata_like(key: str, value: str) -> bool:

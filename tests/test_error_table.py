@@ -91,6 +91,8 @@ CASES = {
         site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "unknown key in a seed's header lines (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("العنوان: عنوان الخبر\nالمصدر: واس\n\nنص الخبر.\n")})),
+    "key given twice in a seed's header lines (warning)": lambda t: build(
+        site(t, seeds={"x.txt": seed("التاريخ: 15/06/2018\nالعنوان: عنوان الخبر\nالتاريخ: 16/06/2018\n\nنص الخبر.\n")})),
     "two sections shown with one name (warning)": lambda t: build(site(t, articles={
         "a.md": ARTICLE.format(extra="section: politics\n"),
         "b.md": ARTICLE.replace("عنوان المقال", "عنوان آخر").format(extra="section: politic\n")})),

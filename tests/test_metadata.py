@@ -308,6 +308,21 @@ def test_a_header_line_with_an_unknown_key_is_left_out_with_a_warning_at_its_lin
                                      "known key; the keys are العنوان، التاريخ")
 
 
+def test_a_header_key_given_twice_takes_the_later_value_with_a_warning_at_its_line(tmp_path):
+    """Two date lines (a correction typed below the first): the later one is used, and
+    the editor is told at its line which one was dropped, not left to guess."""
+    assert read_header("التاريخ: 15/06/2018\nالعنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\n\nنص.") == Metadata(
+        title="مصر ترفع الأسعار", date="16/06/2018", header_lines=3, date_line=3, repeated=((3, "التاريخ", 1),))
+    site = new_site(tmp_path / "site", {
+        "a.txt": "التاريخ: 15/06/2018\nالعنوان: مصر ترفع الأسعار\nالتاريخ: 16/06/2018\n\nنص المقال عن الأسعار.\n".encode()})
+    [action] = run(site)
+    assert front(site, action)["date"] == "2018-06-16T00:00:00+02:00"
+    assert action.message.startswith("seeds/a.txt:3: warning: header line 'التاريخ: …' gives 'التاريخ' again "
+                                     "(first on line 1): this line's value is used")
+    [again] = run(site)
+    assert again.kind == "unchanged"  # the warning is no change: the seed is not converted again
+
+
 @pytest.mark.parametrize("text, title, date, first", [
     ("العنوان: خبر عن الأسعار\nالتاريخ: 2023-11-05\nارتفعت الأسعار في مصر هذا الأسبوع بنسبة كبيرة.\n",
      "خبر عن الأسعار", "2023-11-05T00:00:00+02:00", "ارتفعت الأسعار"),  # no blank line after the header
