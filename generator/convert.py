@@ -68,8 +68,9 @@ class SeedFile:
             known = sha256(self.data)
         else:
             fields = dataclasses.asdict(self.meta)
-            del fields["unknown"], fields["date_line"], fields["repeated"]  # of header lines, which the bytes
-            # hold: recorded digests stay
+            # Where the values were found (header lines, which the bytes hold; a manifest's line
+            # numbers) is no change of the seed: recorded digests stay.
+            del fields["unknown"], fields["date_line"], fields["repeated"], fields["date_from"]
             extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
             known = sha256(self.data + b"\0" + extra.encode("utf-8"))
         self.__dict__["_digest"] = known
@@ -270,9 +271,13 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         try:
             read = parse_date(meta.date, tz)
         except ValueError as exc:
-            where = "its header" if meta.date_line else "its metadata (sidecar or manifest)"
-            return Action("error", seed.display, message=str(Problem(
-                seed.display, meta.date_line, f"the date given in {where} cannot be read: {exc}")))
+            if meta.date_line or not meta.date_from:
+                where = "its header" if meta.date_line else "its metadata (sidecar or manifest)"
+                problem = Problem(seed.display, meta.date_line, f"the date given in {where} cannot be read: {exc}")
+            else:  # the line of the manifest, or the sidecar, that an editor must fix
+                problem = Problem(meta.date_from[0], meta.date_from[1],
+                                  f"the date given for {seed.display} cannot be read: {exc}")
+            return Action("error", seed.display, message=str(problem))
         warning = weekday_problem(meta.date, read)
         warnings.append((meta.date_line, warning) if warning and meta.date_line else warning)
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
@@ -450,6 +455,8 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
         meta = manifest.get(file.name, Metadata())
         if sidecar:
             meta = meta.merged(sidecar)
+        if meta.date_from:
+            meta = dataclasses.replace(meta, date_from=(shown(meta.date_from[0]), meta.date_from[1]))
         out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))
     return out, [dataclasses.replace(p, path=shown(p.path)) for p in problems]
 

@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import functools
 import html
+import dataclasses
 import json
 import re
 import zoneinfo
@@ -54,7 +55,9 @@ class Metadata:
     ``(line, key)`` of each header line whose key is not known (left out too);
     ``date_line`` the line of the text's header that gave ``date`` (0 for a date
     from a sidecar or the manifest); ``repeated`` the ``(line, key, first line)``
-    of each header line that gives a key an earlier line gave (its value is used).
+    of each header line that gives a key an earlier line gave (its value is used);
+    ``date_from`` the ``(file, line)`` of a manifest line or sidecar that gave ``date``
+    (line 0: not known), for messages.
     """
 
     title: str | None = None
@@ -68,6 +71,7 @@ class Metadata:
     unknown: tuple[tuple[int, str], ...] = ()
     date_line: int = 0
     repeated: tuple[tuple[int, str, int], ...] = ()
+    date_from: tuple = ()
 
     def merged(self, other: "Metadata") -> "Metadata":
         """Fields of ``other`` where it has them, else ours (``other`` wins)."""
@@ -75,7 +79,8 @@ class Metadata:
         return Metadata(**values, header_lines=max(self.header_lines, other.header_lines),
                         unknown=self.unknown + other.unknown,
                         date_line=other.date_line if other.date is not None else self.date_line,
-                        repeated=self.repeated + other.repeated)
+                        repeated=self.repeated + other.repeated,
+                        date_from=other.date_from if other.date is not None else self.date_from)
 
 
 def split_names(value) -> tuple[str, ...] | None:
@@ -135,7 +140,8 @@ def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
         if not isinstance(data, dict) or not isinstance(data.get("file"), str):
             problems.append(Problem(str(path), number, "each line must be a JSON object with a \"file\" name"))
             continue
-        out[data["file"]] = from_mapping(data)
+        meta = from_mapping(data)
+        out[data["file"]] = dataclasses.replace(meta, date_from=(str(path), number)) if meta.date else meta
     return out, problems
 
 
@@ -207,8 +213,22 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
             return None, Problem(str(path), 0, f"cannot read this metadata file: {offset_problem(text) or exc}")
         if not isinstance(data, dict):
             return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
-        return from_mapping(data), None
+        meta = from_mapping(data)
+        return (dataclasses.replace(meta, date_from=(str(path), _date_key_line(text))) if meta.date else meta), None
     return None, None
+
+
+_KEY_RE = re.compile(r"""(?:^|[{,])\s*["']?([^"':{},]+?)["']?\s*:""")
+
+
+def _date_key_line(text: str) -> int:
+    """The line of a JSON or YAML metadata file that gives the date (0: not found)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for key in _KEY_RE.findall(line):
+            key = key.strip().casefold()
+            if (HEADER_KEYS.get(key) or FALLBACK_KEYS.get(key)) == "date":
+                return number
+    return 0
 
 
 def read_header(text: str) -> Metadata:

@@ -509,10 +509,32 @@ def test_bad_date_is_an_error_naming_the_file(tmp_path):
     })
     actions = by_seed(run(site))
     assert actions["seeds/a.txt"].kind == "error"
-    assert actions["seeds/a.txt"].message.startswith("seeds/a.txt")
+    assert actions["seeds/a.txt"].message.startswith("seeds/manifest.jsonl:1: the date given for seeds/a.txt "
+                                                     "cannot be read")
     assert "yesterday" in actions["seeds/a.txt"].message
     assert actions["seeds/b.txt"].kind == "write"
     assert len(list((site / "content" / "articles").glob("*.md"))) == 1
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("a.json", '{\n  "title": "عنوان الخبر",\n  "التاريخ": "أمس"\n}\n', 3),
+    ("a.yml", "title: عنوان الخبر\ndate: yesterday\n", 2),
+    ("a.json", '{"title": "عنوان الخبر", "date": "yesterday"}', 1),
+])
+def test_a_bad_date_from_a_sidecar_or_the_manifest_is_an_error_at_its_line(tmp_path, name, text, line):
+    """The editor is sent to the line to fix: the manifest's or the sidecar's, not the seed."""
+    site = new_site(tmp_path / "site", {
+        "b.txt": seed("عنوان الخبر الثاني"), "a.txt": seed("عنوان الخبر الأول"), name: text.encode(),
+        "manifest.jsonl": manifest({"file": "b.txt", "title": "عنوان الخبر الثاني"}, {"file": "a.txt", "date": "2018-06-16"}),
+    })
+    actions = by_seed(run(site))
+    assert actions["seeds/a.txt"].message.startswith(f"seeds/{name}:{line}: the date given for seeds/a.txt cannot be read")
+    assert actions["seeds/b.txt"].kind == "write"
+    site2 = new_site(tmp_path / "site2", {
+        "b.txt": seed("عنوان الخبر الثاني"), "a.txt": seed("عنوان الخبر الأول"),
+        "manifest.jsonl": manifest({"file": "b.txt"}, {"file": "a.txt", "date": "yesterday"})})
+    assert by_seed(run(site2))["seeds/a.txt"].message.startswith(
+        "seeds/manifest.jsonl:2: the date given for seeds/a.txt cannot be read")
 
 
 def test_seed_without_a_date_gets_its_mtime_in_the_site_time_zone(tmp_path):
