@@ -223,6 +223,15 @@ def _marker(out: Path) -> list | None:
     return [st.st_ino, st.st_mtime_ns]
 
 
+def _touch_marker(out: Path) -> list | None:
+    """Give the output folder's marker file a new modification time; its new :func:`_marker`."""
+    try:
+        os.utime(out / output.MARKER)
+    except OSError:
+        return None
+    return _marker(out)
+
+
 def _stamps(out: Path) -> list | None:
     """What tells a rebuild with nothing changed that the output folder is as the
     last build left it: its :func:`_marker`, and the modification times of the
@@ -869,6 +878,10 @@ def _write_edits(jobs: dict, state: cache.State, store: cache.Store, out: Path, 
     _JOB.clear()
     store.begin_writes(set(files))
     output.update_in_place(out, files, {}, set())
+    # The output folder's marker gets a new time, recorded with the edits: should the edits
+    # record be lost, state.pickle alone no longer matches the folder, and the next build
+    # renders everything again instead of trusting pages that are not what it describes.
+    state.marker = _touch_marker(out)
     state.sources, state.outputs = entries, outputs
     state.garbage += len(edited)
     store.save_edits(state, {rel: entries[rel] for rel in edited}, {rel: outputs[rel] for rel in todo})

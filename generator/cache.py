@@ -339,6 +339,7 @@ class Store:
                         state.sources.update(edits["sources"])
                         state.outputs.update(edits["outputs"])
                         state.garbage = edits["garbage"]
+                        state.marker = edits.get("marker", state.marker)
                         state.edits = edits
             if isinstance(state, State) and state.code == code_fingerprint() and state.parse_key == parse_key:
                 return self._unfinished(state)
@@ -364,12 +365,13 @@ class Store:
         """Save ``state`` after a few of its ``sources`` and ``outputs`` entries were
         replaced (relative path -> new entry), without writing it all again: the
         entries changed since the last full save go to ``state-edits.pickle``,
-        which names the ``state.pickle`` it applies to. When they have grown to a
+        which names the ``state.pickle`` it applies to, with the stat of the
+        output folder's marker (see ``generator.build._write_edits``). When they have grown to a
         twentieth of the site, the whole state is saved instead."""
         base = self._stamp()[0]
         pending = state.edits if state.edits.get("base") == base else {"sources": {}, "outputs": {}}
         pending = {"base": base, "sources": {**pending["sources"], **sources},
-                   "outputs": {**pending["outputs"], **outputs}, "garbage": state.garbage}
+                   "outputs": {**pending["outputs"], **outputs}, "garbage": state.garbage, "marker": state.marker}
         if base is None or len(pending["sources"]) + len(pending["outputs"]) > max(200, len(state.outputs) // 20):
             self.save(state)
             return
