@@ -75,17 +75,18 @@ class BuildReport:
 
 class ConvertFailed(JaridaError):
     """Seeds that could not be converted stop a build (exit code 1); ``actions``
-    holds every conversion action, so the caller can report them all."""
+    holds every conversion action, so the caller can report them all; ``planned``:
+    they were only planned (``--strict`` converts nothing unless all seeds can be)."""
 
-    def __init__(self, actions: list):
-        self.actions = actions
+    def __init__(self, actions: list, planned: bool = False):
+        self.actions, self.planned = actions, planned
         super().__init__([], 1)
 
     def __str__(self) -> str:
         return "\n".join(a.message for a in self.actions if a.kind == "error")
 
     def __reduce__(self):
-        return (type(self), (self.actions,))
+        return (type(self), (self.actions, self.planned))
 
 
 def feed_specs(site) -> list:
@@ -310,6 +311,20 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                 gc.enable()
 
 
+def _strict_seeds(actions: list, planned: bool = False) -> None:
+    """Under ``--strict``: raise :class:`ConvertFailed` when a seed cannot be converted, and
+    :class:`ContentProblems` when one is converted with a warning or not converted
+    because its article was deleted (``actions`` of :func:`generator.convert.convert`,
+    only ``planned`` or taken)."""
+    if any(a.kind == "error" for a in actions):
+        raise ConvertFailed(actions, planned)
+    warned = [_warned(a.seed, line) for a in actions
+              if a.kind in ("write", "update") for line in a.message.splitlines()]
+    warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
+    if warned:
+        raise ContentProblems(warned)
+
+
 def _warned(seed: str, line: str) -> Problem:
     """The problem of a converter's warning ``line`` (``seeds/x.txt[:N]: warning: ...``)."""
     where, _, message = line.partition(": warning: ")
@@ -378,16 +393,14 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
     if run_convert and (site_root / "seeds").is_dir() and (fresh.get("seeds") != seeds_signature or strict):
         from . import convert
 
+        if strict:  # a seed converted with a warning stops the build before anything is written
+            _strict_seeds(convert.convert(site_root, settings, dry_run=True), planned=True)
         actions = convert.convert(site_root, settings)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing
             raise ConvertFailed(actions)
         if strict:
-            warned = [_warned(a.seed, line) for a in actions
-                      if a.kind in ("write", "update") for line in a.message.splitlines()]
-            warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
-            if warned:
-                raise ContentProblems(warned)
+            _strict_seeds(actions)
         if any(a.kind in ("write", "update", "deleted") for a in actions):  # deleted: content/deleted-seeds.txt
             signature, parts = _signatures(site_root, watched, options)
             seeds_signature, others, listing = parts()

@@ -34,7 +34,7 @@ def _problem(path: str, message: str):
     return Problem(path, 0, message)
 
 
-def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int:
+def _report_actions(actions, verbose: bool = True, dry_run: bool = False, listing: bool = True) -> int:
     counts = dict.fromkeys(("write", "update", "unchanged", "skipped", "deleted", "error"), 0)
     for action in actions:
         counts[action.kind] += 1
@@ -48,7 +48,7 @@ def _report_actions(actions, verbose: bool = True, dry_run: bool = False) -> int
         elif action.kind in ("write", "update"):
             if action.message:
                 print(action.message, file=sys.stderr)
-            if dry_run:
+            if dry_run and listing:
                 for rel, _ in action.files + action.profiles:
                     print(f"would write {rel}")
     if verbose and actions:
@@ -104,7 +104,7 @@ def cmd_build(args) -> int:
         report = build(site, output, args.base_url, now=_now(), drafts=args.drafts, strict=args.strict,
                        future=args.future)
     except ConvertFailed as exc:
-        _report_actions(exc.actions)
+        _report_actions(exc.actions, dry_run=exc.planned, listing=False)
         print(f"the site was not built: fix or remove the seeds above; {_as_it_was(output or site / 'build')}",
               file=sys.stderr)
         return EXIT_CONTENT

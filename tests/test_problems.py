@@ -277,6 +277,34 @@ def test_strict_fails_on_a_seed_that_is_not_utf8(tmp_path):
     assert "seeds/w.txt: read as Windows-1256" in proc.stderr
 
 
+@pytest.mark.parametrize("seed", [
+    "العنوان: خبر مكرر\nالتاريخ: 01/01/2024\nالتاريخ: 02/01/2024\n\nنص الخبر هنا في فقرة كاملة.\n".encode(),
+    "عنوان المقال\n\nنص المقال.\n".encode("cp1256"),
+])
+def test_strict_stops_on_a_seed_warning_every_time_until_the_seed_is_fixed(tmp_path, seed):
+    """A failed strict build writes nothing, in content/ either: run again, it fails again
+    (before, the first run converted the seed, and the second found it unchanged and passed)."""
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "w.txt").write_bytes(seed)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    for _ in range(2):
+        proc = run_jarida("build", "--site", site, "--strict", check=False)
+        assert proc.returncode == 1 and "seeds/w.txt" in proc.stderr and "the site was not built" in proc.stderr
+        assert sorted(p.relative_to(site) for p in site.rglob("*") if ".cache" not in p.parts) == before
+
+
+def test_strict_converts_nothing_when_one_seed_fails(tmp_path):
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "good.txt").write_text("عنوان المقال\n\nنص المقال.\n", encoding="utf-8")
+    (site / "seeds" / "empty.txt").write_text("\n", encoding="utf-8")
+    proc = run_jarida("build", "--site", site, "--strict", check=False)
+    assert proc.returncode == 1 and "seeds/empty.txt: the seed is empty" in proc.stderr
+    assert "would convert: 1 new" in proc.stderr + proc.stdout
+    assert not list((site / "content" / "articles").glob("*.md"))
+
+
 def test_a_tag_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path):
     site = site_with(tmp_path, {"x.md": md("عنوان", "tags: [مصر, ؟؟, 🙂]\n")})
     report = build(site, now=NOW)
