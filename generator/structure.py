@@ -2,8 +2,11 @@
 and paragraph boundaries of single-line articles.
 
 Pure functions over (line number, text) pairs. Nothing of the text is dropped:
-list markers that only mark an item (``-``, ``•``, ``*``) become list items,
-numbered and ordinal markers (``1.``, ``١)``, ``أولا:``) stay in the text.
+list markers that only mark an item (``-``, ``•``, ``*``, the same on every line
+of a run) become list items, numbered and ordinal markers (``1.``, ``١)``,
+``أولا:``) stay in the text, and so do markers that differ from line to line
+(``•`` before questions and ``●●`` before answers in an interview; ``*`` and
+``**`` before footnotes), which tell the lines apart.
 """
 from __future__ import annotations
 
@@ -75,6 +78,8 @@ def blocks(lines: list[tuple[int, str]]) -> list[Block]:
             j += 1
         if family and j - i >= 2:
             texts = [t for _, t in lines[i:j]]
+            if family == "ul" and len({_BULLET_RE.match(t).group("marker") for t in texts}) > 1:
+                family = "qa"  # markers that tell lines apart (questions and answers): kept, a line each
             items = tuple(_item(family, text) for text in texts)
             start = ol_start(texts[0]) if family == "ol" else 1
             if family == "ol" and not _consecutive(texts):

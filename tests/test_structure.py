@@ -87,6 +87,20 @@ def test_runs_of_marked_lines_are_lists(lines, tag, items):
     assert BEFORE in page.text and AFTER in page.text
 
 
+@pytest.mark.parametrize("lines", [
+    ["• ما هي أهمية الزيارة؟", "●● الزيارة تحمل رسائل هامة.", "• وماذا عن التحديات؟", "●● لا تقاعس على الإطلاق."],
+    ["*نقلاً عن صحيفة الأهرام", "** جميع المقالات تمثل رأي كتابها."],
+], ids=["interview", "footnotes"])
+def test_lines_whose_markers_differ_keep_them(lines):
+    """An interview marks questions with • and answers with ●●, an op-ed's footer its
+    notes with * and **: the markers tell the lines apart, so they stay, a line each
+    (before, all became one list of identical bullets)."""
+    page = render_lines([BEFORE, *lines, AFTER])
+    assert "li" not in page.names
+    for line in lines:
+        assert line in page.text
+
+
 def test_list_blocks_record_kind_and_line():
     body = blocks([(3, BEFORE), (4, "- أ أ"), (5, "- ب ب"), (6, "1. ج"), (7, "2. د"), (8, AFTER)])
     assert body == [Block("p", 3, (BEFORE,)), Block("ul", 4, ("أ أ", "ب ب")), Block("ol", 6, ("ج", "د")),
