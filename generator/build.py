@@ -401,9 +401,9 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
             raise ConvertFailed(actions)
         if strict:
             _strict_seeds(actions)
-        if any(a.kind in ("write", "update", "deleted") for a in actions):  # deleted: content/deleted-seeds.txt
-            signature, parts = _signatures(site_root, watched, options)
-            seeds_signature, others, listing = parts()
+        # A conversion may also have written content/deleted-seeds.txt or content/converted-seeds.txt.
+        signature, parts = _signatures(site_root, watched, options)
+        seeds_signature, others, listing = parts()
 
     result = _incremental(site_root, out, settings, now, drafts, strict, future, store, others, listing)
     due = site_root / CACHE_DIR / "next-due.txt"

@@ -18,10 +18,9 @@ Three files:
   :class:`FrontMatterMemo`).
 - ``writing.json``, only while a build replaces output files in place: their
   paths, so that a build killed meanwhile has them written again by the next.
-- ``converted.json``, written by the converter: the article each seed became,
-  so that a build notices an article that was deleted (see
-  :func:`generator.convert.convert`, which lists such seeds in the site's
-  ``content/deleted-seeds.txt``).
+- ``converted.json``, written by the converter of earlier versions: the article
+  each seed became, now in the site's ``content/converted-seeds.txt`` (see
+  :func:`generator.convert.convert`), which is made from it once.
 
 Any file that cannot be read, or that was written by another version of
 Jarida's code or for other parse settings, is ignored: the build is then cold.

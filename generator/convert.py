@@ -554,7 +554,9 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     :func:`convert_seed`; ``section``: the section of seeds whose metadata names none.
 
     Deleted articles: which article each seed became (its path and the seed's
-    digest) is recorded in ``.cache/jarida/converted.json``. A seed whose
+    digest) is recorded in :data:`RECORD` (``content/converted-seeds.txt``, with the
+    content, so that a checkout where an article was deleted before any build
+    knows it too). A seed whose
     recorded article is gone, and that no article names in its ``source:`` block
     (a renamed one does), had its article deleted: it is listed in :data:`DELETED`
     (``content/deleted-seeds.txt``, kept with the content, so that a fresh
@@ -606,7 +608,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         kept = {k: v for k, v in record.items() if (site_root / k).exists() and k not in gone}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
-        if kept != record:
+        if kept != record or (kept and not (site_root / RECORD).exists()):  # or made from an older cache's
             _write_record(site_root, kept)
         if now_listed != listed:
             _write_deleted(site_root, now_listed)
@@ -615,7 +617,8 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
 
 #: Where the seeds whose articles were deleted are listed, relative to the site root.
 DELETED = "content/deleted-seeds.txt"
-_RECORD = "converted.json"
+#: Where the article each seed became is recorded, relative to the site root.
+RECORD = "content/converted-seeds.txt"
 
 
 def _deleted_article(site_root: Path, display: str, digest: str, record: dict, held: set) -> str | None:
@@ -632,9 +635,12 @@ def _deleted_article(site_root: Path, display: str, digest: str, record: dict, h
 
 
 def _read_record(site_root: Path) -> dict[str, list]:
-    """Seed path (as shown) -> ``[article path, seed digest]``, from the last conversions."""
+    """Seed path (as shown) -> ``[article path, seed digest]``, from the last conversions:
+    :data:`RECORD`, or for a site converted before it existed, the record the cache held."""
+    if (site_root / RECORD).exists():
+        return {seed: [path, digest] for seed, (digest, path) in _read_list(site_root / RECORD).items()}
     try:
-        record = json.loads((site_root / CACHE_DIR / _RECORD).read_text(encoding="utf-8"))
+        record = json.loads((site_root / CACHE_DIR / "converted.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(record, dict):
@@ -644,17 +650,15 @@ def _read_record(site_root: Path) -> dict[str, list]:
 
 
 def _write_record(site_root: Path, record: dict[str, list]) -> None:
-    """Write the record atomically; a cache that cannot be written loses only the record."""
-    target = site_root / CACHE_DIR / _RECORD
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(_RECORD + ".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    """Write :data:`RECORD` (removed when empty)."""
+    _write_list(site_root / RECORD, _RECORD_HEAD, {seed: [digest, path] for seed, (path, digest) in record.items()})
 
 
+_RECORD_HEAD = """\
+# Written by Jarida: the article each seed became. It goes with the content (commit it), so that
+# an article deleted in another checkout is known as deleted, and its seed not converted again.
+# seed<TAB>SHA-256 of the seed<TAB>its article
+"""
 _DELETED_HEAD = """\
 # Seeds whose articles were deleted from content/articles/: they are not converted again.
 # Delete a line, or run 'jarida convert --restore', to publish its article again.
@@ -668,10 +672,15 @@ _DELETED_LINE_RE = re.compile(r"^(?P<seed>\S.*?)\s+(?P<digest>[0-9a-f]{64})\s+(?
 
 
 def _read_deleted(site_root: Path) -> dict[str, list]:
-    """The seeds listed in :data:`DELETED`: path -> ``[digest, article]``. Lines
-    that are no such line (a comment, a merge's marks) are passed over."""
+    """The seeds listed in :data:`DELETED`: path -> ``[digest, article]``."""
+    return _read_list(site_root / DELETED)
+
+
+def _read_list(source: Path) -> dict[str, list]:
+    """The lines of :data:`DELETED` or :data:`RECORD`: seed path -> ``[digest, article]``.
+    Lines that are no such line (a comment, a merge's marks) are passed over."""
     try:
-        text = (site_root / DELETED).read_bytes().decode("utf-8-sig", "replace")
+        text = source.read_bytes().decode("utf-8-sig", "replace")
     except OSError:
         return {}
     listed = {}
@@ -684,9 +693,14 @@ def _read_deleted(site_root: Path) -> dict[str, list]:
 
 def _write_deleted(site_root: Path, listed: dict[str, list]) -> None:
     """Write :data:`DELETED` (removed when the list is empty)."""
-    target = site_root / DELETED
+    _write_list(site_root / DELETED, _DELETED_HEAD, listed)
+
+
+def _write_list(target: Path, head: str, listed: dict[str, list]) -> None:
+    """Write ``head`` and a line ``seed<TAB>digest<TAB>article`` for each of ``listed``
+    (seed path -> ``[digest, article]``), sorted, into ``target``; removed when empty."""
     if not listed:
         target.unlink(missing_ok=True)
         return
     lines = [f"{seed}\t{digest}\t{path}" for seed, (digest, path) in sorted(listed.items())]
-    _write(target, _DELETED_HEAD + "\n".join(lines) + "\n")
+    _write(target, head + "\n".join(lines) + "\n")

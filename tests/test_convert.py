@@ -401,7 +401,10 @@ def test_renamed_seed_is_unchanged(tmp_path):
     (site / "seeds" / "a.txt").rename(site / "seeds" / "b.txt")
     before = snapshot(site)
     assert [a.kind for a in run(site)] == ["unchanged"]
-    assert snapshot(site) == before
+    after = snapshot(site)
+    record = "content/converted-seeds.txt"  # the record of conversions names the seed's new name
+    assert "seeds/b.txt\t" in after.pop(record)[1].decode() and "seeds/a.txt\t" in before.pop(record)[1].decode()
+    assert after == before
 
 
 def test_broken_front_matter_is_never_duplicated_nor_overwritten(tmp_path):
@@ -539,6 +542,38 @@ def test_an_article_deleted_from_content_stays_off_the_site_until_jarida_convert
     assert not (site / "content" / "deleted-seeds.txt").exists()
     build(site, now=now)
     assert (site / "build" / "articles" / slug / "index.html").is_file()
+
+
+@pytest.mark.parametrize("cache", ["no cache (a fresh checkout)", "the cache of an earlier version"])
+def test_an_article_deleted_in_a_checkout_that_never_built_stays_deleted(tmp_path, cache):
+    """An editor deletes an article in a fresh checkout (or on the repository's web page)
+    and the deploy builds it: the record of conversions goes with the content
+    (content/converted-seeds.txt), so the seed is known to have been converted, and
+    its article is not published again."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    record = site / "content" / "converted-seeds.txt"
+    assert f"seeds/{BYLINE}\t" in record.read_text(encoding="utf-8")
+    if cache == "the cache of an earlier version":  # its record was in the cache: made into the file once
+        import json
+
+        rows = {line.split("\t")[0]: [line.split("\t")[2], line.split("\t")[1]]
+                for line in record.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+        (site / ".cache" / "jarida" / "converted.json").write_text(json.dumps(rows), encoding="utf-8")
+        record.unlink()
+        (site / ".cache" / "jarida" / "fresh.json").unlink()  # as another version of the code leaves it
+        assert [a.kind for a in build(site, now=now).actions] == ["unchanged"] * len(EXPECTED)
+        assert record.is_file()
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site, checkout, ignore=shutil.ignore_patterns(".cache", "build"))
+    slug = EXPECTED[BYLINE][0]
+    (checkout / "content" / "articles" / f"{slug}.md").unlink()
+    report = build(checkout, now=now)
+    assert {a.seed: a.kind for a in report.actions}[f"seeds/{BYLINE}"] == "deleted"
+    assert not (checkout / "content" / "articles" / f"{slug}.md").exists()
+    assert not (checkout / "build" / "articles" / slug).exists()
+    assert f"seeds/{BYLINE}\t" in (checkout / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
 
 
 def test_the_deleted_article_of_a_file_name_used_for_a_second_story_stays_deleted(tmp_path):
