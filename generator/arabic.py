@@ -27,6 +27,10 @@ _DIGITS_TO_ARABIC = str.maketrans("0123456789", ARABIC_INDIC)
 SPACE_RE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
+#: The words that label a byline before an author's name (``بقلم: منى حسن``, ``كتبت - ليلى``),
+#: as a regular expression alternation: the name alone names the author.
+BYLINE_LABELS = "كتب|كتبت|بقلم|إعداد|تقرير|تحرير|حاوره|حاورته|حوار"
+
 #: The slugs :func:`slugify` made, by ``(text, max_bytes)``. A build keeps them in its
 #: cache (``generator.cache.State.slugs``, made again when python-slugify changes), so
 #: that a rebuild finds the slugs of the site's terms here and does not import

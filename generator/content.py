@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import frontmatter
-from .arabic import ascii_digits, cut_at_word, fold, remove_invisible, slugify
+from .arabic import BYLINE_LABELS, ascii_digits, cut_at_word, fold, remove_invisible, slugify
 from .markup import safe_url
 from .model import Article, Profile, Site, Term
 from .problems import ContentProblems, Problem
@@ -77,6 +77,11 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
         elif term_key(name) not in unique:
             unique[term_key(name)] = name
     return list(unique.values())
+
+
+#: A byline's label before an author's name (``بقلم: ``, ``كتبت - ``), as the converter
+#: reads bylines (see :data:`generator.seeds.BYLINE_RES`).
+_BYLINE_LABEL_RE = re.compile(rf"^(?P<label>{BYLINE_LABELS})\s*[:：\-–—]\s*")
 
 
 #: Strong and emphasis of Markdown (``**x**``, ``__x__``, ``*x*``, ``_x_``), not escaped
@@ -226,6 +231,13 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
     if authors is None:
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")
         authors = []
+    for index, name in enumerate(authors):
+        label = _BYLINE_LABEL_RE.match(name)
+        if label and label.end() < len(name):  # "بقلم: منى حسن": the name alone names the author (ARABIC.md)
+            authors[index] = name[label.end():]
+            bad("authors" if "authors" in meta else "author",
+                f"the author '{name}' is read as '{authors[index]}': write the name alone, without "
+                f"'{label.group('label')}'", warning=True)
     nameless: list[str] = []
     tags = _names(meta.get("tags"), nameless)
     if tags is None:

@@ -280,6 +280,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
             return Action("error", seed.display, message=str(problem))
         warning = weekday_problem(meta.date, read)
         warnings.append((meta.date_line, warning) if warning and meta.date_line else warning)
+        shown = read.astimezone(dt.timezone.utc).astimezone(tz)
+        if read.tzinfo is tz and read.replace(tzinfo=None) != shown.replace(tzinfo=None):  # as front matter says
+            warning = (f"the date '{meta.date}' does not exist in {settings.timezone} (the clocks were put forward); "
+                       f"it is read as {shown.isoformat()}: write the time with its UTC offset")
+            warnings.append((meta.date_line, warning) if meta.date_line else warning)
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     warnings += [(line, f"header line '{key}: …' gives '{key}' again (first on line {earlier}): this line's value "

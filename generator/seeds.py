@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .arabic import ARABIC_LETTER_RE, SPACE_RE, fold, has_arabic, nfc, remove_invisible
+from .arabic import ARABIC_LETTER_RE, BYLINE_LABELS, SPACE_RE, fold, has_arabic, nfc, remove_invisible
 from .metadata import CITIES, Credit, Metadata, is_outlet, looks_like_name, parse_credit
 from .structure import Block, blocks, find_dateline
 
 _NAME = r"[^\W\d_][\w.'’ ]{1,60}?"
 BYLINE_RES = (
-    re.compile(rf"^(?:كتب|كتبت|بقلم|إعداد|تقرير|تحرير|حاوره|حاورته|حوار)\s*[:：\-–—]\s*(?P<name>{_NAME})\s*$"),
+    re.compile(rf"^(?:{BYLINE_LABELS})\s*[:：\-–—]\s*(?P<name>{_NAME})\s*$"),
     re.compile(rf"^(?P<name>{_NAME})\s+[-–—]\s+(?P<city>[^\W\d_][\w ]{{1,30}})$"),
 )
 #: Words that start the role in an author bio: "<name> يعمل كمحرر ... لدى ...".

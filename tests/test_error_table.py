@@ -93,6 +93,10 @@ CASES = {
         site(t, seeds={"x.txt": seed("العنوان: عنوان الخبر\nالمصدر: واس\n\nنص الخبر.\n")})),
     "key given twice in a seed's header lines (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("التاريخ: 15/06/2018\nالعنوان: عنوان الخبر\nالتاريخ: 16/06/2018\n\nنص الخبر.\n")})),
+    "time that the clocks skipped (daylight saving time), in front matter or a seed's header (warning)": lambda t: build(
+        site(t, seeds={"x.txt": seed("التاريخ: 2024-04-26 00:30\n\nعنوان المقال\n\nنص الخبر.\n")})),
+    "author written with a byline's label (warning)": lambda t: build(
+        site(t, articles={"x.md": ARTICLE.format(extra="author: \"بقلم: منى حسن\"\n")})),
     "two sections shown with one name (warning)": lambda t: build(site(t, articles={
         "a.md": ARTICLE.format(extra="section: politics\n"),
         "b.md": ARTICLE.replace("عنوان المقال", "عنوان آخر").format(extra="section: politic\n")})),

@@ -494,6 +494,18 @@ def test_a_date_without_a_weekday_or_with_the_right_one_says_nothing(value):
     assert weekday_problem(value, parse_date(value, CAIRO)) is None
 
 
+def test_a_header_time_the_clocks_skipped_is_a_warning_at_its_line(tmp_path):
+    """00:30 on 26 April 2024 never happened in Cairo (the clocks went from 00:00 to
+    01:00): said at the date's line, as for the same time in front matter."""
+    site = new_site(tmp_path / "site", {"a.txt": ("العنوان: عنوان الخبر\nالتاريخ: 2024-04-26 00:30\n\n" + BODY).encode()})
+    [action] = run(site)
+    assert action.kind == "write"
+    assert action.message.startswith("seeds/a.txt:2: warning: the date '2024-04-26 00:30' does not exist in "
+                                     "Africa/Cairo (the clocks were put forward); it is read as "
+                                     "2024-04-26T01:30:00+03:00")
+    assert front(site, action)["date"] in ("2024-04-26T00:30:00+02:00", "2024-04-26T01:30:00+03:00")
+
+
 def test_a_bad_date_in_the_header_is_an_error_at_its_line(tmp_path):
     site = new_site(tmp_path / "site", {"a.txt": ("العنوان: عنوان الخبر\nالتاريخ: أمس\n\n" + BODY).encode()})
     [action] = run(site)

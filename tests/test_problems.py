@@ -483,3 +483,18 @@ def test_a_time_that_the_clocks_skipped_is_a_warning(tmp_path):
         "content/articles/x.md:3: warning: 'date' 2024-04-26T00:30:00 does not exist in Africa/Cairo (the clocks "
         "were put forward); it is read as 2024-04-26T01:30:00+03:00: write the time with its UTC offset"]
     assert parse_article("content/articles/x.md", md("عنوان", date="2024-04-26T01:30:00"), Settings())[1] == []
+
+
+@pytest.mark.parametrize("author", ["بقلم: منى حسن", "كتبت - منى حسن"])
+def test_a_byline_label_in_the_author_is_left_out_with_a_warning(tmp_path, author):
+    """The author's clean name (ARABIC.md: JSON-LD without كتب:/بقلم), as the converter
+    gives it: one author page for منى حسن whether or not an article wrote بقلم."""
+    site = site_with(tmp_path, {"a.md": md("عنوان أول", f"author: \"{author}\"\n"),
+                                "b.md": md("عنوان ثان", "author: منى حسن\n")})
+    report = build(site, now=NOW)
+    [warning] = [str(w) for w in report.warnings if "author" in w.message]
+    assert warning.startswith(f"content/articles/a.md:4: warning: the author '{author}' is read as 'منى حسن'")
+    assert (site / "build" / "authors" / "منى-حسن" / "index.html").is_file()
+    assert not [p for p in (site / "build" / "authors").iterdir() if "بقلم" in p.name or "كتبت" in p.name]
+    page = (site / "build" / "articles" / "a" / "index.html").read_text(encoding="utf-8")
+    assert author not in page and '"name": "منى حسن"' in page.replace('":"', '": "')  # the theme's own بقلم stays
