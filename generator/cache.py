@@ -18,9 +18,11 @@ Three files:
   :class:`FrontMatterMemo`).
 - ``writing.json``, only while a build replaces output files in place: their
   paths, so that a build killed meanwhile has them written again by the next.
-- ``converted.json``, written by the converter of earlier versions: the article
-  each seed became, now in the site's ``content/converted-seeds.txt`` (see
-  :func:`generator.convert.convert`), which is made from it once.
+- ``converted.json``, written by the converter: the article each seed from a
+  folder outside the site became (``jarida convert DIR``); those of the site's
+  own seeds are in its ``content/converted-seeds.txt`` (see
+  :func:`generator.convert.convert`), made once from this file where an earlier
+  version kept them all here.
 
 Any file that cannot be read, or that was written by another version of
 Jarida's code or for other parse settings, is ignored: the build is then cold.

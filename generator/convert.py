@@ -641,24 +641,52 @@ def _deleted_article(site_root: Path, display: str, digest: str, record: dict, h
 
 def _read_record(site_root: Path) -> dict[str, list]:
     """Seed path (as shown) -> ``[article path, seed digest]``, from the last conversions:
-    :data:`RECORD`, or for a site converted before it existed, the record the cache held."""
-    if (site_root / RECORD).exists():
-        return {seed: [path, digest] for seed, (digest, path) in _read_list(site_root / RECORD).items()}
+    :data:`RECORD` for the seeds inside the site, the cache's ``converted.json`` for
+    those of folders outside it (``jarida convert DIR``: their paths are this
+    machine's, kept out of the content), and, for a site converted before
+    :data:`RECORD` existed, all of the cache's."""
     try:
-        record = json.loads((site_root / CACHE_DIR / "converted.json").read_text(encoding="utf-8"))
+        cached = json.loads((site_root / CACHE_DIR / _OUTSIDE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(record, dict):
-        return {}
-    return {k: v for k, v in record.items()
-            if isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
+        cached = {}
+    if not isinstance(cached, dict):
+        cached = {}
+    cached = {k: v for k, v in cached.items()
+              if isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
+    if not (site_root / RECORD).exists():
+        return cached
+    record = {seed: [path, digest] for seed, (digest, path) in _read_list(site_root / RECORD).items()}
+    record.update({k: v for k, v in cached.items() if not _inside(site_root, k)})
+    return record
+
+
+def _inside(site_root: Path, seed: str) -> bool:
+    """Whether the seed path ``seed`` (as shown, see :func:`read_seeds`) is inside the site."""
+    return os.path.abspath(site_root / seed).startswith(os.path.abspath(site_root) + os.sep)
 
 
 def _write_record(site_root: Path, record: dict[str, list]) -> None:
-    """Write :data:`RECORD` (removed when empty)."""
-    _write_list(site_root / RECORD, _RECORD_HEAD, {seed: [digest, path] for seed, (path, digest) in record.items()})
+    """Write :data:`RECORD` with the seeds inside the site (removed when there is none),
+    and the cache's record with the others (see :func:`_read_record`); a cache that
+    cannot be written loses only the record of seeds from outside."""
+    _write_list(site_root / RECORD, _RECORD_HEAD,
+                {seed: [digest, path] for seed, (path, digest) in record.items() if _inside(site_root, seed)})
+    outside = {seed: value for seed, value in record.items() if not _inside(site_root, seed)}
+    target = site_root / CACHE_DIR / _OUTSIDE
+    try:
+        if not outside:
+            target.unlink(missing_ok=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(_OUTSIDE + ".tmp")
+        tmp.write_text(json.dumps(outside, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
+#: The cache's record of the seeds converted from folders outside the site.
+_OUTSIDE = "converted.json"
 _RECORD_HEAD = """\
 # Written by Jarida: the article each seed became. It goes with the content (commit it), so that
 # an article deleted in another checkout is known as deleted, and its seed not converted again.

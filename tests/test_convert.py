@@ -613,6 +613,13 @@ def test_a_seed_of_another_folder_with_a_used_file_name_is_another_story(tmp_pat
                     for p in (site / "content" / "articles").glob("*.md"))
     assert titles == ["القصة الأولى عن الاقتصاد", "القصة الثانية عن الرياضة"]
     assert [a.kind for a in run(site)] == ["unchanged"]
+    # The record that goes with the content names the site's own seeds only: a path of this
+    # machine (the import folder) stays in the cache, where the converter still finds it.
+    record = (site / "content" / "converted-seeds.txt").read_text(encoding="utf-8")
+    assert "seeds/0001.txt\t" in record and str(incoming) not in record
+    (site / action.path).unlink()
+    [again] = convert(site, load_settings(site), incoming)
+    assert again.kind == "deleted" and not (site / action.path).exists()
 
 
 def test_an_article_opening_with_a_list_whose_source_block_was_removed_is_not_converted_twice(tmp_path):
