@@ -285,6 +285,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
             warning = (f"the date '{meta.date}' does not exist in {settings.timezone} (the clocks were put forward); "
                        f"it is read as {shown.isoformat()}: write the time with its UTC offset")
             warnings.append((meta.date_line, warning) if meta.date_line else warning)
+            read = shown  # the article says the time the warning gives (the same instant)
     warnings += [(line, f"header line '{key}: …' is left out: '{key}' is no known key; the keys are "
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     warnings += [(line, f"header line '{key}: …' gives '{key}' again (first on line {earlier}): this line's value "
