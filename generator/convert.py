@@ -566,27 +566,32 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     recorded article is gone, and that no article names in its ``source:`` block
     (a renamed one does), had its article deleted: it is listed in :data:`DELETED`
     (``content/deleted-seeds.txt``, kept with the content, so that a fresh
-    checkout knows it too), and from then on the list alone decides. A listed
-    seed, renamed or changed, is not converted again (a ``"deleted"`` action says
-    so), so that deleting an article takes it off the site, until its line is
-    deleted, its article is back (restored from version control), or ``restore``
-    (``jarida convert --restore``) converts every listed seed again.
+    checkout knows it too). A listed seed, renamed or changed, or deleted and
+    brought back, is not converted again (a ``"deleted"`` action says so), so that
+    deleting an article takes it off the site, until its article is back (restored
+    from version control), its line is deleted in a checkout whose converter wrote
+    it (see :func:`_read_written`), or ``restore`` (``jarida convert --restore``)
+    converts every listed seed again. The record keeps the seeds of deleted
+    articles, so that a checkout with the record and not the list still knows.
     """
     folder = seeds_dir or site_root / SEEDS_DIR
     existing, profiles = read_existing(site_root)
     seeds, problems = read_seeds(folder, site_root)
     record, listed = _read_record(site_root), _read_deleted(site_root)
+    # Lines an editor deleted from the list since this checkout wrote it: their articles are
+    # published again, so the record of what they became is forgotten. (In a checkout that
+    # never wrote the list, the record alone still shows the article was deleted: it stays off.)
+    unlisted = {seed: was for seed, (was, _) in _read_written(site_root).items() if seed not in listed}
+    record = {k: v for k, v in record.items() if k not in unlisted and v[1] not in unlisted.values()}
     actions = [Action("error", p.path, message=str(p)) for p in problems]
     digests = {seed.display: seed.digest() for seed in seeds}
     held = {s.get("sha256") for doc in existing if isinstance(s := doc.meta.get("source"), dict)}
-    # A line whose article is back, or whose seed is gone under every name, is dropped; a
-    # renamed seed takes its line.
+    # A line whose article is back is dropped; a renamed seed takes its line; a line whose seed
+    # is gone stays, so that the seed brought back (a wire service sending it again) stays out.
     by_digest = {digest: display for display, digest in digests.items()}
     now_listed = {}
     for seed, (was, path) in listed.items():
         if (site_root / path).exists() or was in held or restore:
-            continue
-        if not (site_root / seed).exists() and was not in by_digest:
             continue
         now_listed[by_digest.get(was, seed)] = [was, path]
     noticed = {display: path for display in digests if display not in now_listed
@@ -610,15 +615,46 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
-        # seeds still there, less those whose deletion is now listed (the list decides from now on)
-        kept = {k: v for k, v in record.items() if (site_root / k).exists() and k not in gone}
+        # seeds still there (those whose articles were deleted too: with the record alone, a
+        # checkout where the list is missing, not committed, still knows them)
+        kept = {k: v for k, v in record.items() if (site_root / k).exists()}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
         if kept != record or (kept and not (site_root / RECORD).exists()):  # or made from an older cache's
             _write_record(site_root, kept)
         if now_listed != listed:
             _write_deleted(site_root, now_listed)
+        _write_written(site_root, now_listed)
     return actions
+
+
+#: The cache's copy of the list of deleted articles' seeds as this checkout last wrote it.
+_WRITTEN = "deleted-seeds.json"
+
+
+def _read_written(site_root: Path) -> dict[str, list]:
+    """The list of :data:`DELETED` as this checkout's converter last wrote it (``{}``:
+    unknown), to tell the lines an editor deleted since."""
+    try:
+        written = json.loads((site_root / CACHE_DIR / _WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in written.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2
+            and all(isinstance(x, str) for x in v)} if isinstance(written, dict) else {}
+
+
+def _write_written(site_root: Path, listed: dict[str, list]) -> None:
+    """Keep ``listed`` as the list this checkout wrote (see :func:`_read_written`)."""
+    if listed == _read_written(site_root):
+        return
+    target = site_root / CACHE_DIR / _WRITTEN
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(_WRITTEN + ".tmp")
+        tmp.write_text(json.dumps(listed, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 #: Where the seeds whose articles were deleted are listed, relative to the site root.

@@ -576,6 +576,35 @@ def test_an_article_deleted_in_a_checkout_that_never_built_stays_deleted(tmp_pat
     assert f"seeds/{BYLINE}\t" in (checkout / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("then", ["the list not committed", "the seed deleted, then sent again"])
+def test_a_deleted_article_stays_deleted(tmp_path, then):
+    """A takedown sticks: in a checkout made from a commit that has the record of
+    conversions but not the new list (``git commit -a`` leaves an untracked file out),
+    and after the seed is deleted, as the warning advises, then sent again by the wire."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    record = (site / "content" / "converted-seeds.txt").read_text(encoding="utf-8")
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    assert {a.seed: a.kind for a in build(site, now=now).actions}[f"seeds/{BYLINE}"] == "deleted"
+    assert (site / "content" / "converted-seeds.txt").read_text(encoding="utf-8") == record  # nothing to commit there
+    if then == "the list not committed":
+        checkout = tmp_path / "checkout"
+        shutil.copytree(site, checkout, ignore=shutil.ignore_patterns(".cache", "build", "deleted-seeds.txt"))
+    else:
+        checkout = site
+        seed = site / "seeds" / BYLINE
+        saved = seed.read_bytes()
+        seed.unlink()
+        build(site, now=now)
+        assert f"seeds/{BYLINE}\t" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+        seed.write_bytes(saved)
+    assert {a.seed: a.kind for a in build(checkout, now=now).actions}[f"seeds/{BYLINE}"] == "deleted"
+    assert not (checkout / "content" / "articles" / f"{slug}.md").exists()
+    assert not (checkout / "build" / "articles" / slug).exists()
+
+
 def test_the_deleted_article_of_a_file_name_used_for_a_second_story_stays_deleted(tmp_path):
     site = new_site(tmp_path / "site", {"001.txt": "التاريخ: 2024-01-15\n\nخبر يوم الاثنين\n\nنص يوم الاثنين.\n".encode()})
     now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
