@@ -244,7 +244,7 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
                  section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True,
-                 last: str | None = None) -> Action:
+                 last: str | None = None, orphans: list[Existing] = (), deleted: dict[str, str] | None = None) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
@@ -255,7 +255,12 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     ``seeds/``) lets a seed whose headline and text were both rewritten update its
     article (see :func:`_rewritten`): in another folder, a seed of the same file name
     is another story; ``last`` is the article the seed became last (from the
-    converter's record), preferred among ``existing_docs`` then; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    converter's record), preferred among ``existing_docs`` then; ``orphans`` the articles
+    converted from seeds no longer in the folder: one with the seed's headline and
+    opening paragraph is the seed's, renamed and changed in one step; ``deleted`` maps
+    the slugs of deleted articles whose seeds are gone to those seeds (see :func:`convert`):
+    a new seed whose headline gives such a slug is that story, renamed and changed, and
+    stays off the site; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -302,6 +307,14 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
+    if existing is None:  # the seed renamed and changed in one step: its article is still its own
+        existing = next((d for d in orphans if _same_text(d, parsed.title, paragraphs)), None)
+    if existing is None and deleted and slug_for(parsed.title, set()) in deleted:
+        path = f"{ARTICLES_DIR}/{slug_for(parsed.title, set())}.md"
+        return Action("deleted", seed.display, path, message=(
+            f"not converted: it has the headline of {path}, whose article was deleted (its seed "
+            f"{deleted[slug_for(parsed.title, set())]} is listed in {DELETED}); to publish it, delete that line, "
+            f"or give the seed another headline"))
     plain = _as_if_untitled(item) if existing is not None and existing.meta.get("title") is not None else None
     if plain is not None and fold(plain.title) == fold(str(existing.meta["title"])):
         # The text's headline is the article's old title, corrected in a sidecar or the manifest:
@@ -310,7 +323,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     backup: list[tuple[str, str]] = []
     if existing is not None and not is_pristine(existing.text):
         if not force:
-            if existing not in existing_docs:
+            if existing in unsourced:
                 return Action("skipped", seed.display, existing.path, message=(
                     f"{existing.path} has this seed's headline and opening paragraph but no source: block (an "
                     f"editor's own article, or one whose source: block was removed); the seed was not converted, "
@@ -362,8 +375,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
                     profiles: set[str], force: bool = False, section: str | None = None,
-                    in_place: bool = True, last: dict[str, str] | None = None) -> list[Action]:
-    """Plan the conversion of ``seeds`` (sorted by name for stable slugs).
+                    in_place: bool = True, last: dict[str, str] | None = None,
+                    present: set[str] | None = None, deleted: dict[str, str] | None = None) -> list[Action]:
+    """Plan the conversion of ``seeds`` (sorted by name for stable slugs). ``present``:
+    the names of every seed file in the folder (default: those of ``seeds``), whose
+    articles are no orphans; ``deleted``: see :func:`convert_seed`.
 
     A seed whose bytes and metadata were converted before (same digest,
     whatever its file name now) is unchanged and writes nothing. Tags are
@@ -383,6 +399,10 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
                 by_digest.setdefault(source["sha256"], doc)
         else:
             unsourced.append(doc)
+    names = present if present is not None else {seed.name for seed in seeds}
+    current = {seed.digest() for seed in seeds}
+    orphans = [doc for name, docs in by_file.items() if name not in names for doc in docs
+               if doc.meta["source"].get("sha256") not in current] if in_place else []
     results: list[Parsed | Action] = []
     for seed in sorted(seeds, key=lambda s: s.name):
         known = by_digest.get(seed.digest())
@@ -411,7 +431,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
                               tags_of[id(result)], section, unsourced, in_place,
-                              (last or {}).get(result.seed.display))
+                              (last or {}).get(result.seed.display), orphans, deleted if in_place else None)
+        orphans = [doc for doc in orphans if doc.path != action.path]  # one seed's at most
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -603,10 +624,15 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         f"not converted again: its article {gone[seed.display]} was deleted (listed in {DELETED}); to keep it off "
         f"the site, delete the seed too; to publish it again, delete its line there or run "
         f"'jarida convert --restore'")) for seed in seeds if seed.display in gone]
+    present = {seed.name for seed in seeds}
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
+    # Deleted articles whose seeds are gone under every name: a seed with the same headline
+    # is the story renamed and changed in one step.
+    away = {path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (_, path) in now_listed.items()
+            if seed not in digests and not (site_root / path).exists()}
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
-                               {seed: path for seed, (path, _) in record.items()})
+                               {seed: path for seed, (path, _) in record.items()}, present, away)
     if restore:
         back = {seed: path for seed, (_, path) in listed.items()} | noticed
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [

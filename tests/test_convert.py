@@ -605,6 +605,40 @@ def test_a_deleted_article_stays_deleted(tmp_path, then):
     assert not (checkout / "build" / "articles" / slug).exists()
 
 
+@pytest.mark.parametrize("how", ["in one build", "renamed, built, then changed"])
+def test_a_seed_renamed_and_changed_updates_its_article(tmp_path, how):
+    """A seed renamed and given a new paragraph (git mv, then an edit) is still its story:
+    its article is updated, not published a second time."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    before = sorted(p.name for p in (site / "content" / "articles").glob("*.md"))
+    seed = (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
+    if how != "in one build":
+        assert {a.seed: a.kind for a in build(site, now=now).actions}["seeds/renamed.txt"] == "unchanged"
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nوأضاف المتحدث أن العملية ستتم قريبا.\n")
+    [action] = [a for a in build(site, now=now).actions if a.seed == "seeds/renamed.txt"]
+    assert action.kind == "update" and action.path == f"content/articles/{EXPECTED[BYLINE][0]}.md"
+    assert sorted(p.name for p in (site / "content" / "articles").glob("*.md")) == before
+    assert "ستتم قريبا" in (site / action.path).read_text(encoding="utf-8")
+    assert "file: renamed.txt" in (site / action.path).read_text(encoding="utf-8")
+
+
+def test_a_deleted_article_s_seed_renamed_and_changed_stays_off_the_site(tmp_path):
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    build(site, now=now)
+    seed = (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nوأضاف المتحدث أن العملية ستتم قريبا.\n")
+    [action] = [a for a in build(site, now=now).actions if a.seed == "seeds/renamed.txt"]
+    assert action.kind == "deleted" and "whose article was deleted" in action.message
+    assert not list((site / "content" / "articles").glob(f"{slug}*.md"))
+    assert not (site / "build" / "articles" / slug).exists()
+
+
 def test_the_deleted_article_of_a_file_name_used_for_a_second_story_stays_deleted(tmp_path):
     site = new_site(tmp_path / "site", {"001.txt": "التاريخ: 2024-01-15\n\nخبر يوم الاثنين\n\nنص يوم الاثنين.\n".encode()})
     now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
