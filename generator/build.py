@@ -311,16 +311,26 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                 gc.enable()
 
 
-def _strict_seeds(actions: list, planned: bool = False) -> None:
+def _strict_seeds(actions: list, planned: bool = False, settings: Settings | None = None) -> None:
     """Under ``--strict``: raise :class:`ConvertFailed` when a seed cannot be converted, and
     :class:`ContentProblems` when one is converted with a warning or not converted
     because its article was deleted (``actions`` of :func:`generator.convert.convert`,
-    only ``planned`` or taken)."""
+    only ``planned`` or taken). With ``settings``, the articles planned are read
+    as the build reads them, and what the build would say of one (a headline too
+    long...) stops it too, before anything is written."""
     if any(a.kind == "error" for a in actions):
         raise ConvertFailed(actions, planned)
     warned = [_warned(a.seed, line) for a in actions
               if a.kind in ("write", "update") for line in a.message.splitlines()]
     warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
+    if settings is not None:
+        from .content import ARTICLES_DIR, parse_article
+
+        warned += [dataclasses.replace(p, warning=False, message=f"{p.message} (in the article {a.seed} would "
+                                                                 "become; nothing was written)")
+                   for a in actions if a.kind in ("write", "update") for rel, text in a.files
+                   if rel.startswith(ARTICLES_DIR + "/") and rel.endswith(".md")
+                   for p in parse_article(rel, text, settings)[1]]
     if warned:
         raise ContentProblems(warned)
 
@@ -394,7 +404,7 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
         from . import convert
 
         if strict:  # a seed converted with a warning stops the build before anything is written
-            _strict_seeds(convert.convert(site_root, settings, dry_run=True), planned=True)
+            _strict_seeds(convert.convert(site_root, settings, dry_run=True), planned=True, settings=settings)
         actions = convert.convert(site_root, settings)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing

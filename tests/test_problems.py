@@ -294,6 +294,19 @@ def test_strict_stops_on_a_seed_warning_every_time_until_the_seed_is_fixed(tmp_p
         assert sorted(p.relative_to(site) for p in site.rglob("*") if ".cache" not in p.parts) == before
 
 
+def test_strict_stops_before_writing_an_article_the_build_would_warn_about(tmp_path):
+    """The seed converts without a word, but its article has a headline too long for
+    search engines: under --strict, said before anything is written to content/."""
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "long.txt").write_text("العنوان: " + "خبر طويل جدا " * 30 + "\n\nنص الخبر.\n", encoding="utf-8")
+    for _ in range(2):
+        proc = run_jarida("build", "--site", site, "--strict", check=False)
+        assert proc.returncode == 1 and "characters long" in proc.stderr and "nothing was written" in proc.stderr
+        assert not list((site / "content" / "articles").glob("*.md"))
+        assert not (site / "content" / "converted-seeds.txt").exists()
+
+
 def test_strict_converts_nothing_when_one_seed_fails(tmp_path):
     site = site_with(tmp_path, {})
     (site / "seeds").mkdir()
