@@ -81,7 +81,12 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
 
 #: A byline's label before an author's name (``بقلم: ``, ``كتبت - ``), as the converter
 #: reads bylines (see :data:`generator.seeds.BYLINE_RES`).
-_BYLINE_LABEL_RE = re.compile(rf"^(?P<label>{BYLINE_LABELS})\s*[:：\-–—]\s*")
+_MARKS = "[\u064b-\u065f\u0670\u0640]*"  # harakat and tatweel, which may follow any letter
+_BYLINE_LABEL_RE = re.compile(
+    "^(?P<label>" + "|".join("".join(letter + _MARKS for letter in label) for label in BYLINE_LABELS.split("|"))
+    # then a role of one or two words and a colon (بقلم الكاتبة:), a colon or a dash alone
+    # (كتبت -), or nothing more (a label alone, no name)
+    + r")(?:(?P<role>(?:\s+[^\s:：\-–—]+){1,2})\s*[:：]\s*|\s*[:：\-–—]\s*|\s*$)")
 
 
 #: Strong and emphasis of Markdown (``**x**``, ``__x__``, ``*x*``, ``_x_``), not escaped
@@ -232,12 +237,17 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")
         authors = []
     for index, name in enumerate(authors):
+        # "بقلم: منى حسن", "بقلم الكاتبة: منى حسن": the name alone names the author (ARABIC.md)
         label = _BYLINE_LABEL_RE.match(name)
-        if label and label.end() < len(name):  # "بقلم: منى حسن": the name alone names the author (ARABIC.md)
-            authors[index] = name[label.end():]
-            bad("authors" if "authors" in meta else "author",
-                f"the author '{name}' is read as '{authors[index]}': write the name alone, without "
-                f"'{label.group('label')}'", warning=True)
+        if label is None:
+            continue
+        rest = name[label.end():].strip()
+        authors[index] = rest or None
+        bad("authors" if "authors" in meta else "author",
+            f"the author '{name}' is read as '{rest}': write the name alone, without '{name[:label.end()].strip()}'"
+            if rest else f"the author '{name}' is a byline's label, not a name: it is left out; write the "
+                         "author's name", warning=True)
+    authors = [name for name in authors if name]
     nameless: list[str] = []
     tags = _names(meta.get("tags"), nameless)
     if tags is None:

@@ -498,7 +498,8 @@ def test_a_time_that_the_clocks_skipped_is_a_warning(tmp_path):
     assert parse_article("content/articles/x.md", md("عنوان", date="2024-04-26T01:30:00"), Settings())[1] == []
 
 
-@pytest.mark.parametrize("author", ["بقلم: منى حسن", "كتبت - منى حسن"])
+@pytest.mark.parametrize("author", ["بقلم: منى حسن", "كتبت - منى حسن", "بقلمٍ: منى حسن", "بقلم الكاتبة: منى حسن",
+                                    "بقلم:منى حسن"])
 def test_a_byline_label_in_the_author_is_left_out_with_a_warning(tmp_path, author):
     """The author's clean name (ARABIC.md: JSON-LD without كتب:/بقلم), as the converter
     gives it: one author page for منى حسن whether or not an article wrote بقلم."""
@@ -511,3 +512,18 @@ def test_a_byline_label_in_the_author_is_left_out_with_a_warning(tmp_path, autho
     assert not [p for p in (site / "build" / "authors").iterdir() if "بقلم" in p.name or "كتبت" in p.name]
     page = (site / "build" / "articles" / "a" / "index.html").read_text(encoding="utf-8")
     assert author not in page and '"name": "منى حسن"' in page.replace('":"', '": "')  # the theme's own بقلم stays
+
+
+@pytest.mark.parametrize("author", ["بقلم", "بقلم: ", "كتب -"])
+def test_a_byline_label_alone_is_no_author(tmp_path, author):
+    site = site_with(tmp_path, {"a.md": md("عنوان أول", f"author: \"{author}\"\n")})
+    report = build(site, now=NOW)
+    assert any("is a byline's label, not a name" in w.message for w in report.warnings)
+    assert not [p.name for p in (site / "build" / "authors").iterdir() if "بقلم" in p.name or "كتب" in p.name]
+
+
+@pytest.mark.parametrize("author", ["بقلم الرصاص", "كتبية الأحرار", "إعداد محمد"])
+def test_names_that_start_like_a_byline_label_are_kept(tmp_path, author):
+    site = site_with(tmp_path, {"a.md": md("عنوان أول", f"author: \"{author}\"\n")})
+    report = build(site, now=NOW)
+    assert not [w for w in report.warnings if "author" in w.message]
