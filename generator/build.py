@@ -360,18 +360,26 @@ def _watched(site_root: Path, settings: Settings) -> list[Path]:
             *theme.theme_dirs(site_root, settings.theme)]
 
 
+#: Files outside ``seeds/`` that conversion reads: the settings, and the lists of
+#: :data:`generator.convert.DELETED` and :data:`generator.convert.RECORD`.
+_CONVERTER_FILES = ("site.toml", os.path.join("content", "deleted-seeds.txt"),
+                    os.path.join("content", "converted-seeds.txt"))
+
+
 def _signatures(site_root: Path, watched: list[Path], options: tuple):
     """From one scan of the inputs: the signature of them all (nothing to do when it
     matches) and a function giving the rest, wanted only when it does not: the
-    signature of what conversion depends on (``seeds/``, ``site.toml`` and the names
-    of the article files), that of everything but the article files (a body-only
+    signature of what conversion depends on (``seeds/``, ``site.toml``, the names
+    of the article files and the converter's lists in ``content/``: a line deleted
+    from the list of deleted articles' seeds publishes its article at the next
+    build), that of everything but the article files (a body-only
     rebuild needs those unchanged), and the article files, as
     :func:`_read_sources` takes them."""
     stats = cache.scan(site_root, watched)  # paths relative to the site
 
     def parts() -> tuple[str, str, list]:
         seeds, articles = "seeds" + os.sep, os.path.join("content", "articles") + os.sep
-        converting = [s for s in stats if s[0].startswith(seeds) or s[0] == "site.toml"]
+        converting = [s for s in stats if s[0].startswith(seeds) or s[0] in _CONVERTER_FILES]
         converting += [s[0] for s in stats if s[0].startswith(articles)]
         others = [s for s in stats if not s[0].startswith(articles)]
         folder = str(site_root / "content" / "articles") + os.sep

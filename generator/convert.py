@@ -244,7 +244,7 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
                  section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True,
-                 last: str | None = None, orphans: list[Existing] = (), deleted: dict[str, str] | None = None) -> Action:
+                 last: str | None = None, orphans: list[tuple[Existing, bool]] = (), deleted: dict[str, str] | None = None) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
@@ -256,8 +256,11 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     article (see :func:`_rewritten`): in another folder, a seed of the same file name
     is another story; ``last`` is the article the seed became last (from the
     converter's record), preferred among ``existing_docs`` then; ``orphans`` the articles
-    converted from seeds no longer in the folder: one with the seed's headline and
-    opening paragraph is the seed's, renamed and changed in one step; ``deleted`` maps
+    whose seeds are no longer as they were converted, each with whether its seed's file
+    name is gone: the seed renamed and changed in one step (onto another seed's name,
+    or two seeds' names swapped) is the one with its headline or opening paragraph
+    (both, when that name is still used), before an article of its own name counts as
+    rewritten; ``deleted`` maps
     the slugs of deleted articles whose seeds are gone to those seeds (see :func:`convert`):
     a new seed whose headline gives such a slug is that story, renamed and changed, and
     stays off the site; ``taken`` holds the article slugs in use; ``profiles`` the folded
@@ -296,6 +299,9 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     warnings += [(line, f"header line '{key}: …' gives '{key}' again (first on line {earlier}): this line's value "
                         "is used; delete the line you do not mean") for line, key, earlier in meta.repeated]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
+    if existing is None:  # a seed renamed (onto another's name, or swapped) and changed in one step
+        existing = next((d for d, gone in orphans if d not in existing_docs and (
+            same_article(d, parsed.title, paragraphs[0]) if gone else _same_text(d, parsed.title, paragraphs))), None)
     if existing is None and in_place:  # headline and text rewritten (a draft saved early): the same article
         mine = [d for d in existing_docs if d.path == last]  # the one it became last, when known
         existing = _rewritten(mine or existing_docs, read, tz)
@@ -307,8 +313,6 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
-    if existing is None:  # the seed renamed and changed in one step: its article is still its own
-        existing = next((d for d in orphans if _same_text(d, parsed.title, paragraphs)), None)
     if existing is None and deleted and slug_for(parsed.title, set()) in deleted:
         path = f"{ARTICLES_DIR}/{slug_for(parsed.title, set())}.md"
         return Action("deleted", seed.display, path, message=(
@@ -401,7 +405,9 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             unsourced.append(doc)
     names = present if present is not None else {seed.name for seed in seeds}
     current = {seed.digest() for seed in seeds}
-    orphans = [doc for name, docs in by_file.items() if name not in names for doc in docs
+    # Articles whose seed is no longer as it was converted (renamed, changed, or both): a seed
+    # of another name that tells the same story takes one (see convert_seed).
+    orphans = [(doc, name not in names) for name, docs in by_file.items() for doc in docs
                if doc.meta["source"].get("sha256") not in current] if in_place else []
     results: list[Parsed | Action] = []
     for seed in sorted(seeds, key=lambda s: s.name):
@@ -432,7 +438,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
                               tags_of[id(result)], section, unsourced, in_place,
                               (last or {}).get(result.seed.display), orphans, deleted if in_place else None)
-        orphans = [doc for doc in orphans if doc.path != action.path]  # one seed's at most
+        orphans = [(doc, gone) for doc, gone in orphans if doc.path != action.path]  # one seed's at most
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -629,8 +635,11 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
     # Deleted articles whose seeds are gone under every name: a seed with the same headline
     # is the story renamed and changed in one step.
-    away = {path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (_, path) in now_listed.items()
-            if seed not in digests and not (site_root / path).exists()}
+    away = {path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (path, was) in record.items()
+            if seed not in digests and was not in by_digest and was not in held and not (site_root / path).exists()
+            and not restore}
+    away.update({path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (_, path) in now_listed.items()
+                 if seed not in digests and not (site_root / path).exists()})
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
                                {seed: path for seed, (path, _) in record.items()}, present, away)
     if restore:
@@ -641,9 +650,10 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
-        # seeds still there (those whose articles were deleted too: with the record alone, a
-        # checkout where the list is missing, not committed, still knows them)
-        kept = {k: v for k, v in record.items() if (site_root / k).exists()}
+        # seeds still there, and every seed whose article was deleted, even when the seed is
+        # gone too (deleted or renamed): with the record alone, a checkout where the list is
+        # missing (not committed) still knows them, and the seed sent again stays out
+        kept = {k: v for k, v in record.items() if (site_root / k).exists() or not (site_root / v[0]).exists()}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
         if kept != record or (kept and not (site_root / RECORD).exists()):  # or made from an older cache's

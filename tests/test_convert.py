@@ -639,6 +639,89 @@ def test_a_deleted_article_s_seed_renamed_and_changed_stays_off_the_site(tmp_pat
     assert not (site / "build" / "articles" / slug).exists()
 
 
+@pytest.mark.parametrize("then", ["seed deleted, committed, sent again", "seed renamed, committed",
+                                  "committed, then renamed and changed"])
+def test_a_takedown_sticks_in_a_checkout_with_the_record_alone(tmp_path, then):
+    """The record of conversions (committed; the list of deleted seeds left out of the
+    commit) keeps the seeds of deleted articles even once those seeds are gone, so a
+    checkout made from it never publishes the story again."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    build(site, now=now)
+    seed = site / "seeds" / BYLINE
+    saved = seed.read_bytes()
+    if then == "seed deleted, committed, sent again":
+        seed.unlink()
+        build(site, now=now)
+    elif then == "seed renamed, committed":
+        seed.rename(site / "seeds" / "renamed.txt")
+        build(site, now=now)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site, checkout, ignore=shutil.ignore_patterns(".cache", "build", "deleted-seeds.txt"))
+    if then == "seed deleted, committed, sent again":
+        (checkout / "seeds" / BYLINE).write_bytes(saved)
+    elif then == "committed, then renamed and changed":
+        moved = (checkout / "seeds" / BYLINE).rename(checkout / "seeds" / "renamed.txt")
+        touch_seed(moved, moved.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
+    kinds = {a.seed: a.kind for a in build(checkout, now=now).actions}
+    assert set(kinds.values()) <= {"deleted", "unchanged"} and "deleted" in kinds.values(), kinds
+    assert not list((checkout / "content" / "articles").glob(f"{slug}*.md"))
+
+
+@pytest.mark.parametrize("how", ["onto another seed's name", "names swapped", "headline edited"])
+def test_a_seed_renamed_and_changed_keeps_to_its_own_article(tmp_path, how):
+    """A seed renamed onto another seed's name, or two seeds' names swapped, each with
+    a new paragraph: every story stays at its own address, none is overwritten or
+    published twice; a renamed seed whose headline was edited updates its article."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    before = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+              for p in (site / "content" / "articles").glob("*.md")}
+    first, second = sorted(EXPECTED)[:2]
+    a, b = site / "seeds" / first, site / "seeds" / second
+    if how == "onto another seed's name":
+        a.replace(b)
+        touch_seed(b, b.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
+    elif how == "names swapped":
+        text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+        touch_seed(a, text_b + "\nفقرة جديدة من الوكالة.\n")
+        touch_seed(b, text_a + "\nفقرة جديدة من الوكالة.\n")
+    else:
+        moved = a.rename(site / "seeds" / "renamed.txt")
+        title = frontmatter.split((site / "content" / "articles" / f"{EXPECTED[first][0]}.md")
+                                  .read_text(encoding="utf-8"))[0]["title"]
+        touch_seed(moved, moved.read_text(encoding="utf-8").replace(title, title + " اليوم", 1))
+    build(site, now=now)
+    after = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+             for p in (site / "content" / "articles").glob("*.md")}
+    if how == "headline edited":
+        assert set(after) == set(before)
+    else:
+        assert after == before  # the same titles at the same addresses, nothing added
+    for name in (first, second) if how == "names swapped" else (first,):
+        text = (site / "content" / "articles" / f"{EXPECTED[name][0]}.md").read_text(encoding="utf-8")
+        assert "فقرة جديدة من الوكالة" in text or how == "headline edited"
+
+
+def test_a_line_deleted_from_the_list_publishes_the_article_at_the_next_build(tmp_path):
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    build(site, now=now)
+    listing = site / "content" / "deleted-seeds.txt"
+    listing.write_text("".join(line for line in listing.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if line.startswith("#")), encoding="utf-8")
+    build(site, now=now)  # no seed changed: the list is what conversion reads too
+    assert (site / "content" / "articles" / f"{slug}.md").is_file()
+    assert (site / "build" / "articles" / slug / "index.html").is_file()
+
+
 def test_the_deleted_article_of_a_file_name_used_for_a_second_story_stays_deleted(tmp_path):
     site = new_site(tmp_path / "site", {"001.txt": "التاريخ: 2024-01-15\n\nخبر يوم الاثنين\n\nنص يوم الاثنين.\n".encode()})
     now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
