@@ -576,6 +576,18 @@ def test_an_article_deleted_in_a_checkout_that_never_built_stays_deleted(tmp_pat
     assert f"seeds/{BYLINE}\t" in (checkout / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
 
 
+def taken_down(tmp_path: Path) -> tuple[Path, dt.datetime, str]:
+    """A site built from the seeds of EXPECTED, whose BYLINE article was then deleted
+    and the site built again (the takedown listed): ``(site, now, slug)``."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    slug = EXPECTED[BYLINE][0]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    build(site, now=now)
+    return site, now, slug
+
+
 @pytest.mark.parametrize("then", ["the list not committed", "the seed deleted, then sent again"])
 def test_a_deleted_article_stays_deleted(tmp_path, then):
     """A takedown sticks: in a checkout made from a commit that has the record of
@@ -625,12 +637,7 @@ def test_a_seed_renamed_and_changed_updates_its_article(tmp_path, how):
 
 
 def test_a_deleted_article_s_seed_renamed_and_changed_stays_off_the_site(tmp_path):
-    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
-    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
-    build(site, now=now)
-    slug = EXPECTED[BYLINE][0]
-    (site / "content" / "articles" / f"{slug}.md").unlink()
-    build(site, now=now)
+    site, now, slug = taken_down(tmp_path)
     seed = (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
     touch_seed(seed, seed.read_text(encoding="utf-8") + "\nوأضاف المتحدث أن العملية ستتم قريبا.\n")
     [action] = [a for a in build(site, now=now).actions if a.seed == "seeds/renamed.txt"]
@@ -645,12 +652,7 @@ def test_a_takedown_sticks_in_a_checkout_with_the_record_alone(tmp_path, then):
     """The record of conversions (committed; the list of deleted seeds left out of the
     commit) keeps the seeds of deleted articles even once those seeds are gone, so a
     checkout made from it never publishes the story again."""
-    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
-    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
-    build(site, now=now)
-    slug = EXPECTED[BYLINE][0]
-    (site / "content" / "articles" / f"{slug}.md").unlink()
-    build(site, now=now)
+    site, now, slug = taken_down(tmp_path)
     seed = site / "seeds" / BYLINE
     saved = seed.read_bytes()
     if then == "seed deleted, committed, sent again":
@@ -708,12 +710,7 @@ def test_a_seed_renamed_and_changed_keeps_to_its_own_article(tmp_path, how):
 
 
 def test_a_line_deleted_from_the_list_publishes_the_article_at_the_next_build(tmp_path):
-    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
-    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
-    build(site, now=now)
-    slug = EXPECTED[BYLINE][0]
-    (site / "content" / "articles" / f"{slug}.md").unlink()
-    build(site, now=now)
+    site, now, slug = taken_down(tmp_path)
     listing = site / "content" / "deleted-seeds.txt"
     listing.write_text("".join(line for line in listing.read_text(encoding="utf-8").splitlines(keepends=True)
                                if line.startswith("#")), encoding="utf-8")
