@@ -70,7 +70,7 @@ class SeedFile:
             fields = dataclasses.asdict(self.meta)
             # Where the values were found (header lines, which the bytes hold; a manifest's line
             # numbers) is no change of the seed: recorded digests stay.
-            del fields["unknown"], fields["date_line"], fields["repeated"], fields["date_from"]
+            del fields["unknown"], fields["date_line"], fields["repeated"], fields["date_from"], fields["misspelled"]
             extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
             known = sha256(self.data + b"\0" + extra.encode("utf-8"))
         self.__dict__["_digest"] = known
@@ -298,6 +298,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                         f"{KNOWN_HEADER_KEYS}") for line, key in meta.unknown]
     warnings += [(line, f"header line '{key}: …' gives '{key}' again (first on line {earlier}): this line's value "
                         "is used; delete the line you do not mean") for line, key, earlier in meta.repeated]
+    warnings += [f"'{key}' in {where}{f':{line}' if line else ''} is no key Jarida reads, so its value is not used; "
+                 f"did you mean '{known}'?" for where, line, key, known in meta.misspelled]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
     if existing is None:  # a seed renamed (onto another's name, or swapped) and changed in one step
         existing = next((d for d, gone in orphans if d not in existing_docs and (
@@ -490,6 +492,9 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
             meta = meta.merged(sidecar)
         if meta.date_from:
             meta = dataclasses.replace(meta, date_from=(shown(meta.date_from[0]), meta.date_from[1]))
+        if meta.misspelled:
+            meta = dataclasses.replace(meta, misspelled=tuple(
+                (shown(where), line, key, known) for where, line, key, known in meta.misspelled))
         out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))
     return out, [dataclasses.replace(p, path=shown(p.path)) for p in problems]
 

@@ -57,7 +57,9 @@ class Metadata:
     from a sidecar or the manifest); ``repeated`` the ``(line, key, first line)``
     of each header line that gives a key an earlier line gave (its value is used);
     ``date_from`` the ``(file, line)`` of a manifest line or sidecar that gave ``date``
-    (line 0: not known), for messages.
+    (line 0: not known), for messages; ``misspelled`` the ``(file, line, key, known key)`` of
+    each key of a manifest line or sidecar that is no key Jarida reads but close to one
+    (``titel``: a typo, whose value would be lost without a word).
     """
 
     title: str | None = None
@@ -72,6 +74,7 @@ class Metadata:
     date_line: int = 0
     repeated: tuple[tuple[int, str, int], ...] = ()
     date_from: tuple = ()
+    misspelled: tuple = ()
 
     def merged(self, other: "Metadata") -> "Metadata":
         """Fields of ``other`` where it has them, else ours (``other`` wins)."""
@@ -80,7 +83,8 @@ class Metadata:
                         unknown=self.unknown + other.unknown,
                         date_line=other.date_line if other.date is not None else self.date_line,
                         repeated=self.repeated + other.repeated,
-                        date_from=other.date_from if other.date is not None else self.date_from)
+                        date_from=other.date_from if other.date is not None else self.date_from,
+                        misspelled=self.misspelled + other.misspelled)
 
 
 def split_names(value) -> tuple[str, ...] | None:
@@ -99,9 +103,20 @@ def clean_value(value) -> str:
     return SPACE_RE.sub(" ", nfc(text)).strip()
 
 
-def from_mapping(data: dict) -> Metadata:
-    """Metadata from a JSON/YAML mapping with English or Arabic keys; unknown keys are ignored."""
+def from_mapping(data: dict, source: str = "", line: int = 0) -> Metadata:
+    """Metadata from a JSON/YAML mapping with English or Arabic keys (read from the file
+    ``source``, at ``line``, 0 for a whole file); unknown keys are ignored, those close to
+    a known key named in ``misspelled``."""
     values: dict = {}
+    misspelled = []
+    for key in data:
+        folded = str(key).strip().casefold()
+        if folded not in HEADER_KEYS and folded not in FALLBACK_KEYS and folded not in _OTHER_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(folded, [*HEADER_KEYS, *FALLBACK_KEYS], n=1, cutoff=0.75)
+            if close:
+                misspelled.append((source, line, str(key), close[0]))
     # Fallback keys first, so that the main key wins when both are present.
     for key, value in sorted(data.items(), key=lambda item: str(item[0]).casefold() not in FALLBACK_KEYS):
         name = HEADER_KEYS.get(str(key).strip().casefold()) or FALLBACK_KEYS.get(str(key).strip().casefold())
@@ -111,7 +126,11 @@ def from_mapping(data: dict) -> Metadata:
             values[name] = split_names([clean_value(v) for v in value] if isinstance(value, list) else clean_value(value))
         else:
             values[name] = clean_value(value) or None
-    return Metadata(**values)
+    return Metadata(**values, misspelled=tuple(misspelled))
+
+
+#: Keys of a manifest line that are no metadata: the seed's file name.
+_OTHER_KEYS = {"file"}
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
@@ -140,7 +159,7 @@ def read_manifest(folder: Path) -> tuple[dict[str, Metadata], list[Problem]]:
         if not isinstance(data, dict) or not isinstance(data.get("file"), str):
             problems.append(Problem(str(path), number, "each line must be a JSON object with a \"file\" name"))
             continue
-        meta = from_mapping(data)
+        meta = from_mapping(data, str(path), number)
         out[data["file"]] = dataclasses.replace(meta, date_from=(str(path), number)) if meta.date else meta
     return out, problems
 
@@ -213,7 +232,7 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
             return None, Problem(str(path), 0, f"cannot read this metadata file: {offset_problem(text) or exc}")
         if not isinstance(data, dict):
             return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
-        meta = from_mapping(data)
+        meta = from_mapping(data, str(path))
         return (dataclasses.replace(meta, date_from=(str(path), _date_key_line(text))) if meta.date else meta), None
     return None, None
 

@@ -91,6 +91,8 @@ CASES = {
         site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "unknown key in a seed's header lines (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("العنوان: عنوان الخبر\nالمصدر: واس\n\nنص الخبر.\n")})),
+    "key of a sidecar or manifest line close to a known one (warning)": lambda t: build(
+        site(t, seeds={"x.txt": GOOD_SEED, "x.json": '{"titel": "عنوان"}'.encode()})),
     "key given twice in a seed's header lines (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("التاريخ: 15/06/2018\nالعنوان: عنوان الخبر\nالتاريخ: 16/06/2018\n\nنص الخبر.\n")})),
     "time that the clocks skipped (daylight saving time), in front matter or a seed's header (warning)": lambda t: build(

@@ -506,6 +506,21 @@ def test_a_header_time_the_clocks_skipped_is_a_warning_at_its_line(tmp_path):
     assert front(site, action)["date"] == "2024-04-26T01:30:00+03:00"  # as the warning says
 
 
+def test_a_misspelled_key_in_a_sidecar_or_the_manifest_is_a_warning(tmp_path):
+    """``titel`` and ``dat`` are typos whose values would be lost without a word; keys
+    that are no metadata at all (a scraper's ``source_url``, ``lang``) stay unremarked."""
+    site = new_site(tmp_path / "site", {
+        "a.txt": seed("عنوان الخبر الأول"), "b.txt": seed("عنوان الخبر الثاني"),
+        "a.json": '{"titel": "عنوان من الملف", "lang": "ar"}'.encode(),
+        "manifest.jsonl": manifest({"file": "b.txt", "dat": "2024-01-05", "source_url": "https://example.com/1"}),
+    })
+    actions = by_seed(run(site))
+    assert "'titel' in seeds/a.json is no key Jarida reads, so its value is not used; did you mean 'title'?" \
+        in actions["seeds/a.txt"].message
+    assert "'dat' in seeds/manifest.jsonl:1 is no key Jarida reads" in actions["seeds/b.txt"].message
+    assert "lang" not in actions["seeds/a.txt"].message and "source_url" not in actions["seeds/b.txt"].message
+
+
 def test_a_bad_date_in_the_header_is_an_error_at_its_line(tmp_path):
     site = new_site(tmp_path / "site", {"a.txt": ("العنوان: عنوان الخبر\nالتاريخ: أمس\n\n" + BODY).encode()})
     [action] = run(site)
