@@ -311,26 +311,42 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
                 gc.enable()
 
 
-def _strict_seeds(actions: list, planned: bool = False, settings: Settings | None = None) -> None:
+def _strict_seeds(actions: list, planned: bool = False, settings: Settings | None = None,
+                  site_root: Path | None = None, drafts: bool = False) -> None:
     """Under ``--strict``: raise :class:`ConvertFailed` when a seed cannot be converted, and
     :class:`ContentProblems` when one is converted with a warning or not converted
     because its article was deleted (``actions`` of :func:`generator.convert.convert`,
-    only ``planned`` or taken). With ``settings``, the articles planned are read
-    as the build reads them, and what the build would say of one (a headline too
-    long...) stops it too, before anything is written."""
+    only ``planned`` or taken). With ``settings`` and ``site_root``, the content as it
+    would be once the planned articles are written is read as the build reads it,
+    and what the build would say of it (a headline too long, two sections shown
+    with one name, two articles with one slug...) stops it too, before anything
+    is written."""
     if any(a.kind == "error" for a in actions):
         raise ConvertFailed(actions, planned)
     warned = [_warned(a.seed, line) for a in actions
               if a.kind in ("write", "update") for line in a.message.splitlines()]
     warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
-    if settings is not None:
-        from .content import ARTICLES_DIR, parse_article
+    writes = [a for a in actions if a.kind in ("write", "update")]
+    if settings is not None and site_root is not None and writes:
+        from .content import ARTICLES_DIR, assemble, parse_article, parse_profile, read_content, sections_of_one_name
 
-        warned += [dataclasses.replace(p, warning=False, message=f"{p.message} (in the article {a.seed} would "
-                                                                 "become; nothing was written)")
-                   for a in actions if a.kind in ("write", "update") for rel, text in a.files
-                   if rel.startswith(ARTICLES_DIR + "/") and rel.endswith(".md")
-                   for p in parse_article(rel, text, settings)[1]]
+        articles, profiles, found = read_content(site_root, settings)
+        new = {}
+        for action in writes:
+            for rel, text in action.files:
+                if rel.startswith(ARTICLES_DIR + "/") and rel.endswith(".md"):
+                    new[rel], problems = parse_article(rel, text, settings)
+                    warned += [dataclasses.replace(p, message=f"{p.message} (in the article {action.seed} would "
+                                                              "become; nothing was written)") for p in problems]
+            profiles += [p for rel, text in action.profiles if (p := parse_profile(rel, text)[0])]
+        found = [p for p in found if p.path not in new]
+        articles = [a for a in articles if a.path not in new] + [a for a in new.values() if a is not None]
+        try:
+            found += sections_of_one_name(assemble(settings, articles, profiles, drafts, found))
+        except ContentProblems as exc:
+            found = exc.problems
+        warned += found
+    warned = [dataclasses.replace(p, warning=False) for p in warned]
     if warned:
         raise ContentProblems(warned)
 
@@ -412,7 +428,8 @@ def _build(site_root, out, settings, now, run_convert, drafts, strict, future, s
         from . import convert
 
         if strict:  # a seed converted with a warning stops the build before anything is written
-            _strict_seeds(convert.convert(site_root, settings, dry_run=True), planned=True, settings=settings)
+            _strict_seeds(convert.convert(site_root, settings, dry_run=True), planned=True, settings=settings,
+                          site_root=site_root, drafts=drafts)
         actions = convert.convert(site_root, settings)
         failed = [a for a in actions if a.kind == "error"]
         if failed:  # the good seeds are converted; the site is not built with some missing

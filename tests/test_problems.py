@@ -307,6 +307,19 @@ def test_strict_stops_before_writing_an_article_the_build_would_warn_about(tmp_p
         assert not (site / "content" / "converted-seeds.txt").exists()
 
 
+def test_strict_stops_before_writing_an_article_that_would_clash_with_the_others(tmp_path):
+    """Checks across articles too: a seed filed under a section shown with the same name
+    as another article's section, or giving the slug of an existing article."""
+    site = site_with(tmp_path, {"a.md": md("عنوان أول", "section: politics\n")},
+                     toml='base_url = "https://example.org/"\n[sections]\npolitics = "سياسة"\npolitic = "سياسة"\n')
+    (site / "seeds").mkdir()
+    (site / "seeds" / "good.txt").write_text("القسم: politic\n\nعنوان الخبر\n\nنص الخبر.\n", encoding="utf-8")
+    proc = run_jarida("build", "--site", site, "--strict", check=False)
+    assert proc.returncode == 1 and "is shown as 'سياسة'" in proc.stderr
+    assert sorted(p.name for p in (site / "content" / "articles").glob("*.md")) == ["a.md"]
+    assert not (site / "content" / "converted-seeds.txt").exists()
+
+
 def test_strict_converts_nothing_when_one_seed_fails(tmp_path):
     site = site_with(tmp_path, {})
     (site / "seeds").mkdir()
