@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import frontmatter
 from .arabic import cut_at_word, fold, remove_invisible, slugify
-from .content import ARTICLES_DIR, AUTHORS_DIR, first_paragraph_text
+from .content import ARTICLES_DIR, AUTHORS_DIR, MAX_SLUG_BYTES, first_paragraph_text
 from .lock import CACHE_DIR
 from .markup import blocks_to_markdown, paragraphs_to_markdown
 from .metadata import (KNOWN_HEADER_KEYS, Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar,
@@ -198,6 +198,32 @@ def _as_if_untitled(item: Parsed) -> ParsedSeed | None:
         return None
 
 
+def _mostly_same(doc: Existing, parsed: ParsedSeed) -> bool:
+    """Whether the seed ``parsed`` keeps nearly all of the text of ``doc``, an article
+    converted from a seed: every paragraph of its body, but one in five, is among the
+    seed's (as the converter writes them, letter variants folded). A story renamed and
+    given a paragraph or a correction does; the next day's story under a daily headline
+    and a stock opening line (new figures) does not."""
+    try:
+        body = frontmatter.split(doc.text)[1]
+    except frontmatter.FrontMatterError:
+        return False
+    old = [fold(p.strip()) for p in body.split("\n\n") if p.strip()]
+    new = {fold(p.strip()) for p in blocks_to_markdown(parsed.blocks).split("\n\n") if p.strip()}
+    return bool(old) and sum(p not in new for p in old) <= len(old) // 5
+
+
+def _same_date(doc: Existing, date: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> bool:
+    """Whether the article ``doc`` may be the story of a seed whose metadata gives ``date``
+    (``None``: none given): it has that date, or the seed gives none."""
+    if date is None:
+        return True
+    try:
+        return parse_date(doc.meta.get("date"), tz) == date
+    except (ValueError, TypeError):
+        return False
+
+
 def _same_text(doc: Existing, title: str, paragraphs: list[str]) -> bool:
     """True when ``doc``, an article without a ``source:`` block, has both the
     headline of a seed and its opening paragraph (the first that is no list item
@@ -244,7 +270,7 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
                  section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True,
-                 last: str | None = None, orphans: list[tuple[Existing, bool]] = (), deleted: dict[str, str] | None = None) -> Action:
+                 last: str | None = None, orphans: list[Existing] = ()) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
@@ -256,14 +282,12 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     article (see :func:`_rewritten`): in another folder, a seed of the same file name
     is another story; ``last`` is the article the seed became last (from the
     converter's record), preferred among ``existing_docs`` then; ``orphans`` the articles
-    whose seeds are no longer as they were converted, each with whether its seed's file
-    name is gone: the seed renamed and changed in one step (onto another seed's name,
-    or two seeds' names swapped) is the one with its headline or opening paragraph
-    (both, when that name is still used), before an article of its own name counts as
-    rewritten; ``deleted`` maps
-    the slugs of deleted articles whose seeds are gone to those seeds (see :func:`convert`):
-    a new seed whose headline gives such a slug is that story, renamed and changed, and
-    stays off the site; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    whose seeds' file names are gone and whose seeds were changed too: the seed renamed and
+    changed in one step is the one article among them with its headline and opening
+    paragraph, nearly all its text (see :func:`_mostly_same`) and its date, when the
+    seed's metadata gives one; when two have them
+    (a daily headline over a stock opening), none is taken, so that no story is
+    written over another; ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -301,9 +325,10 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     warnings += [f"'{key}' in {where}{f':{line}' if line else ''} is no key Jarida reads, so its value is not used; "
                  f"did you mean '{known}'?" for where, line, key, known in meta.misspelled]
     existing = next((d for d in existing_docs if same_article(d, parsed.title, paragraphs[0])), None)
-    if existing is None:  # a seed renamed (onto another's name, or swapped) and changed in one step
-        existing = next((d for d, gone in orphans if d not in existing_docs and (
-            same_article(d, parsed.title, paragraphs[0]) if gone else _same_text(d, parsed.title, paragraphs))), None)
+    if existing is None and orphans:  # a seed renamed and changed in one step (see above)
+        matches = [d for d in orphans if _same_text(d, parsed.title, paragraphs) and _same_date(d, read, tz)
+                   and _mostly_same(d, parsed)]
+        existing = matches[0] if len(matches) == 1 else None
     if existing is None and in_place:  # headline and text rewritten (a draft saved early): the same article
         mine = [d for d in existing_docs if d.path == last]  # the one it became last, when known
         existing = _rewritten(mine or existing_docs, read, tz)
@@ -315,12 +340,6 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
                             f"seed's metadata to become another article)")
     if existing is None:  # an article whose source: block an editor removed is still this seed's
         existing = next((d for d in unsourced if _same_text(d, parsed.title, paragraphs)), None)
-    if existing is None and deleted and slug_for(parsed.title, set()) in deleted:
-        path = f"{ARTICLES_DIR}/{slug_for(parsed.title, set())}.md"
-        return Action("deleted", seed.display, path, message=(
-            f"not converted: it has the headline of {path}, whose article was deleted (its seed "
-            f"{deleted[slug_for(parsed.title, set())]} is listed in {DELETED}); to publish it, delete that line, "
-            f"or give the seed another headline"))
     plain = _as_if_untitled(item) if existing is not None and existing.meta.get("title") is not None else None
     if plain is not None and fold(plain.title) == fold(str(existing.meta["title"])):
         # The text's headline is the article's old title, corrected in a sidecar or the manifest:
@@ -382,10 +401,12 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
                     profiles: set[str], force: bool = False, section: str | None = None,
                     in_place: bool = True, last: dict[str, str] | None = None,
-                    present: set[str] | None = None, deleted: dict[str, str] | None = None) -> list[Action]:
+                    present: set[str] | None = None, reserved: set[str] = frozenset()) -> list[Action]:
     """Plan the conversion of ``seeds`` (sorted by name for stable slugs). ``present``:
     the names of every seed file in the folder (default: those of ``seeds``), whose
-    articles are no orphans; ``deleted``: see :func:`convert_seed`.
+    articles are no orphans (see :func:`convert_seed`); ``reserved``: slugs no new
+    article may take (those of deleted articles: a new story at a taken-down address
+    would bring the deleted one back in a fresh checkout, and mislead readers).
 
     A seed whose bytes and metadata were converted before (same digest,
     whatever its file name now) is unchanged and writes nothing. Tags are
@@ -398,6 +419,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     taken = set()
     for doc in existing:
         taken.add(doc.path.rsplit("/", 1)[-1].removesuffix(".md"))
+        if doc.meta.get("slug") is not None:  # an article's address given by its 'slug:' key is taken too
+            taken.add(slugify(str(doc.meta["slug"]), MAX_SLUG_BYTES))
         source = doc.meta.get("source")
         if isinstance(source, dict) and isinstance(source.get("file"), str):
             by_file.setdefault(source["file"], []).append(doc)
@@ -409,8 +432,9 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     current = {seed.digest() for seed in seeds}
     # Articles whose seed is no longer as it was converted (renamed, changed, or both): a seed
     # of another name that tells the same story takes one (see convert_seed).
-    orphans = [(doc, name not in names) for name, docs in by_file.items() for doc in docs
+    orphans = [doc for name, docs in by_file.items() if name not in names for doc in docs
                if doc.meta["source"].get("sha256") not in current] if in_place else []
+    taken |= set(reserved)
     results: list[Parsed | Action] = []
     for seed in sorted(seeds, key=lambda s: s.name):
         known = by_digest.get(seed.digest())
@@ -439,8 +463,8 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             continue
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
                               tags_of[id(result)], section, unsourced, in_place,
-                              (last or {}).get(result.seed.display), orphans, deleted if in_place else None)
-        orphans = [(doc, gone) for doc, gone in orphans if doc.path != action.path]  # one seed's at most
+                              (last or {}).get(result.seed.display), orphans)
+        orphans = [doc for doc in orphans if doc.path != action.path]  # one seed's at most
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
             for _, text in action.profiles:
@@ -638,15 +662,12 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     present = {seed.name for seed in seeds}
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
-    # Deleted articles whose seeds are gone under every name: a seed with the same headline
-    # is the story renamed and changed in one step.
-    away = {path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (path, was) in record.items()
-            if seed not in digests and was not in by_digest and was not in held and not (site_root / path).exists()
-            and not restore}
-    away.update({path.rsplit("/", 1)[-1].removesuffix(".md"): seed for seed, (_, path) in now_listed.items()
-                 if seed not in digests and not (site_root / path).exists()})
+    # The addresses of deleted articles stay theirs: no new story takes one.
+    reserved = set() if restore else {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (path, _) in record.items()
+                                      if not (site_root / path).exists()}
+    reserved |= {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (_, path) in now_listed.items()}
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
-                               {seed: path for seed, (path, _) in record.items()}, present, away)
+                               {seed: path for seed, (path, _) in record.items()}, present, reserved)
     if restore:
         back = {seed: path for seed, (_, path) in listed.items()} | noticed
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [

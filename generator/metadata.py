@@ -111,10 +111,12 @@ def from_mapping(data: dict, source: str = "", line: int = 0) -> Metadata:
     misspelled = []
     for key in data:
         folded = str(key).strip().casefold()
-        if folded not in HEADER_KEYS and folded not in FALLBACK_KEYS and folded not in _OTHER_KEYS:
+        # A compound key (author_id, title_en) is a field of its own, not a typo.
+        if folded not in HEADER_KEYS and folded not in FALLBACK_KEYS and folded not in _OTHER_KEYS \
+                and not re.search(r"[_\-. ]", folded):
             import difflib
 
-            close = difflib.get_close_matches(folded, [*HEADER_KEYS, *FALLBACK_KEYS], n=1, cutoff=0.75)
+            close = difflib.get_close_matches(folded, [*HEADER_KEYS, *FALLBACK_KEYS], n=1, cutoff=0.8)
             if close:
                 misspelled.append((source, line, str(key), close[0]))
     # Fallback keys first, so that the main key wins when both are present.
@@ -233,6 +235,10 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
         if not isinstance(data, dict):
             return None, Problem(str(path), 1, "metadata must be 'key: value' pairs")
         meta = from_mapping(data, str(path))
+        if meta.misspelled:  # each at its line of the file
+            meta = dataclasses.replace(meta, misspelled=tuple(
+                (where, _key_line(text, lambda k, key=key: k == key.strip().casefold()), key, known)
+                for where, _, key, known in meta.misspelled))
         return (dataclasses.replace(meta, date_from=(str(path), _date_key_line(text))) if meta.date else meta), None
     return None, None
 
@@ -242,11 +248,15 @@ _KEY_RE = re.compile(r"""(?:^|[{,])\s*["']?([^"':{},]+?)["']?\s*:""")
 
 def _date_key_line(text: str) -> int:
     """The line of a JSON or YAML metadata file that gives the date (0: not found)."""
+    return _key_line(text, lambda key: (HEADER_KEYS.get(key) or FALLBACK_KEYS.get(key)) == "date")
+
+
+def _key_line(text: str, wanted) -> int:
+    """The first line of a JSON or YAML metadata file with a key (stripped, case-folded)
+    for which ``wanted(key)`` is true (0: not found)."""
     for number, line in enumerate(text.splitlines(), 1):
-        for key in _KEY_RE.findall(line):
-            key = key.strip().casefold()
-            if (HEADER_KEYS.get(key) or FALLBACK_KEYS.get(key)) == "date":
-                return number
+        if any(wanted(key.strip().casefold()) for key in _KEY_RE.findall(line)):
+            return number
     return 0
 
 

@@ -636,18 +636,7 @@ def test_a_seed_renamed_and_changed_updates_its_article(tmp_path, how):
     assert "file: renamed.txt" in (site / action.path).read_text(encoding="utf-8")
 
 
-def test_a_deleted_article_s_seed_renamed_and_changed_stays_off_the_site(tmp_path):
-    site, now, slug = taken_down(tmp_path)
-    seed = (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
-    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nوأضاف المتحدث أن العملية ستتم قريبا.\n")
-    [action] = [a for a in build(site, now=now).actions if a.seed == "seeds/renamed.txt"]
-    assert action.kind == "deleted" and "whose article was deleted" in action.message
-    assert not list((site / "content" / "articles").glob(f"{slug}*.md"))
-    assert not (site / "build" / "articles" / slug).exists()
-
-
-@pytest.mark.parametrize("then", ["seed deleted, committed, sent again", "seed renamed, committed",
-                                  "committed, then renamed and changed"])
+@pytest.mark.parametrize("then", ["seed deleted, committed, sent again", "seed renamed, committed"])
 def test_a_takedown_sticks_in_a_checkout_with_the_record_alone(tmp_path, then):
     """The record of conversions (committed; the list of deleted seeds left out of the
     commit) keeps the seeds of deleted articles even once those seeds are gone, so a
@@ -665,48 +654,87 @@ def test_a_takedown_sticks_in_a_checkout_with_the_record_alone(tmp_path, then):
     shutil.copytree(site, checkout, ignore=shutil.ignore_patterns(".cache", "build", "deleted-seeds.txt"))
     if then == "seed deleted, committed, sent again":
         (checkout / "seeds" / BYLINE).write_bytes(saved)
-    elif then == "committed, then renamed and changed":
-        moved = (checkout / "seeds" / BYLINE).rename(checkout / "seeds" / "renamed.txt")
-        touch_seed(moved, moved.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
     kinds = {a.seed: a.kind for a in build(checkout, now=now).actions}
     assert set(kinds.values()) <= {"deleted", "unchanged"} and "deleted" in kinds.values(), kinds
     assert not list((checkout / "content" / "articles").glob(f"{slug}*.md"))
 
 
-@pytest.mark.parametrize("how", ["onto another seed's name", "names swapped", "headline edited"])
-def test_a_seed_renamed_and_changed_keeps_to_its_own_article(tmp_path, how):
-    """A seed renamed onto another seed's name, or two seeds' names swapped, each with
-    a new paragraph: every story stays at its own address, none is overwritten or
-    published twice; a renamed seed whose headline was edited updates its article."""
+def test_a_seed_renamed_onto_another_s_name_and_changed_keeps_to_its_own_article(tmp_path):
+    """A seed renamed onto another seed's name, with a new paragraph: its story is updated
+    at its own address; the other story is neither overwritten nor published twice."""
     site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
     now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
     build(site, now=now)
-    before = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+    titles = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
               for p in (site / "content" / "articles").glob("*.md")}
     first, second = sorted(EXPECTED)[:2]
-    a, b = site / "seeds" / first, site / "seeds" / second
-    if how == "onto another seed's name":
-        a.replace(b)
-        touch_seed(b, b.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
-    elif how == "names swapped":
-        text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
-        touch_seed(a, text_b + "\nفقرة جديدة من الوكالة.\n")
-        touch_seed(b, text_a + "\nفقرة جديدة من الوكالة.\n")
-    else:
-        moved = a.rename(site / "seeds" / "renamed.txt")
-        title = frontmatter.split((site / "content" / "articles" / f"{EXPECTED[first][0]}.md")
-                                  .read_text(encoding="utf-8"))[0]["title"]
-        touch_seed(moved, moved.read_text(encoding="utf-8").replace(title, title + " اليوم", 1))
+    (site / "seeds" / first).replace(site / "seeds" / second)
+    seed = site / "seeds" / second
+    touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة جديدة من الوكالة.\n")
     build(site, now=now)
-    after = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
-             for p in (site / "content" / "articles").glob("*.md")}
-    if how == "headline edited":
-        assert set(after) == set(before)
-    else:
-        assert after == before  # the same titles at the same addresses, nothing added
-    for name in (first, second) if how == "names swapped" else (first,):
-        text = (site / "content" / "articles" / f"{EXPECTED[name][0]}.md").read_text(encoding="utf-8")
-        assert "فقرة جديدة من الوكالة" in text or how == "headline edited"
+    assert {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+            for p in (site / "content" / "articles").glob("*.md")} == titles
+    assert "فقرة جديدة من الوكالة" in (site / "content" / "articles" / f"{EXPECTED[first][0]}.md").read_text(
+        encoding="utf-8")
+
+
+DAILY = "أسعار العملات اليوم"
+
+
+@pytest.mark.parametrize("case", ["same headline", "same headline and opening, two candidates",
+                                  "same opening only", "same headline and opening, another date"])
+def test_a_new_story_never_takes_the_article_of_a_seed_that_is_gone(tmp_path, case):
+    """A daily headline, a stock opening line: once yesterday's seed file is deleted,
+    today's story is a new article, and yesterday's stays as it was."""
+    stock = "ننشر لكم أسعار العملات اليوم في مصر بحسب آخر تحديث للبنك المركزي."
+    def story(title: str, figure: str, date: str = "") -> str:
+        return (f"التاريخ: {date}\n\n" if date else "") + f"{title}\n\n{stock}\n\nسعر الدولار {figure} جنيها.\n"
+    seeds = {"day1.txt": story(DAILY, "47.30", "2024-06-01" if "date" in case else "").encode()}
+    if "two candidates" in case:
+        seeds["day0.txt"] = story(DAILY, "47.10").encode()
+    site = new_site(tmp_path / "site", seeds)
+    run(site)
+    before = {p.name: p.read_text(encoding="utf-8") for p in (site / "content" / "articles").glob("*.md")}
+    (site / "seeds" / "day1.txt").unlink()
+    if "two candidates" in case:
+        (site / "seeds" / "day0.txt").unlink()
+    title = "محافظ الجيزة يفتتح مدرسة جديدة" if case == "same opening only" else DAILY
+    (site / "seeds" / "day2.txt").write_text(story(title, "47.55", "2024-06-02" if "date" in case else ""),
+                                             encoding="utf-8")
+    [action] = [a for a in run(site) if a.seed == "seeds/day2.txt"]
+    assert action.kind == "write"
+    after = {p.name: p.read_text(encoding="utf-8") for p in (site / "content" / "articles").glob("*.md")}
+    assert {name: after[name] for name in before} == before and len(after) == len(before) + 1
+
+
+def test_a_new_story_never_takes_the_address_of_a_deleted_article(tmp_path):
+    """A deleted article's address stays its own: a new story with its headline is
+    published under another slug, so that a fresh checkout does not take the deleted
+    article for one restored, and readers of the old address do not find another story."""
+    text = "ننشر لكم أسعار العملات اليوم في مصر.\n\nسعر الدولار {} جنيها.\n"
+    site = new_site(tmp_path / "site", {"cur1.txt": f"{DAILY}\n\n{text.format('47.30')}".encode()})
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    [first] = build(site, now=now).actions
+    (site / first.path).unlink()
+    build(site, now=now)
+    (site / "seeds" / "cur2.txt").write_text(f"{DAILY}\n\nسعر الدولار اليوم 47.55 جنيها.\n", encoding="utf-8")
+    [second] = [a for a in build(site, now=now).actions if a.seed == "seeds/cur2.txt"]
+    assert second.kind == "write" and second.path != first.path
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site, checkout, ignore=shutil.ignore_patterns(".cache", "build"))
+    kinds = {a.seed: a.kind for a in build(checkout, now=now).actions}
+    assert kinds.get("seeds/cur1.txt", "deleted") == "deleted" and not (checkout / first.path).exists()
+
+
+def test_a_new_seed_does_not_take_a_slug_given_by_a_slug_key(tmp_path):
+    site = new_site(tmp_path / "site", {})
+    (site / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    (site / "content" / "articles" / "hand.md").write_text(
+        "---\ntitle: معرض الزهور\ndate: 2024-01-01T10:00:00+02:00\nslug: وزير-الزراعة-يفتتح-معرض-الزهور\n---\n\nنص.\n",
+        encoding="utf-8")
+    (site / "seeds" / "a.txt").write_text("وزير الزراعة يفتتح معرض الزهور\n\nنص الخبر.\n", encoding="utf-8")
+    [action] = run(site)
+    assert action.kind == "write" and action.path == "content/articles/وزير-الزراعة-يفتتح-معرض-الزهور-2.md"
 
 
 def test_a_line_deleted_from_the_list_publishes_the_article_at_the_next_build(tmp_path):

@@ -511,14 +511,16 @@ def test_a_misspelled_key_in_a_sidecar_or_the_manifest_is_a_warning(tmp_path):
     that are no metadata at all (a scraper's ``source_url``, ``lang``) stay unremarked."""
     site = new_site(tmp_path / "site", {
         "a.txt": seed("عنوان الخبر الأول"), "b.txt": seed("عنوان الخبر الثاني"),
-        "a.json": '{"titel": "عنوان من الملف", "lang": "ar"}'.encode(),
-        "manifest.jsonl": manifest({"file": "b.txt", "dat": "2024-01-05", "source_url": "https://example.com/1"}),
+        "a.json": '{"titel": "عنوان من الملف", "lang": "ar", "subtitle": "عنوان فرعي"}'.encode(),
+        "manifest.jsonl": manifest({"file": "b.txt", "dat": "2024-01-05", "source_url": "https://example.com/1",
+                                    "author_id": 17, "title_en": "x", "sector": "x", "data": {"a": 1}}),
     })
     actions = by_seed(run(site))
-    assert "'titel' in seeds/a.json is no key Jarida reads, so its value is not used; did you mean 'title'?" \
+    assert "'titel' in seeds/a.json:1 is no key Jarida reads, so its value is not used; did you mean 'title'?" \
         in actions["seeds/a.txt"].message
     assert "'dat' in seeds/manifest.jsonl:1 is no key Jarida reads" in actions["seeds/b.txt"].message
-    assert "lang" not in actions["seeds/a.txt"].message and "source_url" not in actions["seeds/b.txt"].message
+    assert actions["seeds/a.txt"].message.count("no key Jarida reads") == 1
+    assert actions["seeds/b.txt"].message.count("no key Jarida reads") == 1  # dat alone, of all the others
 
 
 def test_a_bad_date_in_the_header_is_an_error_at_its_line(tmp_path):
