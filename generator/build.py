@@ -314,9 +314,10 @@ def build(site_root: Path, out: Path | None = None, base_url: str | None = None,
 def _strict_seeds(actions: list, planned: bool = False, settings: Settings | None = None,
                   site_root: Path | None = None, drafts: bool = False) -> None:
     """Under ``--strict``: raise :class:`ConvertFailed` when a seed cannot be converted, and
-    :class:`ContentProblems` when one is converted with a warning or not converted
-    because its article was deleted (``actions`` of :func:`generator.convert.convert`,
-    only ``planned`` or taken). With ``settings`` and ``site_root``, the content as it
+    :class:`ContentProblems` when one is converted with a warning (``actions`` of
+    :func:`generator.convert.convert`, only ``planned`` or taken). A seed left out
+    because its article was deleted is no problem: a takedown is an editor's choice,
+    and a strict build would otherwise fail until the seed is deleted too. With ``settings`` and ``site_root``, the content as it
     would be once the planned articles are written is read as the build reads it,
     and what the build would say of it (a headline too long, two sections shown
     with one name, two articles with one slug...) stops it too, before anything
@@ -325,7 +326,6 @@ def _strict_seeds(actions: list, planned: bool = False, settings: Settings | Non
         raise ConvertFailed(actions, planned)
     warned = [_warned(a.seed, line) for a in actions
               if a.kind in ("write", "update") for line in a.message.splitlines()]
-    warned += [Problem(a.seed, 0, a.message) for a in actions if a.kind == "deleted"]
     writes = [a for a in actions if a.kind in ("write", "update")]
     if settings is not None and site_root is not None and writes:
         from .content import ARTICLES_DIR, assemble, parse_article, parse_profile, read_content, sections_of_one_name

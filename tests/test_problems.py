@@ -540,3 +540,19 @@ def test_names_that_start_like_a_byline_label_are_kept(tmp_path, author):
     site = site_with(tmp_path, {"a.md": md("عنوان أول", f"author: \"{author}\"\n")})
     report = build(site, now=NOW)
     assert not [w for w in report.warnings if "author" in w.message]
+
+
+def test_strict_builds_a_site_with_a_taken_down_article(tmp_path):
+    """A takedown is the editor's choice, not a problem: a strict build says so and goes on,
+    and keeps the article off the site."""
+    site = site_with(tmp_path, {})
+    (site / "seeds").mkdir()
+    (site / "seeds" / "a.txt").write_text("عنوان الخبر الأول\n\nنص الخبر.\n", encoding="utf-8")
+    run_jarida("build", "--site", site, "--strict")
+    [article] = (site / "content" / "articles").glob("*.md")
+    article.unlink()
+    for _ in range(2):
+        proc = run_jarida("build", "--site", site, "--strict", check=False)
+        assert proc.returncode == 0 and "not converted again" in proc.stderr
+        assert not article.exists()
+    assert "seeds/a.txt" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
