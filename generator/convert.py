@@ -270,7 +270,7 @@ def read_seed(seed: SeedFile) -> Parsed | Action:
 def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing], taken: set[str],
                  profiles: set[str], force: bool = False, tags: list[str] | None = None,
                  section: str | None = None, unsourced: list[Existing] = (), in_place: bool = True,
-                 last: str | None = None, orphans: list[Existing] = ()) -> Action:
+                 last: str | None = None, orphans: list[Existing] = (), address: str | None = None) -> Action:
     """Decide what to do for one changed or new seed (pure).
 
     ``existing_docs`` are the articles converted earlier from a seed of the same
@@ -287,7 +287,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     paragraph, nearly all its text (see :func:`_mostly_same`) and its date, when the
     seed's metadata gives one; when two have them
     (a daily headline over a stock opening), none is taken, so that no story is
-    written over another; ``taken`` holds the article slugs in use; ``profiles`` the folded
+    written over another; ``address``: the slug of a new article (a deleted one restored);
+    ``taken`` holds the article slugs in use; ``profiles`` the folded
     names of authors that already have a profile; ``tags`` the tags chosen
     for it among the site's (see :func:`generator.tags.choose_all`); ``section`` the
     section for seeds whose metadata names none. With ``force``, an edited
@@ -369,8 +370,8 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     kept_tags = [str(t) for t in kept_tags] if isinstance(kept_tags, list) else None
     if existing is not None:
         slug, kind = existing.path.rsplit("/", 1)[-1].removesuffix(".md"), "update"
-    else:
-        slug, kind = slug_for(parsed.title, taken), "write"
+    else:  # a deleted article restored gets its address back (``address``)
+        slug, kind = address or slug_for(parsed.title, taken), "write"
     fields = {
         "title": parsed.title,
         "date": date,
@@ -401,12 +402,15 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
 def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Existing],
                     profiles: set[str], force: bool = False, section: str | None = None,
                     in_place: bool = True, last: dict[str, str] | None = None,
-                    present: set[str] | None = None, reserved: set[str] = frozenset()) -> list[Action]:
+                    present: set[str] | None = None, reserved: set[str] = frozenset(),
+                    restored: dict[str, str] | None = None) -> list[Action]:
     """Plan the conversion of ``seeds`` (sorted by name for stable slugs). ``present``:
     the names of every seed file in the folder (default: those of ``seeds``), whose
     articles are no orphans (see :func:`convert_seed`); ``reserved``: slugs no new
     article may take (those of deleted articles: a new story at a taken-down address
-    would bring the deleted one back in a fresh checkout, and mislead readers).
+    would bring the deleted one back in a fresh checkout, and mislead readers);
+    ``restored``: seed path -> the deleted article it is converted into again, whose
+    address it gets back.
 
     A seed whose bytes and metadata were converted before (same digest,
     whatever its file name now) is unchanged and writes nothing. Tags are
@@ -418,9 +422,10 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     unsourced: list[Existing] = []
     taken = set()
     for doc in existing:
-        taken.add(doc.path.rsplit("/", 1)[-1].removesuffix(".md"))
-        if doc.meta.get("slug") is not None:  # an article's address given by its 'slug:' key is taken too
-            taken.add(slugify(str(doc.meta["slug"]), MAX_SLUG_BYTES))
+        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".md")
+        # the file's name, and the address the build gives the article: from its 'slug:' key,
+        # or from the file's name made a slug ("Gaza Today.md" is at gaza-today/)
+        taken |= {stem, slugify(str(doc.meta["slug"]) if doc.meta.get("slug") is not None else stem, MAX_SLUG_BYTES)}
         source = doc.meta.get("source")
         if isinstance(source, dict) and isinstance(source.get("file"), str):
             by_file.setdefault(source["file"], []).append(doc)
@@ -430,15 +435,25 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
             unsourced.append(doc)
     names = present if present is not None else {seed.name for seed in seeds}
     current = {seed.digest() for seed in seeds}
-    # Articles whose seed is no longer as it was converted (renamed, changed, or both): a seed
-    # of another name that tells the same story takes one (see convert_seed).
-    orphans = [doc for name, docs in by_file.items() if name not in names for doc in docs
-               if doc.meta["source"].get("sha256") not in current] if in_place else []
     taken |= set(reserved)
     results: list[Parsed | Action] = []
     for seed in sorted(seeds, key=lambda s: s.name):
         known = by_digest.get(seed.digest())
         results.append(Action("unchanged", seed.display, known.path) if known is not None else read_seed(seed))
+    # Articles whose seed is no longer as it was converted, and whose seed's file name is gone
+    # or now tells another story (two seeds' names swapped): a seed of another name that tells
+    # the same story takes one (see convert_seed).
+    now_telling = {r.seed.name: r.parsed for r in results if isinstance(r, Parsed)}
+
+    def orphaned(name: str, doc: Existing) -> bool:
+        if doc.meta["source"].get("sha256") in current:
+            return False
+        if name not in names:
+            return True
+        told = now_telling.get(name)
+        return told is not None and not same_article(doc, told.title, told.paragraphs[0].text)
+
+    orphans = [doc for name, docs in by_file.items() for doc in docs if orphaned(name, doc)] if in_place else []
     converting = [r for r in results if isinstance(r, Parsed)]
     if not converting:  # nothing to convert: no site statistics to gather
         return [r for r in results if isinstance(r, Action)]
@@ -461,9 +476,13 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
         if isinstance(result, Action):
             actions.append(result)
             continue
+        address = (restored or {}).get(result.seed.display, "").rsplit("/", 1)[-1].removesuffix(".md")
+        in_use = {doc.path.rsplit("/", 1)[-1].removesuffix(".md") for doc in existing} | {
+            a.path.rsplit("/", 1)[-1].removesuffix(".md") for a in actions if a.path}
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
                               tags_of[id(result)], section, unsourced, in_place,
-                              (last or {}).get(result.seed.display), orphans)
+                              (last or {}).get(result.seed.display), orphans,
+                              address if address and address not in in_use else None)
         orphans = [doc for doc in orphans if doc.path != action.path]  # one seed's at most
         if action.kind in ("write", "update"):
             taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
@@ -663,11 +682,12 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
     # The addresses of deleted articles stay theirs: no new story takes one.
-    reserved = set() if restore else {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (path, _) in record.items()
-                                      if not (site_root / path).exists()}
+    reserved = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (path, _) in record.items()
+                if not (site_root / path).exists()}
     reserved |= {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (_, path) in now_listed.items()}
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
-                               {seed: path for seed, (path, _) in record.items()}, present, reserved)
+                               {seed: path for seed, (path, _) in record.items()}, present, reserved,
+                               ({seed: path for seed, (_, path) in listed.items()} | noticed) if restore else None)
     if restore:
         back = {seed: path for seed, (_, path) in listed.items()} | noticed
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [

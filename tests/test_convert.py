@@ -678,6 +678,47 @@ def test_a_seed_renamed_onto_another_s_name_and_changed_keeps_to_its_own_article
         encoding="utf-8")
 
 
+def test_two_seeds_names_swapped_each_changed_keep_to_their_own_articles(tmp_path):
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    titles = {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+              for p in (site / "content" / "articles").glob("*.md")}
+    first, second = sorted(EXPECTED)[:2]
+    a, b = site / "seeds" / first, site / "seeds" / second
+    text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    touch_seed(a, text_b + "\nفقرة جديدة من الوكالة.\n")
+    touch_seed(b, text_a + "\nفقرة جديدة من الوكالة.\n")
+    build(site, now=now)
+    assert {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
+            for p in (site / "content" / "articles").glob("*.md")} == titles
+    for name in (first, second):
+        assert "فقرة جديدة من الوكالة" in (site / "content" / "articles" / f"{EXPECTED[name][0]}.md").read_text(
+            encoding="utf-8")
+
+
+def test_restore_gives_the_deleted_article_its_address_back(tmp_path):
+    """A new story with the taken-down article's headline, named to be converted first,
+    does not take the address back from the article restored."""
+    site, now, slug = taken_down(tmp_path)
+    text = (site / "seeds" / BYLINE).read_text(encoding="utf-8")
+    (site / "seeds" / "0-new.txt").write_text(text.split("\n")[0] + "\n\nنص آخر تماما لقصة أخرى بالعنوان نفسه.\n",
+                                              encoding="utf-8")
+    convert(site, load_settings(site), restore=True)
+    assert (site / "content" / "articles" / f"{slug}.md").is_file()
+    assert f"file: {BYLINE}" in (site / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8")
+
+
+def test_a_seed_does_not_take_the_address_of_an_article_named_by_its_file(tmp_path):
+    site = new_site(tmp_path / "site", {})
+    (site / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    (site / "content" / "articles" / "Gaza Today.md").write_text(
+        "---\ntitle: غزة اليوم\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص.\n", encoding="utf-8")
+    (site / "seeds" / "a.txt").write_text("Gaza Today\n\nنص الخبر.\n", encoding="utf-8")
+    [action] = run(site)
+    assert action.path == "content/articles/gaza-today-2.md"
+
+
 DAILY = "أسعار العملات اليوم"
 
 
