@@ -142,6 +142,11 @@ def is_pristine(text: str) -> bool:
     return sha256(unsealed.encode("utf-8")) == match.group(1)
 
 
+def _stem(path: str) -> str:
+    """The slug of the article file ``path`` (``content/articles/<slug>.md``)."""
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
 def slug_for(title: str, taken: set[str]) -> str:
     """A unique slug for a headline: from its first ``..`` clause when that clause
     has two words or more, cut at a word boundary to :data:`SLUG_BYTES` bytes;
@@ -369,7 +374,7 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
         and fold(str(existing.meta["title"])) == fold(parsed.title) else None
     kept_tags = [str(t) for t in kept_tags] if isinstance(kept_tags, list) else None
     if existing is not None:
-        slug, kind = existing.path.rsplit("/", 1)[-1].removesuffix(".md"), "update"
+        slug, kind = _stem(existing.path), "update"
     else:  # a deleted article restored gets its address back (``address``)
         slug, kind = address or slug_for(parsed.title, taken), "write"
     fields = {
@@ -422,7 +427,7 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     unsourced: list[Existing] = []
     taken = set()
     for doc in existing:
-        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".md")
+        stem = _stem(doc.path)
         # the file's name, and the address the build gives the article: from its 'slug:' key,
         # or from the file's name made a slug ("Gaza Today.md" is at gaza-today/)
         taken |= {stem, slugify(str(doc.meta["slug"]) if doc.meta.get("slug") is not None else stem, MAX_SLUG_BYTES)}
@@ -472,20 +477,21 @@ def plan_conversion(seeds: list[SeedFile], settings: Settings, existing: list[Ex
     tags_of = {id(item): tags for item, tags in zip(converting, chosen)}
     actions = []
     profiles = set(profiles)
+    in_use = {_stem(doc.path) for doc in existing}  # the files there are, and those planned
     for result in results:
         if isinstance(result, Action):
             actions.append(result)
             continue
-        address = (restored or {}).get(result.seed.display, "").rsplit("/", 1)[-1].removesuffix(".md")
-        in_use = {doc.path.rsplit("/", 1)[-1].removesuffix(".md") for doc in existing} | {
-            a.path.rsplit("/", 1)[-1].removesuffix(".md") for a in actions if a.path}
+        address = _stem((restored or {}).get(result.seed.display, ""))
         action = convert_seed(result, settings, by_file.get(result.seed.name, []), taken, profiles, force,
                               tags_of[id(result)], section, unsourced, in_place,
                               (last or {}).get(result.seed.display), orphans,
                               address if address and address not in in_use else None)
+        if action.path:
+            in_use.add(_stem(action.path))
         orphans = [doc for doc in orphans if doc.path != action.path]  # one seed's at most
         if action.kind in ("write", "update"):
-            taken.add(action.path.rsplit("/", 1)[-1].removesuffix(".md"))
+            taken.add(_stem(action.path))
             for _, text in action.profiles:
                 profiles.add(fold(frontmatter.split(text)[0]["name"]))
         actions.append(action)
@@ -682,9 +688,9 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
     # The addresses of deleted articles stay theirs: no new story takes one.
-    reserved = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (path, _) in record.items()
+    reserved = {_stem(path) for _, (path, _) in record.items()
                 if not (site_root / path).exists()}
-    reserved |= {path.rsplit("/", 1)[-1].removesuffix(".md") for _, (_, path) in now_listed.items()}
+    reserved |= {_stem(path) for _, (_, path) in now_listed.items()}
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
                                {seed: path for seed, (path, _) in record.items()}, present, reserved,
                                ({seed: path for seed, (_, path) in listed.items()} | noticed) if restore else None)
@@ -717,23 +723,36 @@ _WRITTEN = "deleted-seeds.json"
 def _read_written(site_root: Path) -> dict[str, list]:
     """The list of :data:`DELETED` as this checkout's converter last wrote it (``{}``:
     unknown), to tell the lines an editor deleted since."""
-    try:
-        written = json.loads((site_root / CACHE_DIR / _WRITTEN).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in written.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2
-            and all(isinstance(x, str) for x in v)} if isinstance(written, dict) else {}
+    return _read_pairs(site_root / CACHE_DIR / _WRITTEN)
 
 
 def _write_written(site_root: Path, listed: dict[str, list]) -> None:
     """Keep ``listed`` as the list this checkout wrote (see :func:`_read_written`)."""
-    if listed == _read_written(site_root):
-        return
-    target = site_root / CACHE_DIR / _WRITTEN
+    if listed != _read_written(site_root):
+        _write_pairs(site_root / CACHE_DIR / _WRITTEN, listed)
+
+
+def _read_pairs(source: Path) -> dict[str, list]:
+    """A cache file of the converter: JSON, seed path -> a pair of texts (``{}`` when
+    missing or damaged)."""
     try:
+        pairs = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in pairs.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2
+            and all(isinstance(x, str) for x in v)} if isinstance(pairs, dict) else {}
+
+
+def _write_pairs(target: Path, pairs: dict[str, list]) -> None:
+    """Write ``pairs`` (see :func:`_read_pairs`) atomically, or remove ``target`` when
+    empty; a cache that cannot be written loses only that file."""
+    try:
+        if not pairs:
+            target.unlink(missing_ok=True)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(_WRITTEN + ".tmp")
-        tmp.write_text(json.dumps(listed, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(pairs, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         os.replace(tmp, target)
     except OSError:
         pass
@@ -764,14 +783,7 @@ def _read_record(site_root: Path) -> dict[str, list]:
     those of folders outside it (``jarida convert DIR``: their paths are this
     machine's, kept out of the content), and, for a site converted before
     :data:`RECORD` existed, all of the cache's."""
-    try:
-        cached = json.loads((site_root / CACHE_DIR / _OUTSIDE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cached = {}
-    if not isinstance(cached, dict):
-        cached = {}
-    cached = {k: v for k, v in cached.items()
-              if isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
+    cached = _read_pairs(site_root / CACHE_DIR / _OUTSIDE)
     if not (site_root / RECORD).exists():
         return cached
     record = {seed: [path, digest] for seed, (digest, path) in _read_list(site_root / RECORD).items()}
@@ -790,18 +802,8 @@ def _write_record(site_root: Path, record: dict[str, list]) -> None:
     cannot be written loses only the record of seeds from outside."""
     _write_list(site_root / RECORD, _RECORD_HEAD,
                 {seed: [digest, path] for seed, (path, digest) in record.items() if _inside(site_root, seed)})
-    outside = {seed: value for seed, value in record.items() if not _inside(site_root, seed)}
-    target = site_root / CACHE_DIR / _OUTSIDE
-    try:
-        if not outside:
-            target.unlink(missing_ok=True)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(_OUTSIDE + ".tmp")
-        tmp.write_text(json.dumps(outside, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    _write_pairs(site_root / CACHE_DIR / _OUTSIDE,
+                 {seed: value for seed, value in record.items() if not _inside(site_root, seed)})
 
 
 #: The cache's record of the seeds converted from folders outside the site.
