@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import frontmatter
-from .arabic import BYLINE_LABELS, ascii_digits, cut_at_word, fold, remove_invisible, slugify
+from .arabic import BYLINE_LABELS, HARAKAT_RE, TATWEEL, ascii_digits, cut_at_word, fold, remove_invisible, slugify
 from .markup import safe_url
 from .model import Article, Profile, Site, Term
 from .problems import ContentProblems, Problem
@@ -81,7 +81,7 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
 
 #: A byline's label before an author's name (``بقلم: ``, ``كتبت - ``), as the converter
 #: reads bylines (see :data:`generator.seeds.BYLINE_RES`).
-_MARKS = "[\u064b-\u065f\u0670\u0640]*"  # harakat and tatweel, which may follow any letter
+_MARKS = f"[{HARAKAT_RE.pattern[1:-1]}{TATWEEL}]*"  # harakat and tatweel, which may follow any letter
 _BYLINE_LABEL_RE = re.compile(
     "^(?P<label>" + "|".join("".join(letter + _MARKS for letter in label) for label in BYLINE_LABELS.split("|"))
     # then a role of one or two words and a colon (بقلم الكاتبة:), a colon or a dash alone
