@@ -317,8 +317,9 @@ def _strict_seeds(actions: list, planned: bool = False, settings: Settings | Non
     :class:`ContentProblems` when one is converted with a warning (``actions`` of
     :func:`generator.convert.convert`, only ``planned`` or taken). A seed left out
     because its article was deleted is no problem: a takedown is an editor's choice,
-    and a strict build would otherwise fail until the seed is deleted too. With ``settings`` and ``site_root``, the content as it
-    would be once the planned articles are written is read as the build reads it,
+    and a strict build would otherwise fail until the seed is deleted too. With
+    ``settings`` and ``site_root``, the content as it would be once the planned
+    articles are written is read as the build reads it,
     and what the build would say of it (a headline too long, two sections shown
     with one name, two articles with one slug...) stops it too, before anything
     is written."""
@@ -660,7 +661,7 @@ def _parse_chunk(chunk: list) -> list:
     settings = _JOB["settings"]
     md = _JOB.get("md") or _JOB.setdefault("md", Renderer(allow_html=settings.allow_html))
     results, rows = [], []
-    memo = cache.FrontMatterMemo(_JOB["store"])
+    memo = cache.FrontMatterMemo(_JOB["store"], lookup=_JOB.get("known", True))
     for rel, path, stat in chunk:
         try:
             data = Path(path).read_bytes()
@@ -775,7 +776,8 @@ def _read_sources(site_root: Path, settings: Settings, state: cache.State, store
             else:
                 changed.append((rel, path, stat))
         _JOB.clear()
-        _JOB.update(settings=settings, store=store)
+        # known: the cache knew sources before; on a cold build it holds no front matter to look up
+        _JOB.update(settings=settings, store=store, known=bool(state.sources))
         zones: dict = {}
         store.db()  # the database and its table exist before the workers open it
         store.close()  # each process opens its own connection

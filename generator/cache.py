@@ -460,16 +460,19 @@ class FrontMatterMemo:
     parsed again without reading its YAML, and a rebuild after such an edit does
     not import PyYAML. What :meth:`put` gets is stored by the next
     :meth:`Store.put_bodies` of ``rows``; ``key`` is the key of the last YAML
-    text looked up (``""`` before any)."""
+    text looked up (``""`` before any). Without ``lookup`` (a cold build, whose cache
+    holds none), nothing is looked up, only stored."""
 
-    def __init__(self, store: Store):
-        self.store, self.rows, self.key = store, [], ""
+    def __init__(self, store: Store, lookup: bool = True):
+        self.store, self.rows, self.key, self.lookup = store, [], "", lookup
 
     def get(self, source: str) -> dict | None:
         """The mapping stored for the YAML text ``source``, ``None`` when none is.
         Raises :class:`CacheDamaged` when the database cannot be read."""
         self.key = digest(source.encode("utf-8", "surrogatepass"))
         self.store.front_seen.add(self.key)
+        if not self.lookup:
+            return None
         row = self.store._query("SELECT data FROM front_matter WHERE digest = ?", (self.key,)).fetchone()
         if row is None:
             return None

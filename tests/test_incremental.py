@@ -1242,3 +1242,23 @@ def test_front_matter_no_article_has_any_more_is_pruned_with_the_bodies(tmp_path
     assert store.body("d1") == "<p>أ</p>"
     with pytest.raises(cache.CacheDamaged):
         store.body("d2")
+
+
+def test_a_cold_build_stores_front_matter_without_looking_any_up(site, monkeypatch):
+    """The cache of a cold build holds no front matter: it is stored, never looked up
+    (a query per article saved); the next build after an edit finds it."""
+    from generator import cache
+
+    queries = []
+    query = cache.Store._query
+    monkeypatch.setattr(cache.Store, "_query", lambda self, *args, **kw: queries.append(args[0]) or query(self, *args, **kw))
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 10**9)  # parsed in this process, where the spy is
+    build(site, now=NOW)
+    lookups = [q for q in queries if q.startswith("SELECT data FROM front_matter")]
+    assert len(lookups) == len(list((site / "content" / "authors").glob("*.md")))  # the profiles' only
+    assert any(q.startswith("INSERT OR REPLACE INTO front_matter") for q in queries)
+    queries.clear()
+    edit_body(articles(site)[2])
+    new_process()
+    assert build(site, now=NOW).parsed == 1
+    assert [q for q in queries if q.startswith("SELECT data FROM front_matter")]
