@@ -303,12 +303,12 @@ class Store:
         except (OSError, ValueError):
             state.outputs = {}
             return state
+        from .output import is_output_path
+
         state.outputs = dict(state.outputs)
         for rel in paths:
-            if rel in state.outputs:
+            if is_output_path(rel):  # a damaged record never names a file outside the output folder
                 state.outputs[rel] = (None, None)
-            else:
-                state.outputs[str(rel)] = (None, None)
         return state
 
     # -- state.pickle and state-edits.pickle

@@ -172,6 +172,8 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         os.replace(tmp, target)
     for rel in sorted(removed, reverse=True):
         target = output / rel
+        if not is_output_path(rel):
+            continue  # never a file outside the output folder (a damaged record in the cache)
         if _through_link(output, rel):
             continue  # not ours: what lies behind a link is outside the output folder
         if target.is_file() and not target.is_symlink():
@@ -183,6 +185,12 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         while parent != output and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def is_output_path(rel) -> bool:
+    """Whether ``rel`` is a path a build may write or remove inside the output folder:
+    a relative POSIX path with no empty, ``.`` or ``..`` part (``articles/x/index.html``)."""
+    return isinstance(rel, str) and all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def _through_link(output: Path, rel: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import types
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -476,7 +477,17 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja2's ``FileSystemBytecodeCache``, whose writes never fail a build: the
     folder is made again when it was deleted (``rm -rf .cache`` while
     ``jarida serve`` runs), and a template that cannot be stored is compiled again
-    next time."""
+    next time; and whose reads never fail one either: a damaged file (a disk
+    error, a cut copy) is a template compiled again, as a missing one is."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - pickle and marshal raise many kinds on damaged bytes
+            bucket.reset()
+            return
+        if bucket.code is not None and not isinstance(bucket.code, types.CodeType):
+            bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
         try:
@@ -496,7 +507,7 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
     stamp, owner = folder / "made-by.txt", _made_by() + "\n"
     try:
         same = stamp.read_text(encoding="utf-8") == owner
-    except OSError:
+    except (OSError, ValueError):  # missing, or damaged (not UTF-8)
         same = False
     if not same:
         bytecode.clear()

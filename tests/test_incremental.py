@@ -6,6 +6,7 @@ sources (a copy of the site without output or cache).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -721,6 +722,53 @@ def test_a_damaged_bodies_database_gives_a_cold_build(site, tmp_path, damage):
         db.write_bytes(db.read_bytes()[: db.stat().st_size // 3])
     articles(site)[2].write_text(articles(site)[2].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
     build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["checksum", "truncated", "garbage", "stamp"])
+def test_damaged_compiled_templates_are_compiled_again(site, tmp_path, damage):
+    """The compiled templates in .cache/jarida/templates/ (Jinja2's bytecode cache):
+    a damaged file is a template compiled again, never a failed build."""
+    from generator import render
+
+    build(site, now=NOW)
+    folder = site / ".cache" / "jarida" / "templates"
+    compiled = sorted(folder.glob("__jinja2_*.cache"))
+    assert compiled
+    for path in compiled:
+        data = path.read_bytes()
+        if damage == "checksum":  # the pickled checksum after Jinja2's magic header
+            path.write_bytes(data[:40] + os.urandom(30) + data[70:])
+        elif damage == "truncated":
+            path.write_bytes(data[:20])
+        elif damage == "garbage":
+            path.write_bytes(os.urandom(len(data)))
+    if damage == "stamp":
+        (folder / "made-by.txt").write_bytes(b"\xff\xfe")
+    render._ENVIRONMENTS.clear()  # as a new process would
+    build_module._LAST.clear()
+    settings = site / "site.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("per_page = 10", "per_page = 7"), encoding="utf-8")
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("named", ["absolute", "dotdot"])
+def test_a_damaged_record_of_writes_never_deletes_outside_the_output(site, tmp_path, named):
+    """writing.json names the output files a killed build was replacing; one that
+    names a path outside the output folder is never deleted."""
+    build(site, now=NOW)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    beside = site / "victim.txt"
+    beside.write_text("keep", encoding="utf-8")
+    names = [str(victim)] if named == "absolute" else ["../victim.txt", "articles/../../victim.txt"]
+    (site / ".cache" / "jarida" / "writing.json").write_text(json.dumps([*names, "index.html"]), encoding="utf-8")
+    build_module._LAST.clear()
+    articles(site)[1].write_text(articles(site)[1].read_text(encoding="utf-8") + "\nتعديل.\n", encoding="utf-8")
+    build(site, now=NOW)
+    assert victim.read_text(encoding="utf-8") == "keep" and beside.read_text(encoding="utf-8") == "keep"
+    beside.unlink()
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
