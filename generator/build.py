@@ -105,19 +105,29 @@ def feed_specs(site) -> list:
 def site_static(site_root: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The site's own ``static/`` folder, copied as is to the root of the output
     (favicon, images, ``CNAME``...): output path -> file, sorted by output path;
-    and a warning for each file that is a symbolic link to a file outside the
-    site (it is published, but what it points to may not be meant for the web)."""
+    and a warning for each symbolic link, to a file or a folder, that leads outside
+    the site (it is published, but what it points to may not be meant for the web).
+    Linked folders are followed (see :func:`generator.cache.files_under`)."""
     folder = site_root / "static"
     if not folder.is_dir():
         return {}, []
-    files = {f.relative_to(folder).as_posix(): f for f in sorted(folder.rglob("*")) if f.is_file()}
-    root, warnings = site_root.resolve(), []
+    files = {f.relative_to(folder).as_posix(): f for f in cache.files_under(folder)}
+    root, warnings, told = site_root.resolve(), [], set()
     for rel, file in files.items():
         real = file.resolve()
-        if real != file.absolute() and not real.is_relative_to(root):
-            warnings.append(Problem(f"static/{rel}", 0, f"a link to {real}, outside the site, which is published "
-                                                        "with the site; copy the file in if that is meant, "
-                                                        "else remove the link", warning=True))
+        if real == file.absolute() or real.is_relative_to(root):
+            continue
+        # said once for a linked folder (static/images -> a shared folder), at the link
+        parts = rel.split("/")
+        link = next(("/".join(parts[:i]) for i in range(1, len(parts)) if (folder / "/".join(parts[:i])).is_symlink()),
+                    rel)
+        if link not in told:
+            told.add(link)
+            target = (folder / link).resolve()
+            warnings.append(Problem(f"static/{link}", 0, f"a link to {target}, outside the site, which is published "
+                                                         "with the site; copy the "
+                                                         f"{'file' if link == rel else 'folder'} in if that is meant, "
+                                                         "else remove the link", warning=True))
     return files, warnings
 
 

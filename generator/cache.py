@@ -57,25 +57,58 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def _walk(folder: str, shown: str, out: list) -> None:
-    """Append ``(path, mtime_ns, size, inode)`` of every regular file under ``folder`` (symlinks to
-    files followed, symlinked folders not); ``path`` is the file's path with ``folder``
-    spelled ``shown``."""
+def _walk(folder: str, shown: str, out: list, hidden: bool = False, within: tuple[str, ...] = (),
+          links: list | None = None) -> None:
+    """Append ``(path, mtime_ns, size, inode)`` of every regular file under ``folder``
+    (symbolic links to files and to folders followed, see :func:`files_under`; hidden
+    folders only when ``hidden``); ``path`` is the file's path with ``folder`` spelled
+    ``shown``. ``within``: the real paths of the folders walked down to ``folder``;
+    ``links``: where to append the real path of each linked folder followed."""
     try:
         entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
         return
+    within = within or (os.path.realpath(folder),)
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith("."):
-                _walk(entry.path, shown + os.sep + entry.name, out)
-        else:
-            try:
-                st = entry.stat()
-            except FileNotFoundError:
-                continue
-            if stat.S_ISREG(st.st_mode):  # a symlink to a folder is neither followed nor counted
-                out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+            if hidden or not entry.name.startswith("."):
+                _walk(entry.path, shown + os.sep + entry.name, out, hidden, (*within, within[-1] + os.sep + entry.name),
+                      links)
+            continue
+        try:
+            st = entry.stat()
+        except OSError:
+            continue  # a broken link, or one that loops on itself
+        if stat.S_ISREG(st.st_mode):
+            out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+        elif stat.S_ISDIR(st.st_mode) and (hidden or not entry.name.startswith(".")):
+            real = os.path.realpath(entry.path)
+            if not any(up == real or up.startswith(real.rstrip(os.sep) + os.sep) for up in within):  # no loop
+                if links is not None:
+                    links.append(real)
+                _walk(entry.path, shown + os.sep + entry.name, out, hidden, (*within, real), links)
+
+
+def files_under(folder: Path, hidden: bool = True) -> list[Path]:
+    """The regular files under ``folder``, sorted, as paths below ``folder`` (not
+    resolved). Symbolic links to files and to folders are followed, as web servers
+    and git show them: a newsroom may link a shared ``static/images`` or a theme's
+    ``templates/partials`` into its site. A link that leads back into a folder it is
+    in (a loop) is not followed. ``hidden``: whether hidden folders (``.well-known``)
+    are walked; hidden files are always listed. A missing ``folder`` has no files."""
+    found: list = []
+    _walk(str(folder), str(folder), found, hidden)
+    return sorted(Path(row[0]) for row in found)
+
+
+def linked_folders(folders: list[Path]) -> set[str]:
+    """The real paths of the folders that symbolic links under ``folders`` lead to
+    and that a build follows (see :func:`files_under`): what the preview server
+    watches besides the site's own folders."""
+    links: list = []
+    for folder in folders:
+        _walk(str(folder), str(folder), [], True, (), links)
+    return set(links)
 
 
 #: The libraries whose behaviour shapes what a build caches and writes: front matter
@@ -146,7 +179,8 @@ def scan(site_root: Path, folders: list[Path]) -> list[tuple]:
     root = os.path.abspath(site_root) + os.sep
     for folder in folders:
         full = os.path.abspath(folder)
-        _walk(full, full[len(root):] if full.startswith(root) else full, found)
+        # the site's static/ is copied whole, hidden folders (.well-known) included
+        _walk(full, full[len(root):] if full.startswith(root) else full, found, os.path.basename(full) == "static")
     try:
         st = os.stat(site_root / "site.toml")
         found.append(("site.toml", st.st_mtime_ns, st.st_size, st.st_ino))

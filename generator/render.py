@@ -18,6 +18,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.ext import Extension
 
+from .cache import files_under
 from .markup import ROOT
 from .pages import Page
 from .problems import JaridaError, Problem
@@ -48,7 +49,7 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
     # what a file holds: both are part of the key.
     files = []
     for d in dirs:
-        names = sorted(os.path.join(top, name) for top, _, names in os.walk(d / "templates") for name in names)
+        names = [str(path) for path in files_under(d / "templates")]
         for name in names:
             try:
                 with open(name, "rb") as fh:

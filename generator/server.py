@@ -38,6 +38,7 @@ from urllib.parse import quote, unquote, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from . import cache
 from .problems import ContentProblems, JaridaError, Problem, tally
 
 EVENTS_PATH = "/__jarida/events"
@@ -416,6 +417,8 @@ def inject(html: bytes, version: int = 0) -> bytes:
 
 
 class _Watcher(FileSystemEventHandler):
+    """Changes inside the site's source folders, by path (see :meth:`DevServer._changed`)."""
+
     def __init__(self, server: "DevServer"):
         self.server = server
 
@@ -423,15 +426,28 @@ class _Watcher(FileSystemEventHandler):
         try:
             if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
                 return  # a folder's "modified" event only echoes the file events inside it
-            for attr in ("src_path", "dest_path"):  # a save by rename arrives as a move onto the file
-                raw = getattr(event, attr, "")
-                if raw:
-                    path = Path(os.fsdecode(raw))
-                    gone = attr == "src_path" and event.event_type in ("deleted", "moved")
-                    born = event.event_type == "created" or attr == "dest_path"
-                    self.server._changed(path, gone, born)
+            self.handle(event)
         except Exception as exc:  # an exception here would end watchdog's thread
             self.server.log(f"warning: a change could not be handled: {exc!r}")
+
+    def handle(self, event) -> None:
+        for attr in ("src_path", "dest_path"):  # a save by rename arrives as a move onto the file
+            raw = getattr(event, attr, "")
+            if raw:
+                path = Path(os.fsdecode(raw))
+                gone = attr == "src_path" and event.event_type in ("deleted", "moved")
+                born = event.event_type == "created" or attr == "dest_path"
+                self.server._changed(path, gone, born)
+
+
+class _LinkWatcher(_Watcher):
+    """Changes inside a folder that a symbolic link in the sources leads to (see
+    :meth:`DevServer._watch_links`)."""
+
+    def handle(self, event) -> None:
+        names = [Path(os.fsdecode(raw)).name for raw in (event.src_path, getattr(event, "dest_path", "")) if raw]
+        if not all(name.startswith(".") or _TEMP_NAME.search(name) for name in names):  # an editor's, hidden
+            self.server._linked_changed()
 
 
 class _HTTPServer(http.server.ThreadingHTTPServer):
@@ -468,6 +484,7 @@ class DevServer:
         self._missed = False  # changes may have been missed: rebuild even with none pending
         self._own_writes: dict[Path, float] = {}
         self._watches: dict[Path, object] = {}
+        self._link_watches: dict[str, object] = {}  # real folders that links in the sources lead to
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._handler = _Watcher(self)
@@ -541,13 +558,38 @@ class DevServer:
             except OSError as exc:  # e.g. the system's limit of watches
                 self.log(f"warning: cannot watch {folder.name or folder}: {exc.strerror or exc}; changes there are not seen")
 
+    def _watch_links(self) -> None:
+        """Watch the folders that symbolic links in the source folders lead to (a shared
+        ``static/images``, a theme's linked ``templates/partials``): inotify does not
+        follow links. A change there is a change whose file is not known: the build
+        finds it from its scan of the sources. Watches of links gone are dropped."""
+        wanted = cache.linked_folders([self._root / name for name in WATCHED_DIRS])
+        for real in set(self._link_watches) - wanted:
+            try:
+                self.observer.unschedule(self._link_watches.pop(real))
+            except Exception:  # noqa: BLE001 - the watch may be gone with its folder
+                pass
+        for real in sorted(wanted - set(self._link_watches)):
+            try:
+                self._link_watches[real] = self.observer.schedule(_LinkWatcher(self), real, recursive=True)
+            except OSError as exc:
+                self.log(f"warning: cannot watch {real}: {exc.strerror or exc}; changes there are not seen")
+
+    def _linked_changed(self) -> None:
+        """Note a change inside a linked folder (see :meth:`_watch_links`)."""
+        with self._lock:
+            self._missed = True
+            self._last_change = time.monotonic()
+        self._dirty.set()
+
     def _check_observer(self) -> None:
         """Restart watching if watchdog's thread died."""
         if self._stop.is_set() or self.observer.is_alive():
             return
         self.observer = Observer()
-        self._watches = {}
+        self._watches, self._link_watches = {}, {}
         self._watch()
+        self._watch_links()
         self.observer.start()
         self.log("warning: the file watcher had stopped; it was restarted")
         self._missed = True  # changes may have been missed meanwhile
@@ -640,6 +682,7 @@ class DevServer:
                     self._dirty.clear()
                 if (changed or missed) and not self._stop.is_set():
                     self.rebuild_now(changed)
+                    self._watch_links()  # links may have come or gone
             except Exception as exc:  # noqa: BLE001 - this thread must outlive any surprise
                 self.log(f"warning: {exc!r}")
                 time.sleep(0.2)
@@ -649,6 +692,7 @@ class DevServer:
     def start(self) -> None:
         """Start serving, watching and rebuilding in background threads."""
         self._watch()
+        self._watch_links()
         self.observer.start()
         threading.Thread(target=self._rebuild_loop, name="jarida-rebuild", daemon=True).start()
         threading.Thread(target=self.httpd.serve_forever, name="jarida-http", daemon=True).start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from .cache import files_under
 from .problems import JaridaError, Problem
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -108,9 +109,8 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for d in reversed(dirs):
         static = d / "static"
-        for file in sorted(static.rglob("*")):
-            if file.is_file():
-                found["theme/" + file.relative_to(static).as_posix()] = file
+        for file in files_under(static):
+            found["theme/" + file.relative_to(static).as_posix()] = file
     return dict(sorted(found.items()))
 
 

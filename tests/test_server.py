@@ -366,3 +366,21 @@ def test_a_first_build_that_fails_still_shows_the_problem(tmp_path):
         assert log[-1] == "content/articles/a.md:2: front matter is not valid YAML"
     finally:
         server.stop()
+
+
+def test_an_edit_inside_a_linked_folder_rebuilds(inproc, tmp_path):
+    """inotify does not follow symbolic links: a folder linked into the sources (a
+    shared static/images) is watched where it is, also when linked after the start."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (inproc.site / "static").mkdir()
+    (inproc.site / "static" / "images").symlink_to(shared, target_is_directory=True)
+    seen = wait_log(inproc, "after change to static")
+    time.sleep(0.5)  # the links are looked for again after that rebuild
+    (shared / "photo.txt").write_text("x", encoding="utf-8")
+    seen = wait_log(inproc, "built 1 page in", seen + 1)
+    (shared / "photo.txt").write_text("y", encoding="utf-8")
+    seen = wait_log(inproc, "built 1 page in", seen + 1)
+    (shared / ".photo.txt.swp").write_text("z", encoding="utf-8")  # an editor's: no change
+    time.sleep(1.0)
+    assert not [line for line in inproc.log[seen + 1:] if line.startswith("built")], inproc.log
