@@ -157,7 +157,12 @@ def cmd_serve(args) -> int:
         changed = getattr(report, "changed", None)  # output paths whose bytes changed; None: unknown
         summary = f"{report.pages} pages" + (f", {len(changed)} file{'' if len(changed) == 1 else 's'} changed"
                                               if changed is not None else "")
-        return Outcome(summary, frozenset(written), changed)
+        due = report.next_due.timestamp() if report.next_due else None
+        if due != holder.get("due") and report.next_due:  # said once for each scheduled time
+            print(f"the next scheduled article falls due at {report.next_due.isoformat()}; the preview shows it "
+                  "then (--future shows it now)", flush=True)
+        holder["due"] = due
+        return Outcome(summary, frozenset(written), changed, due)
 
     try:
         server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)

@@ -124,12 +124,15 @@ def is_ignored(path: Path, site_root: Path, output: Path) -> bool:
 class Outcome:
     """What one rebuild did: a short ``summary`` for the console (``"45 pages"``),
     the source files the build ``written`` itself (their change events are
-    dropped), and the output paths (relative, POSIX) whose bytes ``changed``, or
-    ``None`` when unknown (open pages then reload)."""
+    dropped), the output paths (relative, POSIX) whose bytes ``changed``, or
+    ``None`` when unknown (open pages then reload), and when the next scheduled
+    article falls ``due`` (seconds since the epoch; ``None``: none is scheduled),
+    when the server builds again by itself."""
 
     summary: str
     written: frozenset = frozenset()
     changed: frozenset | None = None
+    due: float | None = None
 
 
 def as_outcome(result) -> Outcome:
@@ -490,6 +493,8 @@ class DevServer:
         self._handler = _Watcher(self)
         self.observer = Observer()
         self.ok = False  # did the last build succeed?
+        self._due: float | None = None  # time.time() when a scheduled article falls due
+        self._fired: float | None = None  # the due time last built for (a build whose clock is fixed gives it again)
 
     @property
     def url(self) -> str:
@@ -595,6 +600,16 @@ class DevServer:
         self._missed = True  # changes may have been missed meanwhile
         self._dirty.set()
 
+    def _check_due(self) -> None:
+        """Build again when a scheduled article falls due: the preview shows it then,
+        as the deployed site does after its next build, without a save."""
+        if self._due is not None and time.time() >= self._due and not self._stop.is_set():
+            self._fired, self._due = self._due, None
+            self.log("a scheduled article falls due; building again")
+            with self._lock:
+                self._missed = True
+            self._dirty.set()
+
     def _check_output(self) -> None:
         """Build again when the served folder was deleted (with the cache it lives in)
         after a good build: the preview must not answer 404 until the next edit."""
@@ -644,6 +659,7 @@ class DevServer:
             return False
         took = _took(time.perf_counter() - started)
         self._forget(outcome.written)
+        self._due = outcome.due if outcome.due != self._fired else None
         self.ok = True
         self.reloader.recover()
         if outcome.changed is not None and not outcome.changed:
@@ -668,6 +684,7 @@ class DevServer:
             try:
                 self._check_observer()
                 self._check_output()
+                self._check_due()
                 if not self._dirty.wait(0.2):
                     continue
                 self._dirty.clear()

@@ -612,3 +612,19 @@ def test_many_files_at_once_make_one_rebuild(live):
     assert status == 200
     line = live.server.wait_for_line("rebuilt")
     assert "more" in line, line
+
+
+def test_a_scheduled_article_appears_in_the_preview_when_it_falls_due(live):
+    """An editor schedules an article a few seconds ahead: the server says when it
+    falls due and shows it then, with no further save."""
+    due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=4)).replace(microsecond=0)
+    path = live.site / "content" / "articles" / "مقال-مجدول.md"
+    path.write_text(f"---\ntitle: مقال مجدول\ndate: '{due.isoformat()}'\nauthor: فريق التحرير\n---\n\nنص مجدول.\n",
+                    encoding="utf-8")
+    live.server.wait_for_line("the next scheduled article falls due at")
+    assert live.page(article_url("مقال-مجدول"))[0] == 404
+    live.server.wait_for_line("a scheduled article falls due; building again", timeout=WAIT + 6)
+    deadline = time.monotonic() + WAIT
+    while live.page(article_url("مقال-مجدول"))[0] != 200:
+        assert time.monotonic() < deadline, "the scheduled article was not built when due"
+        time.sleep(0.1)

@@ -384,3 +384,16 @@ def test_an_edit_inside_a_linked_folder_rebuilds(inproc, tmp_path):
     (shared / ".photo.txt.swp").write_text("z", encoding="utf-8")  # an editor's: no change
     time.sleep(1.0)
     assert not [line for line in inproc.log[seen + 1:] if line.startswith("built")], inproc.log
+
+
+def test_a_scheduled_article_is_built_when_it_falls_due(inproc):
+    """The build says when the next scheduled article falls due; the server builds
+    again then, without a save, and only once for a time that a build with a fixed
+    clock (SOURCE_DATE_EPOCH) gives again."""
+    due = time.time() + 0.6
+    inproc.next = lambda: Outcome("1 page", due=due)
+    assert inproc.server.rebuild_now() is True
+    seen = wait_log(inproc, "a scheduled article falls due; building again")
+    wait_log(inproc, "built 1 page in", seen + 1)
+    time.sleep(1.0)
+    assert sum("falls due" in line for line in inproc.log) == 1, inproc.log
