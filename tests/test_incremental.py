@@ -1312,3 +1312,15 @@ def test_a_cold_build_stores_front_matter_without_looking_any_up(site, monkeypat
     new_process()
     assert build(site, now=NOW).parsed == 1
     assert [q for q in queries if q.startswith("SELECT data FROM front_matter")]
+
+
+def test_an_edit_in_a_hidden_folder_of_static_is_seen(site):
+    """static/ is copied whole, .well-known/ included: an edit there is a change."""
+    known = site / "static" / ".well-known"
+    known.mkdir(parents=True)
+    (known / "security.txt").write_text("Contact: mailto:a@example.org\n", encoding="utf-8")
+    build(site, now=NOW)
+    (known / "security.txt").write_text("Contact: mailto:b@example.org\n", encoding="utf-8")
+    report = build(site, now=NOW)
+    assert report.changed == frozenset({".well-known/security.txt"})
+    assert "b@example.org" in (site / "build" / ".well-known" / "security.txt").read_text(encoding="utf-8")
