@@ -83,10 +83,13 @@ def _walk(folder: str, shown: str, out: list, hidden: bool = False, within: tupl
             out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
         elif stat.S_ISDIR(st.st_mode) and (hidden or not entry.name.startswith(".")):
             real = os.path.realpath(entry.path)
-            if not any(up == real or up.startswith(real.rstrip(os.sep) + os.sep) for up in within):  # no loop
-                if links is not None:
-                    links.append(real)
-                _walk(entry.path, shown + os.sep + entry.name, out, hidden, (*within, real), links)
+            if any(up == real or up.startswith(real.rstrip(os.sep) + os.sep) for up in within):
+                continue  # a loop
+            if os.path.exists(os.path.join(real, ".jarida-build")):
+                continue  # an output folder of Jarida's (build/): copied into itself, it would grow at each build
+            if links is not None:
+                links.append(real)
+            _walk(entry.path, shown + os.sep + entry.name, out, hidden, (*within, real), links)
 
 
 def files_under(folder: Path, hidden: bool = True) -> list[Path]:
@@ -94,8 +97,8 @@ def files_under(folder: Path, hidden: bool = True) -> list[Path]:
     resolved). Symbolic links to files and to folders are followed, as web servers
     and git show them: a newsroom may link a shared ``static/images`` or a theme's
     ``templates/partials`` into its site. A link that leads back into a folder it is
-    in (a loop) is not followed. ``hidden``: whether hidden folders (``.well-known``)
-    are walked; hidden files are always listed. A missing ``folder`` has no files."""
+    in (a loop), or to an output folder of Jarida's (``build/``), is not followed.
+    ``hidden``: whether hidden folders (``.well-known``) are walked; hidden files are always listed. A missing ``folder`` has no files."""
     found: list = []
     _walk(str(folder), str(folder), found, hidden)
     return sorted(Path(row[0]) for row in found)

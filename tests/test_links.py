@@ -79,3 +79,12 @@ def test_a_linked_static_folder_is_copied_with_one_warning_and_a_loop_is_not_fol
     again = build(site, now=NOW)
     assert again.changed == frozenset({"images/b.txt"})
     assert (out / "images" / "b.txt").read_text(encoding="utf-8") == "b2"
+
+
+def test_a_static_link_to_the_output_folder_is_not_followed(site, tmp_path):
+    """static/x -> ../build would copy the site into itself, one level deeper at each build."""
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "mirror").symlink_to(Path("..") / "build", target_is_directory=True)
+    first = build(site, now=NOW)
+    again = build(site, now=NOW)
+    assert first.files == again.files and not (site / "build" / "mirror").exists()
