@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lock import CACHE_DIR
+from .output import MARKER, is_output_path
 
 #: The layout of what the cache holds; another value makes the next build a cold one.
 #: 2: :func:`digest` is SHA-256 (it was BLAKE2b).
@@ -57,13 +58,14 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def _walk(folder: str, shown: str, out: list, hidden: bool = False, within: tuple[str, ...] = (),
+def _walk(folder: str, shown: str, out: list | None, hidden: bool = False, within: tuple[str, ...] = (),
           links: list | None = None) -> None:
     """Append ``(path, mtime_ns, size, inode)`` of every regular file under ``folder``
     (symbolic links to files and to folders followed, see :func:`files_under`; hidden
-    folders only when ``hidden``); ``path`` is the file's path with ``folder`` spelled
-    ``shown``. ``within``: the real paths of the folders walked down to ``folder``;
-    ``links``: where to append the real path of each linked folder followed."""
+    folders only when ``hidden``) to ``out``; ``path`` is the file's path with ``folder``
+    spelled ``shown``. ``within``: the real paths of the folders walked down to ``folder``;
+    ``links``: where to append the real path of each linked folder followed. With
+    ``out`` None only the links are looked for: no file is given a ``stat``."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError, PermissionError):
@@ -75,17 +77,20 @@ def _walk(folder: str, shown: str, out: list, hidden: bool = False, within: tupl
                 _walk(entry.path, shown + os.sep + entry.name, out, hidden, (*within, within[-1] + os.sep + entry.name),
                       links)
             continue
+        if out is None and not entry.is_symlink():  # only links are wanted: a file's type is known without stat
+            continue
         try:
             st = entry.stat()
         except OSError:
             continue  # a broken link, or one that loops on itself
         if stat.S_ISREG(st.st_mode):
-            out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+            if out is not None:
+                out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
         elif stat.S_ISDIR(st.st_mode) and (hidden or not entry.name.startswith(".")):
             real = os.path.realpath(entry.path)
             if any(up == real or up.startswith(real.rstrip(os.sep) + os.sep) for up in within):
                 continue  # a loop
-            if os.path.exists(os.path.join(real, ".jarida-build")):
+            if os.path.exists(os.path.join(real, MARKER)):
                 continue  # an output folder of Jarida's (build/): copied into itself, it would grow at each build
             if links is not None:
                 links.append(real)
@@ -110,7 +115,7 @@ def linked_folders(folders: list[Path]) -> set[str]:
     watches besides the site's own folders."""
     links: list = []
     for folder in folders:
-        _walk(str(folder), str(folder), [], True, (), links)
+        _walk(str(folder), str(folder), None, True, (), links)
     return set(links)
 
 
@@ -340,8 +345,6 @@ class Store:
         except (OSError, ValueError):
             state.outputs = {}
             return state
-        from .output import is_output_path
-
         state.outputs = dict(state.outputs)
         for rel in paths:
             if is_output_path(rel):  # a damaged record never names a file outside the output folder
