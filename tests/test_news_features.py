@@ -632,3 +632,53 @@ def test_dates_with_another_offset_are_shown_in_the_site_time_zone(tmp_path):
     page = (out / "articles" / "riyadh" / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2018-09-04T07:31:09+02:00">4 سبتمبر 2018 – 07:31</time>' in page
     assert '<time datetime="2018-09-04T07:40:00+02:00">' in page
+
+
+def _related_by_counting(article, tags, order, limit):
+    """The definition of related articles, counted the plain way: the articles in the
+    windows of the article's tags, by the number of windows they are in, then newest."""
+    from collections import Counter
+
+    from generator.content import term_key
+    from generator.views import RELATED_WINDOW
+
+    shared = Counter()
+    for key in {term_key(t) for t in article.tags}:
+        if key not in tags:
+            continue
+        members = list(tags[key].articles)
+        at = members.index(article.slug)
+        if len(members) > 2 * RELATED_WINDOW + 1:
+            members = members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
+        shared.update(members)
+    shared.pop(article.slug, None)
+    return sorted(shared, key=lambda s: (-shared[s], order[s]))[:limit]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_related_articles_are_those_sharing_the_most_tags_in_their_windows(seed):
+    # Sites of 1 to 400 articles over a few tags (some with more members than a window
+    # holds) and tags that have no term: the result is the counting definition's.
+    import random
+    from types import SimpleNamespace
+
+    from generator.content import term_key
+    from generator.model import Term
+    from generator.views import related
+
+    rng = random.Random(seed)
+    names = ["غزة", "مصر", "اقتصاد", "رياضة", "الطقس", "سوريا", "النفط", "تعليم"][:rng.randint(1, 8)]
+    count = rng.choice([1, 5, 40, 400])
+    articles = [SimpleNamespace(slug=f"a{i}", tags=tuple(rng.sample(names, rng.randint(0, min(6, len(names))))))
+                for i in range(count)]
+    order = {a.slug: i for i, a in enumerate(articles)}
+    tags = {}
+    for name in names[:-1]:  # the last tag has no term: skipped, as a tag the site does not list
+        tags[term_key(name)] = Term("tags", term_key(name), name, name,
+                                    tuple(a.slug for a in articles if name in a.tags))
+    positions: dict = {}
+    for limit in (4, 1, 9):
+        for article in articles:
+            expected = _related_by_counting(article, tags, order, limit)
+            assert related(article, tags, order, limit, positions) == expected, (seed, article, limit)
+            assert related(article, tags, order, limit) == expected
