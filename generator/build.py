@@ -1281,6 +1281,10 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                         changed.add(rel)
                 else:
                     produce.append((rel, job))
+            # Pages showing the same articles are rendered close together, each article's card
+            # once (see pages.Page.position): in the plan's order, a tag page of an archive of
+            # 100,000 articles came long after the front page that showed the same cards.
+            produce.sort(key=lambda item: planned[item[1][1]].position if item[1][0] == "page" else -1)
             _JOB["tree"] = tree
             rendered = len(produce)
             for rel, key, fp in _run(_render_new_chunk if deferred else _render_chunk, produce, store):

@@ -43,12 +43,19 @@ class Page:
     """One HTML page to render: output ``path`` relative to the output folder
     (POSIX, not encoded), the ``template`` name and its ``context``; for an
     article page, ``body`` is the cache key of its rendered body, filled into
-    ``context["article"]["body_html"]`` only when the page is rendered."""
+    ``context["article"]["body_html"]`` only when the page is rendered;
+    ``position`` is that of the first article the page shows (from
+    :func:`article_order`, newest first; 0 for a page that shows none), the
+    order in which a whole build renders the pages: those that show the same
+    articles are rendered close together, so each article's card is rendered
+    once, not once on every page that shows it (see
+    :data:`generator.render.FRAGMENT_LIMIT`)."""
 
     path: str
     template: str
     context: dict
     body: str | None = None
+    position: int = 0
 
 
 #: Page links shown on each side of the current page (with the first and the last).
@@ -281,7 +288,7 @@ def article_page(article, site: Site, views, body: Body, bios: dict[str, str], s
     path = f"articles/{article.slug}/index.html"
     return Page(path, "article.html", {"page_title": article.title, "article": view, "description": article.summary,
                                        "canonical": s.base_url + encode_path(path.removesuffix("index.html")),
-                                       "feeds": None}, body.key)
+                                       "feeds": None}, body.key, order[article.slug])
 
 
 def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dict) -> list[Page]:
@@ -303,10 +310,10 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
     order = article_order(site)
     pages: list[Page] = []
 
-    def add(path: str, template: str, body: str | None = None, **context) -> None:
+    def add(path: str, template: str, body: str | None = None, position: int = 0, **context) -> None:
         context.setdefault("canonical", s.base_url + encode_path(path.removesuffix("index.html")))
         context.setdefault("feeds", None)
-        pages.append(Page(path, template, context, body))
+        pages.append(Page(path, template, context, body, position))
 
     def add_list(base_path: str, base_url: str, slugs: tuple[str, ...], template: str, title: str,
                  first: dict | None = None, rest: dict | None = None, **context) -> None:
@@ -315,7 +322,8 @@ def plan(site: Site, bodies: dict[str, Body], bios: dict[str, str], strings: dic
             suffix = "" if number == 1 else f"page/{number}/"
             page_number = f"{strings['page']} {fmt.digits(number)}"
             page_title = title if number == 1 else page_number if title == s.title else f"{title} – {page_number}"
-            add(f"{base_path}{suffix}index.html", template, page_title=page_title,
+            add(f"{base_path}{suffix}index.html", template, position=order[chunk[0]] if chunk else 0,
+                page_title=page_title,
                 articles=[views[x] for x in chunk], pagination=pager,
                 **((first or {}) if number == 1 else (rest or {})), **context)
 

@@ -143,6 +143,47 @@ def test_cards_rendered_once_give_the_pages_of_rendering_every_card(tmp_path, mo
     assert snapshot(tmp_path / "every") == once
 
 
+def test_a_cold_build_renders_the_pages_showing_the_same_articles_together(tmp_path, monkeypatch):
+    """Pages come in the order of the newest article they show (the front page, its
+    articles' pages, their tags', authors' and months' pages mixed), not in the plan's
+    order: with the renderer's fragments bounded, fewer cards are rendered again."""
+    import datetime as dt
+
+    from conftest import copy_site
+    from generator.build import build
+
+    site = copy_site(tmp_path / "site")
+    (site / "site.toml").write_text((site / "site.toml").read_text(encoding="utf-8")
+                                    .replace("per_page = 10", "per_page = 3"), encoding="utf-8")
+    monkeypatch.setattr(render, "FRAGMENT_LIMIT", 16)
+    shown, cards = [], []
+    plain_call, plain_filled = render.PageRenderer.__call__, render._filled
+
+    def rendering(self, page):
+        context = page.context
+        urls = [context["article"]["url"]] if "article" in context else \
+            [a["url"] for a in context.get("articles") or ()]
+        shown.append((page.path, urls))
+        return plain_call(self, page)
+
+    def filling(key, context, caller):
+        cards.append(key)
+        return plain_filled(key, context, caller)
+
+    monkeypatch.setattr(render.PageRenderer, "__call__", rendering)
+    monkeypatch.setattr(render, "_filled", filling)
+    build(site, now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    front = sorted((path for path, _ in shown if path == "index.html" or path.startswith("page/")),
+                   key=lambda path: int(path.split("/")[1]) if "/" in path else 1)
+    newest_first = [url for path in front for url in dict(shown)[path]]
+    assert len(newest_first) == len(set(newest_first)) > 20
+    position = {url: i for i, url in enumerate(newest_first)}
+    firsts = [min(position[url] for url in urls) for _, urls in shown if urls]
+    assert len(firsts) > 100 and firsts == sorted(firsts)
+    card_keys = [key for key in cards if "card.html" in key[0]]
+    assert len(card_keys) < 1.9 * len(set(card_keys))
+
+
 def test_the_templates_a_template_names_are_kept_between_processes(tmp_path, monkeypatch):
     """A later build (a new process: the memo in memory is empty) takes the names a
     template references from the cache instead of parsing it again; a template
