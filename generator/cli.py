@@ -80,12 +80,19 @@ def cmd_convert(args) -> int:
     return EXIT_CONTENT if _report_actions(actions, dry_run=args.dry_run) else 0
 
 
-def _now() -> dt.datetime:
+def _fixed_clock() -> int | None:
+    """The build's clock when ``SOURCE_DATE_EPOCH`` fixes it (seconds since the epoch,
+    as the Reproducible Builds specification of that variable says), else ``None``."""
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return int(epoch) if epoch and epoch.isdigit() else None
+
+
+def _now() -> dt.datetime:
+    epoch = _fixed_clock()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc)
 
 
@@ -158,11 +165,14 @@ def cmd_serve(args) -> int:
         summary = f"{report.pages} pages" + (f", {len(changed)} file{'' if len(changed) == 1 else 's'} changed"
                                               if changed is not None else "")
         due = report.next_due.timestamp() if report.next_due else None
+        fixed = _fixed_clock() is not None  # the builds' clock does not run: the time never comes for them
         if due != holder.get("due") and report.next_due:  # said once for each scheduled time
-            print(f"the next scheduled article falls due at {report.next_due.isoformat()}; the preview shows it "
-                  "then (--future shows it now)", flush=True)
+            print(f"the next scheduled article falls due at {report.next_due.isoformat()}; " +
+                  ("SOURCE_DATE_EPOCH fixes the clock of the builds before it, so the preview does not show it "
+                   "(unset SOURCE_DATE_EPOCH to let the clock run; --future shows it now)" if fixed else
+                   "the preview shows it then (--future shows it now)"), flush=True)
         holder["due"] = due
-        return Outcome(summary, frozenset(written), changed, due)
+        return Outcome(summary, frozenset(written), changed, None if fixed else due)
 
     try:
         server = DevServer(site, output, rebuild, lambda line: print(line, flush=True), args.host, args.port)

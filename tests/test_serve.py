@@ -34,13 +34,13 @@ ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 class Server:
     """A ``jarida serve`` subprocess with its stdout read by a thread into a queue."""
 
-    def __init__(self, site: Path):
+    def __init__(self, site: Path, env: dict[str, str] | None = None):
         self.site = site
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.log: list[str] = []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
-            cwd=str(REPO_ROOT), env=jarida_env({"PYTHONUNBUFFERED": "1"}),
+            cwd=str(REPO_ROOT), env=jarida_env({"PYTHONUNBUFFERED": "1", **(env or {})}),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", bufsize=1,
         )
         threading.Thread(target=self._read, daemon=True).start()
@@ -612,6 +612,25 @@ def test_many_files_at_once_make_one_rebuild(live):
     assert status == 200
     line = live.server.wait_for_line("rebuilt")
     assert "more" in line, line
+
+
+def test_a_fixed_clock_schedules_no_build_for_a_time_it_never_reaches(bundled_site):
+    """With SOURCE_DATE_EPOCH the builds' clock stands still: an article dated after it
+    (though before now) is said to be not shown, and no build is made for its time."""
+    epoch = int(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    (bundled_site / "content" / "articles" / "مقال-بعد-الساعة.md").write_text(
+        "---\ntitle: مقال بعد الساعة\ndate: '2021-06-01T09:00:00+00:00'\nauthor: فريق التحرير\n---\n\nنص.\n",
+        encoding="utf-8")
+    server = Server(bundled_site, {"SOURCE_DATE_EPOCH": str(epoch)})
+    try:
+        needle = "the next scheduled article falls due at"  # said by the first build, before "Serving"
+        line = next((seen for seen in server.log if needle in seen), None) or server.wait_for_line(needle)
+        assert "SOURCE_DATE_EPOCH fixes the clock" in line and "preview shows it then" not in line, line
+        assert server.request(article_url("مقال-بعد-الساعة"))[0] == 404
+        with pytest.raises(AssertionError):  # the time is past by the wall clock: it would build at once
+            server.wait_for_line("building again", timeout=3)
+    finally:
+        server.stop()
 
 
 def test_a_scheduled_article_appears_in_the_preview_when_it_falls_due(live):
