@@ -270,10 +270,18 @@ def main(argv=None) -> int:
                         help="also build a corpus of M articles with Jarida, alternating with the N-article builds, "
                              "and print the ratios M/N (how Jarida's times grow with the archive)")
     args = parser.parse_args(argv)
+    if args.n < 1 or args.runs < 1:
+        parser.error("N and --runs must be at least 1")
+    if args.growth is not None:
+        if args.growth <= args.n:
+            parser.error(f"--growth {args.growth}: give a larger number of articles than N ({args.n})")
+        if "jarida" not in args.tools.split(","):
+            parser.error("--growth compares Jarida with itself: keep jarida in --tools")
     work = Path(args.work or tempfile.mkdtemp(prefix="jarida-bench-"))
     trash = work / "trash"
     shutil.rmtree(trash, ignore_errors=True)  # of an interrupted run
     corpus = make_corpus(work / "corpus", args.n, parser)
+    big_corpus = make_corpus(work / f"corpus-{args.growth}", args.growth, parser) if args.growth else None
     tools = []
     for name in args.tools.split(","):
         tool = TOOLS[name](work, corpus)
@@ -287,7 +295,7 @@ def main(argv=None) -> int:
             print(f"{name}: skipped ({exc})")
     big = None
     if args.growth:  # Jarida again on the larger corpus, built right after the N-article site each time
-        big = Jarida(work, make_corpus(work / f"corpus-{args.growth}", args.growth, parser))
+        big = Jarida(work, big_corpus)
         big.site, big.trash, big.name = work / f"jarida-{args.growth}", trash, f"jarida-{args.growth}"
         small = next((t for t in tools if t.name == "jarida"), None)
         if small is None:
