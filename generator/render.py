@@ -264,6 +264,18 @@ def _stored(target) -> set[str]:
     return {n.name for n in (target, *target.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
 
 
+def _template_names(node) -> list[str] | None:
+    """The template names an ``{% include %}`` may load: ``'a.html'`` or a list of such
+    strings (``['a.html', 'b.html']``, the first found); None for a name computed from
+    variables (``'p/' ~ name``)."""
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (nodes.List, nodes.Tuple)) and all(
+            isinstance(item, nodes.Const) and isinstance(item.value, str) for item in node.items):
+        return [item.value for item in node.items]
+    return None
+
+
 def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple[int, str, int | str, str]]:
     """For each ``{% fragment %}`` of the parsed ``template``, the first thing its part
     reads that its key does not cover, as (line of the tag, the variable, the line
@@ -279,15 +291,19 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     (``{% set %}``, a ``{% for %}`` of its own and its ``loop``), the template's
     macros and imports, ``known`` (the environment's globals) and
     :data:`_SAME_ON_EVERY_PAGE`; ``root`` only as ``{{ root }}`` (or joined with
-    ``~``), as it is a placeholder there; never ``caller()``. A template the part
-    includes by name is looked into when ``included`` (a function: template name
-    -> parsed template, or None) gives it; what it reads is then given as
-    ``"name:line"``."""
+    ``~``), as it is a placeholder there; never ``caller()``, nor what is imported
+    ``with context``. A template the part includes by name (or by a list of names)
+    is looked into when ``included`` (a function: template name -> parsed
+    template, or None) gives it; what it reads is then given as ``"name:line"``;
+    a template included by a name computed from variables is refused
+    (``"dynamic-include"``)."""
     defined = {m.name for m in template.find_all(nodes.Macro)}
+    with_context = set()  # imported with context: their macros read the page's names
     for node in template.find_all(nodes.Import):
-        defined.add(node.target)
+        (with_context if node.with_context else defined).add(node.target)
     for node in template.find_all(nodes.FromImport):
-        defined.update(n if isinstance(n, str) else n[1] for n in node.names)
+        (with_context if node.with_context else defined).update(n if isinstance(n, str) else n[1]
+                                                                for n in node.names)
     allowed = defined | set(known) | _SAME_ON_EVERY_PAGE
     inside = {id(m) for b in template.find_all(nodes.CallBlock) if getattr(b, "jarida_fragment_key", None)
               for m in b.find_all(nodes.Macro)}
@@ -336,6 +352,8 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                         problem.append((block.lineno, "root", node.lineno, "root"))
                 elif name == "caller":
                     problem.append((block.lineno, "caller", node.lineno, "caller"))
+                elif name in with_context and name not in scope:
+                    problem.append((block.lineno, name, node.lineno, "context-import"))
                 elif not covered(chain, scope):
                     shown = ".".join(chain[:2]) if any(u[0] == name for u in under) else name  # item.title
                     problem.append((block.lineno, shown, node.lineno, "unkeyed"))
@@ -349,18 +367,25 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
             if isinstance(node, nodes.Block):
                 problem.append((block.lineno, node.name, node.lineno, "block"))
                 return
-            if isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const) and included is not None \
-                    and isinstance(node.template.value, str) and f"include:{node.template.value}" not in entered:
-                entered.add(f"include:{node.template.value}")
-                other = included(node.template.value)
-                if other is not None:
-                    before = len(problem)
-                    inner = scope | {m.name for m in other.find_all(nodes.Macro)}
-                    for child in other.body:
-                        visit(child, inner, other, macro)
-                    if len(problem) > before:
-                        start, variable, used, kind = problem[-1]
-                        problem[-1] = (start, variable, f"{node.template.value}:{used}", kind)
+            if isinstance(node, nodes.Include):
+                names = _template_names(node.template)
+                if names is None:  # what it shows cannot be known before the page is rendered
+                    problem.append((block.lineno, "include", node.lineno, "dynamic-include"))
+                    return
+                for other_name in names if included is not None else ():
+                    if f"include:{other_name}" in entered:
+                        continue
+                    entered.add(f"include:{other_name}")
+                    other = included(other_name)
+                    if other is not None:
+                        before = len(problem)
+                        inner = scope | {m.name for m in other.find_all(nodes.Macro)}
+                        for child in other.body:
+                            visit(child, inner, other, macro)
+                        if len(problem) > before:
+                            start, variable, used, kind = problem[-1]
+                            problem[-1] = (start, variable, f"{other_name}:{used}", kind)
+                            return
                 return
             if isinstance(node, nodes.With):
                 for value in node.values:
@@ -403,6 +428,38 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     return found
 
 
+#: What a template error says of each problem :func:`_unkeyed_names` finds in a
+#: fragment: kind -> function of (the variable, where it is read).
+_FRAGMENT_PROBLEMS = {
+    "root": lambda variable, used: (
+        f"root is changed or compared inside this fragment ({used}): there it stands for the way to the site "
+        "root, filled in when the page is finished; use it only as {{ root }} before a path, as in "
+        "{{ root }}{{ item.url }} (page_path tells which page this is)"),
+    "macro-root": lambda variable, used: (
+        f"the macro {variable}() called inside this fragment reads root ({used}), which in a macro is the "
+        f"page's own and not the fragment's: pass it as an argument, as in {{{{ {variable}(root, ...) }}}}"),
+    "block": lambda variable, used: (
+        f"the block {variable} ({used}) is inside this fragment: a template that extends this one can change "
+        "it on some pages only; put the fragment inside the block"),
+    "dynamic-include": lambda variable, used: (
+        f"the template included inside this fragment ({used}) is named by an expression, so what it shows "
+        "cannot be checked against the key: name it by a fixed string (or a list of them), as in "
+        "{% include \"partials/badge.html\" %}"),
+    "context-import": lambda variable, used: (
+        f"'{variable}' is imported with context and used inside this fragment ({used}): its macros read the "
+        "page's own variables, which the key does not cover; import it without context and pass what it "
+        "shows as arguments"),
+    "caller": lambda variable, used: (
+        f"caller() is read inside this fragment ({used}), where it is not the caller of the macro; put the "
+        "fragment around the {% call %} instead"),
+    "unkeyed": lambda variable, used: (
+        f"the part of this fragment shows '{variable}' ({used}), which its key does not cover: it would be "
+        "rendered once and the same shown on every page; add to the key "
+        f"'{variable}', or what tells its values apart (as in {{% fragment item.url, root %}}); a value "
+        "computed from a variable (page_path == \"x\") goes in the key by a {% set %} before the fragment"),
+}
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment with a quicker ``x.name`` for the view models (plain
     dicts): Jinja2 tries ``getattr`` first and the item on ``AttributeError``;
@@ -422,27 +479,7 @@ class _Environment(jinja2.Environment):
                 return None  # reported when the page is rendered
 
         for line, variable, used, kind in _unkeyed_names(template, self.globals, included):
-            used = f"line {used}" if isinstance(used, int) else used
-            if kind == "root":
-                message = (f"root is changed or compared inside this fragment ({used}): there it stands for the "
-                           "way to the site root, filled in when the page is finished; use it only as {{ root }} "
-                           "before a path, as in {{ root }}{{ item.url }} (page_path tells which page this is)")
-            elif kind == "macro-root":
-                message = (f"the macro {variable}() called inside this fragment reads root ({used}), which in a "
-                           "macro is the page's own and not the fragment's: pass it as an argument, as in "
-                           f"{{{{ {variable}(root, ...) }}}}")
-            elif kind == "block":
-                message = (f"the block {variable} ({used}) is inside this fragment: a template that extends "
-                           "this one can change it on some pages only; put the fragment inside the block")
-            elif kind == "caller":
-                message = (f"caller() is read inside this fragment ({used}), where it is not the caller of the "
-                           "macro; put the fragment around the {% call %} instead")
-            else:
-                message = (f"the part of this fragment shows '{variable}' ({used}), which its key does not "
-                           "cover: it would be rendered once and the same shown on every page; add to the key "
-                           f"'{variable}', or what tells its values apart (as in {{% fragment item.url, root %}}); "
-                           "a value computed from a variable (page_path == \"x\") goes in the key by a {% set %} "
-                           "before the fragment")
+            message = _FRAGMENT_PROBLEMS[kind](variable, f"line {used}" if isinstance(used, int) else used)
             raise jinja2.TemplateSyntaxError(message, line, name, filename)
         return template
 

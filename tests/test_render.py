@@ -318,6 +318,36 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
     assert caught.value.message.startswith(kind)
 
 
+@pytest.mark.parametrize("part, kind", [
+    ("{% fragment root %}{% include ['missing.html', 'inner.html'] %}{% endfragment %}",
+     "the part of this fragment shows 'page_path' (inner.html:1)"),
+    ("{% fragment root %}{% include 'in' ~ 'ner.html' %}{% endfragment %}",
+     "the template included inside this fragment (line 1) is named by an expression"),
+    ("{% set name = 'inner.html' %}{% fragment root %}{% include name %}{% endfragment %}",
+     "the template included inside this fragment (line 1) is named by an expression"),
+    ("{% import 'm.html' as m with context %}{% fragment root %}{{ m.where() }}{% endfragment %}",
+     "'m' is imported with context and used inside this fragment (line 1)"),
+    ("{% from 'm.html' import where with context %}{% fragment root %}{{ where() }}{% endfragment %}",
+     "'where' is imported with context and used inside this fragment (line 1)"),
+])
+def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, part, kind):
+    """A template included by a list of names is looked into, one named by an
+    expression or macros imported with context (which read the page's names) are
+    refused: else a card would show the path of the first page that rendered it."""
+    dirs = theme(tmp_path, {"page.html": part, "inner.html": "<span>{{ page_path }}</span>",
+                            "m.html": "{% macro where() %}{{ page_path }}{% endmacro %}",
+                            "ok.html": "<a href=\"{{ root }}archive/\">{{ t.archive }}</a>"})
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        render.environment(dirs).get_template("page.html")
+    assert caught.value.message.startswith(kind), caught.value.message
+    (dirs[0] / "templates" / "page.html").write_text(
+        "{% fragment root %}{% include ['missing.html', 'ok.html'] %}{% endfragment %}{{ page_path }}",
+        encoding="utf-8")
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/", {"archive": "الأرشيف"})
+    assert renderer(page("tags/index.html")).decode() == \
+        '<a href="../archive/">الأرشيف</a>tags/index.html'
+
+
 def test_the_default_theme_passes_the_fragment_check():
     env = render.environment([render.BUNDLED_THEMES / "default"])
     for name in env.list_templates(extensions=["html", "xml"]):
