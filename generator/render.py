@@ -264,6 +264,26 @@ def _stored(target) -> set[str]:
     return {n.name for n in (target, *target.find_all(nodes.Name)) if isinstance(n, nodes.Name)}
 
 
+def _callee(call: nodes.Call) -> str | None:
+    """The name a call calls: ``m`` for ``m(...)`` and for ``m.f(...)`` (an imported
+    template's macro); None for other calls."""
+    node = call.node.node if isinstance(call.node, nodes.Getattr) else call.node
+    return node.name if isinstance(node, nodes.Name) else None
+
+
+def _imported(template: nodes.Template, with_context: bool) -> set[str]:
+    """The names the ``{% import %}`` and ``{% from ... import %}`` tags of ``template``
+    define, those imported ``with context`` or those without."""
+    names = set()
+    for node in template.find_all((nodes.Import, nodes.FromImport)):
+        if node.with_context == with_context:
+            if isinstance(node, nodes.Import):
+                names.add(node.target)
+            else:
+                names.update(n if isinstance(n, str) else n[1] for n in node.names)
+    return names
+
+
 def _template_names(node) -> list[str] | None:
     """The template names an ``{% include %}`` may load: ``'a.html'`` or a list of such
     strings (``['a.html', 'b.html']``, the first found); None for a name computed from
@@ -297,13 +317,8 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     template, or None) gives it; what it reads is then given as ``"name:line"``;
     a template included by a name computed from variables is refused
     (``"dynamic-include"``)."""
-    defined = {m.name for m in template.find_all(nodes.Macro)}
-    with_context = set()  # imported with context: their macros read the page's names
-    for node in template.find_all(nodes.Import):
-        (with_context if node.with_context else defined).add(node.target)
-    for node in template.find_all(nodes.FromImport):
-        (with_context if node.with_context else defined).update(n if isinstance(n, str) else n[1]
-                                                                for n in node.names)
+    defined = {m.name for m in template.find_all(nodes.Macro)} | _imported(template, False)
+    with_context = _imported(template, True)  # their macros read the page's names
     allowed = defined | set(known) | _SAME_ON_EVERY_PAGE
     inside = {id(m) for b in template.find_all(nodes.CallBlock) if getattr(b, "jarida_fragment_key", None)
               for m in b.find_all(nodes.Macro)}
@@ -344,13 +359,13 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 if name == "root" and macro is not None and name not in scope:
                     problem.append((block.lineno, macro, node.lineno, "macro-root"))
                 elif name == "root":
-                    to_macro = isinstance(parent, nodes.Call) and isinstance(parent.node, nodes.Name) \
-                        and parent.node.name in macros and node in parent.args  # passed on: still before a path
+                    to_macro = isinstance(parent, nodes.Call) and _callee(parent) in macros.keys() | defined \
+                        and (node in parent.args or any(k.value is node for k in parent.kwargs))  # passed on
                     if not isinstance(node, nodes.Name) or not (to_macro or isinstance(parent, (nodes.Output,
                                                                                                  nodes.Concat,
                                                                                                  nodes.Add))):
                         problem.append((block.lineno, "root", node.lineno, "root"))
-                elif name == "caller":
+                elif name == "caller" and name not in scope:
                     problem.append((block.lineno, "caller", node.lineno, "caller"))
                 elif name in with_context and name not in scope:
                     problem.append((block.lineno, name, node.lineno, "context-import"))
@@ -361,6 +376,8 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                     entered.add(name)  # a macro of the template reads the page's names, not the part's
                     called = macros[name]
                     inner = {a.name for a in called.args} | {"caller", "varargs", "kwargs"}
+                    for default in called.defaults:
+                        visit(default, set(), called, macro=name)
                     for child in called.body:
                         visit(child, inner, called, macro=name)
                 return
@@ -379,7 +396,13 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                     other = included(other_name)
                     if other is not None:
                         before = len(problem)
-                        inner = scope | {m.name for m in other.find_all(nodes.Macro)}
+                        inner = scope | {m.name for m in other.find_all(nodes.Macro)} | _imported(other, False)
+                        for child in other.find_all((nodes.Import, nodes.FromImport)):
+                            if child.with_context:
+                                shown = child.target if isinstance(child, nodes.Import) else \
+                                    ", ".join(n if isinstance(n, str) else n[1] for n in child.names)
+                                problem.append((block.lineno, shown, child.lineno, "context-import"))
+                                break
                         for child in other.body:
                             visit(child, inner, other, macro)
                         if len(problem) > before:
@@ -402,6 +425,9 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 for child in node.else_:
                     visit(child, scope, node, macro)
                 return
+            if isinstance(node, (nodes.Assign, nodes.AssignBlock)) and isinstance(node.target, nodes.NSRef):
+                problem.append((block.lineno, f"{node.target.name}.{node.target.attr}", node.lineno, "namespace"))
+                return
             if isinstance(node, nodes.Assign):
                 visit(node.node, scope, node, macro)
                 scope |= _stored(node.target)
@@ -413,10 +439,17 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 return
             if isinstance(node, (nodes.Macro, nodes.CallBlock)) and node is not block:
                 inner = scope | {a.name for a in node.args} | {"caller"}
+                for default in node.defaults:
+                    visit(default, scope, node, macro)
                 if isinstance(node, nodes.CallBlock):
                     visit(node.call, scope, node, macro)
                 for child in node.body:
                     visit(child, inner, node, macro)
+                return
+            if isinstance(node, nodes.Call):  # keyword arguments too are the call's own (root passed on)
+                for child in (node.node, *node.args, *(k.value for k in node.kwargs), node.dyn_args, node.dyn_kwargs):
+                    if child is not None:
+                        visit(child, scope, node, macro)
                 return
             for child in node.iter_child_nodes():
                 visit(child, scope, node, macro)
@@ -449,6 +482,9 @@ _FRAGMENT_PROBLEMS = {
         f"'{variable}' is imported with context and used inside this fragment ({used}): its macros read the "
         "page's own variables, which the key does not cover; import it without context and pass what it "
         "shows as arguments"),
+    "namespace": lambda variable, used: (
+        f"{variable} is set inside this fragment ({used}): a fragment shown again is not run again, so the "
+        "page after it would not see the change; set it before or after the fragment"),
     "caller": lambda variable, used: (
         f"caller() is read inside this fragment ({used}), where it is not the caller of the macro; put the "
         "fragment around the {% call %} instead"),

@@ -329,6 +329,17 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
      "'m' is imported with context and used inside this fragment (line 1)"),
     ("{% from 'm.html' import where with context %}{% fragment root %}{{ where() }}{% endfragment %}",
      "'where' is imported with context and used inside this fragment (line 1)"),
+    ("{% fragment root %}{% include 'by.html' %}{% endfragment %}",
+     "'m' is imported with context and used inside this fragment (by.html:1)"),
+    # a macro's default values are read where it is defined: on the page
+    ("{% macro link(u, r=root) %}<a href=\"{{ r }}{{ u }}\"></a>{% endmacro %}"
+     "{% fragment item.url %}{{ link(item.url) }}{% endfragment %}",
+     "the macro link() called inside this fragment reads root (line 1)"),
+    ("{% fragment item.url %}{% macro here(p=page_path) %}{{ p }}{% endmacro %}{{ here() }}{% endfragment %}",
+     "the part of this fragment shows 'page_path' (line 1)"),
+    # a fragment shown again does not run again: the page would not see the change
+    ("{% set ns = namespace(n=0) %}{% fragment root %}{% set ns.n = 5 %}{% endfragment %}{{ ns.n }}",
+     "ns.n is set inside this fragment (line 1)"),
 ])
 def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, part, kind):
     """A template included by a list of names is looked into, one named by an
@@ -336,6 +347,7 @@ def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, p
     refused: else a card would show the path of the first page that rendered it."""
     dirs = theme(tmp_path, {"page.html": part, "inner.html": "<span>{{ page_path }}</span>",
                             "m.html": "{% macro where() %}{{ page_path }}{% endmacro %}",
+                            "by.html": "{% import 'm.html' as m with context %}{{ m.where() }}",
                             "ok.html": "<a href=\"{{ root }}archive/\">{{ t.archive }}</a>"})
     with pytest.raises(jinja2.TemplateSyntaxError) as caught:
         render.environment(dirs).get_template("page.html")
@@ -346,6 +358,28 @@ def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, p
     renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/", {"archive": "الأرشيف"})
     assert renderer(page("tags/index.html")).decode() == \
         '<a href="../archive/">الأرشيف</a>tags/index.html'
+
+
+def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates_that_import(tmp_path):
+    """What the README tells a theme's author to do passes the check: ``root`` passed
+    to a macro (its own or an imported one, by position or by keyword), a macro
+    wrapping the part's own text by ``{% call %}``, an included template that
+    imports its macros."""
+    source = ("{% import 'm.html' as m %}{% from 'm.html' import link %}"
+              "{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}"
+              "{% macro own(u, r) %}<b href=\"{{ r }}{{ u }}\"></b>{% endmacro %}"
+              "{% fragment item.url %}{% call box() %}<p>{{ item.summary }}</p>{% endcall %}"
+              "{{ link(root, item.url) }}{{ m.link(root, item.url) }}{{ own(item.url, r=root) }}"
+              "{% include 'by.html' %}{% endfragment %}")
+    dirs = theme(tmp_path, {"page.html": source,
+                            "m.html": "{% macro link(r, u) %}<a href=\"{{ r }}{{ u }}\"></a>{% endmacro %}"
+                                      "{% macro names(xs) %}{{ xs | join('، ') }}{% endmacro %}",
+                            "by.html": "{% from 'm.html' import names %}<i>{{ names(item.authors) }}</i>"})
+    renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
+    item = {"url": "articles/x/", "summary": "ملخص", "authors": ["ليلى", "سمير"]}
+    html = renderer(page("tags/t/index.html", item=item)).decode()
+    assert html == ('<div><p>ملخص</p></div><a href="../../articles/x/"></a><a href="../../articles/x/"></a>'
+                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i>')
 
 
 def test_the_default_theme_passes_the_fragment_check():
