@@ -285,14 +285,18 @@ def _imported(template: nodes.Template, with_context: bool) -> set[str]:
 
 
 def _template_names(node) -> list[str] | None:
-    """The template names an ``{% include %}`` may load: ``'a.html'`` or a list of such
-    strings (``['a.html', 'b.html']``, the first found); None for a name computed from
-    variables (``'p/' ~ name``)."""
+    """The template names an ``{% include %}`` may load: ``'a.html'``, a list of such
+    strings (``['a.html', 'b.html']``, the first found) or a choice between them
+    (``'a.html' if x else 'b.html'``); None for a name computed from variables
+    (``'p/' ~ name``)."""
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, (nodes.List, nodes.Tuple)) and all(
             isinstance(item, nodes.Const) and isinstance(item.value, str) for item in node.items):
         return [item.value for item in node.items]
+    if isinstance(node, nodes.CondExpr) and node.expr2 is not None:
+        first, second = _template_names(node.expr1), _template_names(node.expr2)
+        return first + second if first is not None and second is not None else None
     return None
 
 
@@ -319,7 +323,9 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     (``"dynamic-include"``)."""
     defined = {m.name for m in template.find_all(nodes.Macro)} | _imported(template, False)
     with_context = _imported(template, True)  # their macros read the page's names
-    allowed = defined | set(known) | _SAME_ON_EVERY_PAGE
+    # site, t and the globals are the same on every page unless the template binds them to another value
+    rebound = {n.name for n in template.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    allowed = defined | (set(known) | _SAME_ON_EVERY_PAGE) - rebound
     inside = {id(m) for b in template.find_all(nodes.CallBlock) if getattr(b, "jarida_fragment_key", None)
               for m in b.find_all(nodes.Macro)}
     macros = {m.name: m for m in template.find_all(nodes.Macro) if id(m) not in inside}  # outside every fragment
@@ -386,13 +392,16 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 return
             if isinstance(node, nodes.Include):
                 names = _template_names(node.template)
+                if isinstance(node.template, nodes.CondExpr):  # 'a.html' if x else 'b.html': x is read too
+                    visit(node.template.test, scope, node, macro)
                 if names is None:  # what it shows cannot be known before the page is rendered
                     problem.append((block.lineno, "include", node.lineno, "dynamic-include"))
                     return
                 for other_name in names if included is not None else ():
-                    if f"include:{other_name}" in entered:
+                    seen = f"include:{other_name}:{sorted(scope)}"  # again where the part set other names
+                    if seen in entered:
                         continue
-                    entered.add(f"include:{other_name}")
+                    entered.add(seen)
                     other = included(other_name)
                     if other is not None:
                         before = len(problem)

@@ -340,6 +340,16 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
     # a fragment shown again does not run again: the page would not see the change
     ("{% set ns = namespace(n=0) %}{% fragment root %}{% set ns.n = 5 %}{% endfragment %}{{ ns.n }}",
      "ns.n is set inside this fragment (line 1)"),
+    # site, t and the globals are keyless only while they are the same on every page
+    ("{% set t = {'w': page_path} %}{% fragment root %}{{ t.w }}{% endfragment %}",
+     "the part of this fragment shows 't' (line 1)"),
+    ("{% for site in [page_title] %}{% fragment root %}{{ site }}{% endfragment %}{% endfor %}",
+     "the part of this fragment shows 'site' (line 1)"),
+    # the second include sees the page's page_title, not the one the part set for the first
+    ("{% fragment item.url %}{% with page_title = item.title %}{% include 'title.html' %}{% endwith %}"
+     "{% include 'title.html' %}{% endfragment %}", "the part of this fragment shows 'page_title' (title.html:1)"),
+    ("{% fragment root %}{% include 'inner.html' if page_title else 'ok.html' %}{% endfragment %}",
+     "the part of this fragment shows 'page_title' (line 1)"),
 ])
 def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, part, kind):
     """A template included by a list of names is looked into, one named by an
@@ -348,6 +358,7 @@ def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, p
     dirs = theme(tmp_path, {"page.html": part, "inner.html": "<span>{{ page_path }}</span>",
                             "m.html": "{% macro where() %}{{ page_path }}{% endmacro %}",
                             "by.html": "{% import 'm.html' as m with context %}{{ m.where() }}",
+                            "title.html": "<h2>{{ page_title }}</h2>",
                             "ok.html": "<a href=\"{{ root }}archive/\">{{ t.archive }}</a>"})
     with pytest.raises(jinja2.TemplateSyntaxError) as caught:
         render.environment(dirs).get_template("page.html")
@@ -370,16 +381,17 @@ def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates
               "{% macro own(u, r) %}<b href=\"{{ r }}{{ u }}\"></b>{% endmacro %}"
               "{% fragment item.url %}{% call box() %}<p>{{ item.summary }}</p>{% endcall %}"
               "{{ link(root, item.url) }}{{ m.link(root, item.url) }}{{ own(item.url, r=root) }}"
-              "{% include 'by.html' %}{% endfragment %}")
+              "{% include 'by.html' %}{% include 'ok.html' if item.summary else 'by.html' %}{% endfragment %}")
     dirs = theme(tmp_path, {"page.html": source,
                             "m.html": "{% macro link(r, u) %}<a href=\"{{ r }}{{ u }}\"></a>{% endmacro %}"
                                       "{% macro names(xs) %}{{ xs | join('، ') }}{% endmacro %}",
-                            "by.html": "{% from 'm.html' import names %}<i>{{ names(item.authors) }}</i>"})
+                            "by.html": "{% from 'm.html' import names %}<i>{{ names(item.authors) }}</i>",
+                            "ok.html": "<u>{{ item.summary }}</u>"})
     renderer = render.PageRenderer(render.environment(dirs), {}, "https://example.com/")
     item = {"url": "articles/x/", "summary": "ملخص", "authors": ["ليلى", "سمير"]}
     html = renderer(page("tags/t/index.html", item=item)).decode()
     assert html == ('<div><p>ملخص</p></div><a href="../../articles/x/"></a><a href="../../articles/x/"></a>'
-                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i>')
+                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i><u>ملخص</u>')
 
 
 def test_the_default_theme_passes_the_fragment_check():
