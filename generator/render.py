@@ -442,9 +442,22 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 scope |= _stored(node.target)
                 return
             if isinstance(node, nodes.AssignBlock):
-                for child in node.body:
+                for child in (*node.body, *([node.filter] if node.filter else [])):
                     visit(child, scope, node, macro)
                 scope |= _stored(node.target)
+                return
+            if isinstance(node, nodes.If):  # a name is set after it only if every branch sets it
+                visit(node.test, scope, node, macro)
+                branches = [(None, node.body), *((branch.test, branch.body) for branch in node.elif_)]
+                after = []
+                for test, body in branches + [(None, node.else_)]:
+                    inner = set(scope)
+                    if test is not None:
+                        visit(test, inner, node, macro)
+                    for child in body:
+                        visit(child, inner, node, macro)
+                    after.append(inner)
+                scope |= set.intersection(*after)
                 return
             if isinstance(node, (nodes.Macro, nodes.CallBlock)) and node is not block:
                 inner = scope | {a.name for a in node.args} | {"caller"}

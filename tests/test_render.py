@@ -350,6 +350,11 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
      "{% include 'title.html' %}{% endfragment %}", "the part of this fragment shows 'page_title' (title.html:1)"),
     ("{% fragment root %}{% include 'inner.html' if page_title else 'ok.html' %}{% endfragment %}",
      "the part of this fragment shows 'page_title' (line 1)"),
+    # set in one branch only: the page's value where the branch is not taken
+    ("{% fragment item.url %}{% if item.title %}{% set page_path = 'z' %}{% endif %}{{ page_path }}"
+     "{% endfragment %}", "the part of this fragment shows 'page_path' (line 1)"),
+    ("{% fragment item.url %}{% set x | replace('Q', page_path) %}Q{% endset %}{{ x }}{% endfragment %}"
+     "{{ page_path }}", "the part of this fragment shows 'page_path' (line 1)"),
 ])
 def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, part, kind):
     """A template included by a list of names is looked into, one named by an
@@ -381,7 +386,9 @@ def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates
               "{% macro own(u, r) %}<b href=\"{{ r }}{{ u }}\"></b>{% endmacro %}"
               "{% fragment item.url %}{% call box() %}<p>{{ item.summary }}</p>{% endcall %}"
               "{{ link(root, item.url) }}{{ m.link(root, item.url) }}{{ own(item.url, r=root) }}"
-              "{% include 'by.html' %}{% include 'ok.html' if item.summary else 'by.html' %}{% endfragment %}")
+              "{% include 'by.html' %}{% include 'ok.html' if item.summary else 'by.html' %}"
+              "{% if item.summary %}{% set w = 1 %}{% elif item.url %}{% set w = 2 %}{% else %}{% set w = 3 %}"
+              "{% endif %}{{ w }}{% endfragment %}")
     dirs = theme(tmp_path, {"page.html": source,
                             "m.html": "{% macro link(r, u) %}<a href=\"{{ r }}{{ u }}\"></a>{% endmacro %}"
                                       "{% macro names(xs) %}{{ xs | join('، ') }}{% endmacro %}",
@@ -391,7 +398,7 @@ def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates
     item = {"url": "articles/x/", "summary": "ملخص", "authors": ["ليلى", "سمير"]}
     html = renderer(page("tags/t/index.html", item=item)).decode()
     assert html == ('<div><p>ملخص</p></div><a href="../../articles/x/"></a><a href="../../articles/x/"></a>'
-                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i><u>ملخص</u>')
+                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i><u>ملخص</u>1')
 
 
 def test_the_default_theme_passes_the_fragment_check():
