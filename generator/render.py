@@ -390,7 +390,7 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
             if isinstance(node, nodes.Block):
                 problem.append((block.lineno, node.name, node.lineno, "block"))
                 return
-            if isinstance(node, nodes.Include):
+            if isinstance(node, (nodes.Include, nodes.Extends)):  # an included template may extend another
                 names = _template_names(node.template)
                 if isinstance(node.template, nodes.CondExpr):  # 'a.html' if x else 'b.html': x is read too
                     visit(node.template.test, scope, node, macro)

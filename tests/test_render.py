@@ -353,6 +353,8 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
     # set in one branch only: the page's value where the branch is not taken
     ("{% fragment item.url %}{% if item.title %}{% set page_path = 'z' %}{% endif %}{{ page_path }}"
      "{% endfragment %}", "the part of this fragment shows 'page_path' (line 1)"),
+    ("{% fragment root %}{% include 'child.html' %}{% endfragment %}",
+     "the part of this fragment shows 'page_path' (child.html:inner.html:1)"),
     ("{% fragment item.url %}{% set x | replace('Q', page_path) %}Q{% endset %}{{ x }}{% endfragment %}"
      "{{ page_path }}", "the part of this fragment shows 'page_path' (line 1)"),
 ])
@@ -364,6 +366,7 @@ def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, p
                             "m.html": "{% macro where() %}{{ page_path }}{% endmacro %}",
                             "by.html": "{% import 'm.html' as m with context %}{{ m.where() }}",
                             "title.html": "<h2>{{ page_title }}</h2>",
+                            "child.html": "{% extends 'inner.html' %}",
                             "ok.html": "<a href=\"{{ root }}archive/\">{{ t.archive }}</a>"})
     with pytest.raises(jinja2.TemplateSyntaxError) as caught:
         render.environment(dirs).get_template("page.html")
