@@ -271,17 +271,18 @@ def _callee(call: nodes.Call) -> str | None:
     return node.name if isinstance(node, nodes.Name) else None
 
 
+def _import_names(node: nodes.Import | nodes.FromImport) -> list[str]:
+    """The names one ``{% import ... as m %}`` or ``{% from ... import f, g as h %}`` defines."""
+    if isinstance(node, nodes.Import):
+        return [node.target]
+    return [n if isinstance(n, str) else n[1] for n in node.names]
+
+
 def _imported(template: nodes.Template, with_context: bool) -> set[str]:
-    """The names the ``{% import %}`` and ``{% from ... import %}`` tags of ``template``
-    define, those imported ``with context`` or those without."""
-    names = set()
-    for node in template.find_all((nodes.Import, nodes.FromImport)):
-        if node.with_context == with_context:
-            if isinstance(node, nodes.Import):
-                names.add(node.target)
-            else:
-                names.update(n if isinstance(n, str) else n[1] for n in node.names)
-    return names
+    """The names the import tags of ``template`` define, those imported ``with
+    context`` or those without."""
+    return {name for node in template.find_all((nodes.Import, nodes.FromImport))
+            if node.with_context == with_context for name in _import_names(node)}
 
 
 def _template_names(node) -> list[str] | None:
@@ -406,12 +407,11 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                     if other is not None:
                         before = len(problem)
                         inner = scope | {m.name for m in other.find_all(nodes.Macro)} | _imported(other, False)
-                        for child in other.find_all((nodes.Import, nodes.FromImport)):
-                            if child.with_context:
-                                shown = child.target if isinstance(child, nodes.Import) else \
-                                    ", ".join(n if isinstance(n, str) else n[1] for n in child.names)
-                                problem.append((block.lineno, shown, child.lineno, "context-import"))
-                                break
+                        imported = next((n for n in other.find_all((nodes.Import, nodes.FromImport))
+                                         if n.with_context), None)
+                        if imported is not None:
+                            problem.append((block.lineno, ", ".join(_import_names(imported)), imported.lineno,
+                                            "context-import"))
                         for child in other.body:
                             visit(child, inner, other, macro)
                         if len(problem) > before:

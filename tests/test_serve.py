@@ -629,6 +629,7 @@ def test_a_fixed_clock_schedules_no_build_for_a_time_it_never_reaches(bundled_si
         assert server.request(article_url("مقال-بعد-الساعة"))[0] == 404
         with pytest.raises(AssertionError):  # the time is past by the wall clock: it would build at once
             server.wait_for_line("building again", timeout=3)
+        assert server.proc.poll() is None, server.log  # still serving: the quiet was not its exit
     finally:
         server.stop()
 
