@@ -314,7 +314,8 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     another expression of the key (``page_path == "x"``) covers nothing, as the key
     holds only the value of the expression. The part may read what it sets before
     (``{% set %}``, a ``{% for %}`` of its own and its ``loop``), the template's
-    macros and imports, ``known`` (the environment's globals) and
+    macros (each macro named in the part is looked into, called or not, as it may
+    be called under another name; every macro of that name) and imports, ``known`` (the environment's globals) and
     :data:`_SAME_ON_EVERY_PAGE`; ``root`` only as ``{{ root }}`` (or joined with
     ``~``), as it is a placeholder there; never ``caller()``, nor what is imported
     ``with context``. A template the part includes by name (or by a list of names)
@@ -329,7 +330,10 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
     allowed = defined | (set(known) | _SAME_ON_EVERY_PAGE) - rebound
     inside = {id(m) for b in template.find_all(nodes.CallBlock) if getattr(b, "jarida_fragment_key", None)
               for m in b.find_all(nodes.Macro)}
-    macros = {m.name: m for m in template.find_all(nodes.Macro) if id(m) not in inside}  # outside every fragment
+    macros: dict[str, list] = {}  # outside every fragment; a name defined twice names both
+    for m in template.find_all(nodes.Macro):
+        if id(m) not in inside:
+            macros.setdefault(m.name, []).append(m)
     found = []
     for block in template.find_all(nodes.CallBlock):
         key = getattr(block, "jarida_fragment_key", None)
@@ -379,14 +383,16 @@ def _unkeyed_names(template: nodes.Template, known, included=None) -> list[tuple
                 elif not covered(chain, scope):
                     shown = ".".join(chain[:2]) if any(u[0] == name for u in under) else name  # item.title
                     problem.append((block.lineno, shown, node.lineno, "unkeyed"))
-                elif name in macros and name not in scope and name not in entered and isinstance(parent, nodes.Call):
-                    entered.add(name)  # a macro of the template reads the page's names, not the part's
-                    called = macros[name]
-                    inner = {a.name for a in called.args} | {"caller", "varargs", "kwargs"}
-                    for default in called.defaults:
-                        visit(default, set(), called, macro=name)
-                    for child in called.body:
-                        visit(child, inner, called, macro=name)
+                elif name in macros and name not in scope and name not in entered:
+                    # called here, or later under another name ({% set f = m %}, passed to a macro): a macro
+                    # of the template reads the page's names, not the part's
+                    entered.add(name)
+                    for called in macros[name]:
+                        inner = {a.name for a in called.args} | {"caller", "varargs", "kwargs"}
+                        for default in called.defaults:
+                            visit(default, set(), called, macro=name)
+                        for child in called.body:
+                            visit(child, inner, called, macro=name)
                 return
             if isinstance(node, nodes.Block):
                 problem.append((block.lineno, node.name, node.lineno, "block"))

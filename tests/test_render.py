@@ -357,6 +357,11 @@ def test_root_used_otherwise_than_before_a_path_or_caller_in_a_fragment_is_a_tem
      "the part of this fragment shows 'page_path' (child.html:inner.html:1)"),
     ("{% fragment item.url %}{% set x | replace('Q', page_path) %}Q{% endset %}{{ x }}{% endfragment %}"
      "{{ page_path }}", "the part of this fragment shows 'page_path' (line 1)"),
+    # a macro called under another name, and a name defined twice: each macro it may call is looked into
+    ("{% macro here() %}{{ page_path }}{% endmacro %}{% fragment root %}{% set f = here %}{{ f() }}"
+     "{% endfragment %}", "the part of this fragment shows 'page_path' (line 1)"),
+    ("{% macro here() %}{{ page_path }}{% endmacro %}{% fragment root %}{{ here() }}{% endfragment %}"
+     "{% macro here() %}x{% endmacro %}", "the part of this fragment shows 'page_path' (line 1)"),
 ])
 def test_what_a_fragment_includes_or_imports_with_context_is_checked(tmp_path, part, kind):
     """A template included by a list of names is looked into, one named by an
@@ -391,7 +396,7 @@ def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates
               "{{ link(root, item.url) }}{{ m.link(root, item.url) }}{{ own(item.url, r=root) }}"
               "{% include 'by.html' %}{% include 'ok.html' if item.summary else 'by.html' %}"
               "{% if item.summary %}{% set w = 1 %}{% elif item.url %}{% set w = 2 %}{% else %}{% set w = 3 %}"
-              "{% endif %}{{ w }}{% endfragment %}")
+              "{% endif %}{{ w }}{% set o = own %}{{ o(item.url, 'x/') }}{% endfragment %}")
     dirs = theme(tmp_path, {"page.html": source,
                             "m.html": "{% macro link(r, u) %}<a href=\"{{ r }}{{ u }}\"></a>{% endmacro %}"
                                       "{% macro names(xs) %}{{ xs | join('، ') }}{% endmacro %}",
@@ -401,7 +406,7 @@ def test_a_fragment_may_call_wrappers_pass_root_by_keyword_and_include_templates
     item = {"url": "articles/x/", "summary": "ملخص", "authors": ["ليلى", "سمير"]}
     html = renderer(page("tags/t/index.html", item=item)).decode()
     assert html == ('<div><p>ملخص</p></div><a href="../../articles/x/"></a><a href="../../articles/x/"></a>'
-                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i><u>ملخص</u>1')
+                    '<b href="../../articles/x/"></b><i>ليلى، سمير</i><u>ملخص</u>1<b href="x/articles/x/"></b>')
 
 
 def test_the_default_theme_passes_the_fragment_check():
