@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -19,6 +18,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
+from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
@@ -98,12 +98,24 @@ def paragraphs_to_markdown(paragraphs: list[str]) -> str:
     return "\n\n".join(escape_text(p) for p in paragraphs) + "\n"
 
 
+#: Between two lists of the same kind that follow each other: Markdown would make them
+#: one list (CommonMark's way of keeping them apart; :class:`_CommentBlock` drops it).
+LIST_BREAK = "<!-- -->"
+
+
 def blocks_to_markdown(blocks) -> str:
     """Markdown for body blocks (see :class:`generator.structure.Block`): paragraphs,
     bulleted lists (``- item``), numbered lists with their own numbers, lists
-    whose markers stay text, and question/answer lines joined by hard line breaks."""
+    whose markers stay text, and question/answer lines joined by hard line breaks.
+    Two lists in a row that Markdown would join (both bulleted, or both numbered)
+    are kept apart by :data:`LIST_BREAK`."""
     parts = []
+    marker = None  # the list marker of the block before: "-", "." or None
     for block in blocks:
+        now = {"ul": "-", "list": "-", "ol": "."}.get(block.kind)
+        if now is not None and now == marker:
+            parts.append(LIST_BREAK)
+        marker = now
         if block.kind == "p":
             parts.append(escape_text(block.items[0]))
         elif block.kind == "ul":
@@ -382,6 +394,23 @@ def _quick_test(processor, needs: tuple[str, ...]) -> None:
     processor.test = quick
 
 
+class _CommentBlock(BlockProcessor):
+    """A block that is one HTML comment alone (``<!-- -->``, as :data:`LIST_BREAK`
+    keeps two lists apart) gives no HTML, where raw HTML is otherwise shown as
+    text: a comment is not shown on a page either way, and it ends the block
+    before it (CommonMark §5.3 uses it to separate two lists)."""
+
+    _RE = re.compile(r"<!--(?:(?!-->).)*-->", re.DOTALL)
+
+    def test(self, parent, block) -> bool:
+        return block.startswith("<!--") and self._RE.fullmatch(block.rstrip()) is not None
+
+    def run(self, parent, blocks) -> None:
+        blocks.pop(0)
+        # an element that is written as nothing (no tag, no text), so that a list after it starts anew
+        etree.SubElement(parent, None)
+
+
 class Renderer:
     """A reusable Python-Markdown converter (resetting it between documents).
 
@@ -400,6 +429,7 @@ class Renderer:
         if not allow_html:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
+            self._md.parser.blockprocessors.register(_CommentBlock(self._md.parser), "jarida_comment", 95)
         if fast and _QUICK_INLINE_FITS:  # in place of Python-Markdown's own
             self._md.treeprocessors.register(_QuickInline(self._md), "inline", 20)
         if fast and type(self._md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace:

@@ -286,3 +286,16 @@ def test_skipping_changes_nothing_on_real_articles():
     for text in documents:
         for allow_html in (False, True):
             assert RENDERERS[allow_html].render(text) == REFERENCES[allow_html].render(text)
+
+
+@pytest.mark.parametrize("text, html", [
+    ("- أ\n\n<!-- -->\n\n- ب\n", "<ul>\n<li>أ</li>\n</ul>\n<ul>\n<li>ب</li>\n</ul>"),
+    ("نص\n\n<!-- ملاحظة\nللمحرر -->\n\nنص آخر\n", "<p>نص</p>\n<p>نص آخر</p>"),
+    # not alone in its block: shown as text, as other raw HTML
+    ("نص <!-- -->\n", "<p>نص &lt;!-- --&gt;</p>"),
+    ("<!-- a --> ب\n", "<p>&lt;!-- a --&gt; ب</p>"),
+    ("<!-- a --> <!-- b -->\n", "<p>&lt;!-- a --&gt; &lt;!-- b --&gt;</p>"),
+    ("    <!-- -->\n", "<pre><code>&lt;!-- --&gt;\n</code></pre>"),
+])
+def test_an_html_comment_alone_in_its_block_shows_nothing_and_ends_a_list(text, html):
+    assert RENDERER.render(text) == html

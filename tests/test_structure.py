@@ -310,12 +310,14 @@ def test_quote_with_a_job_title_is_not_a_bio(paragraph):
     assert [p.text for p in parsed.paragraphs][-1] == paragraph
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (minor): a bullet run followed by a '١)' run (two lists in a row) is "
-                                       "rendered as one loose <ul> of four items with <p> inside; the '<!-- -->' "
-                                       "separator went away when raw HTML was disabled")
-def test_two_lists_in_a_row_stay_two_lists():
-    page = render_lines(["- أ أ", "- ب ب", "١) ج ج", "٢) د د"])
+@pytest.mark.parametrize("lines", [["- أ أ", "- ب ب", "١) ج ج", "٢) د د"], ["١) أ أ", "٢) ب ب", "- ج ج", "- د د"]])
+def test_two_lists_in_a_row_stay_two_lists(lines):
+    """A bullet run followed by a run whose markers stay text ('١)'): both are
+    bulleted lists in Markdown, which would join them into one loose list of four
+    items with a paragraph in each."""
+    page = render_lines(lines)
     assert page.names.count("ul") == 2 and "p" not in page.names
+    assert page.items == [line.removeprefix("- ") for line in lines]
 
 
 def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_path):
