@@ -5,7 +5,7 @@ occur in the article without an attached clitic (``و``, ``ف``, ``ب``, ``ل``,
 ``ك``, ``ال``): ``وغزة``, ``بغزة`` and ``لغزة`` count as occurrences of ``غزة``
 when the bare word occurs too, but a word is never proposed with its prefix.
 Stopwords come from stopwords-iso (MIT) plus a short list of newsroom words
-(reporting verbs, days, months). Identity is the folded key of
+(reporting verbs, days, months, words such as ``يجب`` or ``يتم``). Identity is the folded key of
 :func:`generator.arabic.fold`; the display form is the one used most, without
 harakat or tatweel.
 """
@@ -39,6 +39,8 @@ NEWS_STOPWORDS = """
 شخص أشخاص جديد جديدة كبير كبيرة أول أولى ثاني ثانية آخر أخرى آخرون آخرين آخرى أواخر الآن وقت مرة مرات
 مسؤول مسؤولة مسؤولون مصدر مصادر بيان تصريح تصريحات رئيس وزير عدد جانب إطار ضمن حول
 عمل أعمال دول دولة شركة شركات محمد أحمد علي عبد حالة حالات نحو أكبر كبرى مجموعة فترة مرحلة
+يجب ينبغي يمكن يتم تم يوميا يومي يومية يومين أسبوع أسابيع شيء أشياء أمر أمور طريقة إضافة بإضافة مستوى
+بشكل نتيجة بسبب بند بنود يستخدم تستخدم يصل تصل يظهر تظهر تعرض تعرضت يسعى تسعى تابعة تمكن يتمكن
 """.split()
 
 

@@ -92,6 +92,16 @@ def test_no_stopword_or_prefixed_word_on_inline_text():
         assert not has_bad_prefix(tag), tag
 
 
+def test_words_of_obligation_manner_and_frequency_are_no_tags():
+    """'يجب' (must), 'يتم' (is done), 'بند' (clause), 'يوميا' (daily): frequent in
+    real articles and chosen as tags before they were newsroom stopwords."""
+    paragraphs = ["يجب على الحكومة مراجعة بند الضرائب، ويتم ذلك يوميا في البرلمان المصري.",
+                  "يجب أن يتم تعديل بند الرسوم الجمركية يوميا، قال البرلمان المصري.",
+                  "وأضاف أنه يجب ألا يتم تأجيل البند، وأن البرلمان المصري يجتمع يوميا."]
+    tags = [fold(t) for t in extract_tags("البرلمان المصري يناقش بند الضرائب", paragraphs)]
+    assert tags and not {fold(w) for w in ("يجب", "يتم", "بند", "يوميا")} & {w for t in tags for w in t.split()}
+
+
 @pytest.mark.parametrize("word", ["واشنطن", "لبنان", "بغداد", "باريس", "وزارة", "فلسطين"])
 def test_clitic_lookalikes_are_not_prefixed(word):
     assert fold(word) in CLITIC_LOOKALIKES
