@@ -674,6 +674,10 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     for seed, (was, path) in listed.items():
         if (site_root / path).exists() or was in held or restore:
             continue
+        if digests.get(seed, was) != was and was not in by_digest:
+            # the seed was changed: its line takes the new digest, so that renamed later it stays off
+            now_listed[seed] = [digests[seed], path]
+            continue
         now_listed[by_digest.get(was, seed)] = [was, path]
     noticed = {display: path for display in digests if display not in now_listed
                and (path := _deleted_article(site_root, display, digests[display], record, held))}
@@ -708,6 +712,11 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         kept = {k: v for k, v in record.items() if (site_root / k).exists() or not (site_root / v[0]).exists()}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
+        # a deleted article's seed changed or renamed: the record knows this version too, for a
+        # checkout without the list
+        versions = {tuple(v) for v in kept.values()}
+        kept.update({display: [path, digests[display]] for display, path in gone.items()
+                     if (path, digests[display]) not in versions})
         if kept != record or (kept and not (site_root / RECORD).exists()):  # or made from an older cache's
             _write_record(site_root, kept)
         if now_listed != listed:

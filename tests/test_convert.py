@@ -659,6 +659,31 @@ def test_a_takedown_sticks_in_a_checkout_with_the_record_alone(tmp_path, then):
     assert not list((checkout / "content" / "articles").glob(f"{slug}*.md"))
 
 
+@pytest.mark.parametrize("checkout", [False, True])
+def test_a_takedown_sticks_through_renames_and_edits_of_its_seed(tmp_path, checkout):
+    """The seed of a deleted article renamed, then changed, then renamed again, with a
+    build after each step: its line in the list (and the record, for a checkout
+    without the list) follows it, so the story never comes back."""
+    site, now, slug = taken_down(tmp_path)
+    seed = site / "seeds" / BYLINE
+    for step in ("rename", "change", "rename", "change", "rename"):
+        if step == "rename":
+            seed = seed.rename(site / "seeds" / f"{seed.stem}-x.txt")
+        else:
+            touch_seed(seed, seed.read_text(encoding="utf-8") + "\nفقرة أخرى من الوكالة.\n")
+        kinds = {a.seed: a.kind for a in build(site, now=now).actions}
+        assert kinds[f"seeds/{seed.name}"] == "deleted", (step, kinds)
+    assert f"seeds/{seed.name}\t" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+    if checkout:  # made from a commit without the list: the record alone knows
+        copy = tmp_path / "checkout"
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache", "build", "deleted-seeds.txt"))
+        kinds = {a.seed: a.kind for a in build(copy, now=now).actions}
+        assert kinds[f"seeds/{seed.name}"] == "deleted", kinds
+        site = copy
+    assert not list((site / "content" / "articles").glob(f"{slug}*.md"))
+    assert not list((site / "build" / "articles").glob(f"{slug}*"))
+
+
 def titles(site: Path) -> dict[str, str]:
     """Article file name -> title, for every article of ``site``."""
     return {p.name: frontmatter.split(p.read_text(encoding="utf-8"))[0]["title"]
