@@ -7,6 +7,7 @@ that would hold or be inside the site's sources.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -145,14 +146,17 @@ def discard(old: Path) -> None:
 
 
 def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], removed: set[str]) -> None:
-    """Update an existing output folder file by file: each of ``files`` and
-    ``copies`` is written to a temporary name and renamed over the old file (so
-    no file is ever seen half-written), then the ``removed`` output paths are
-    deleted with the folders they leave empty. Used when few files change;
-    nothing but those paths is touched. Raises :class:`JaridaError`, before
-    writing anything, when a folder on the way to a file to write is a symbolic
-    link (written through, it would change files outside the output folder);
-    a file to delete behind one is left alone."""
+    """Update an existing output folder: each of ``files`` and ``copies`` is first
+    written to a temporary name beside its file; once all are written they are
+    renamed over the old files (so no file is ever seen half-written, and a site
+    is never left with some pages new and the pages they link to missing), then
+    the ``removed`` output paths are deleted with the folders they leave empty.
+    Used when few files change; nothing but those paths is touched. Raises
+    :class:`JaridaError`, before writing anything, when a folder on the way to a
+    file to write is a symbolic link (written through, it would change files
+    outside the output folder; a file to delete behind one is left alone), and,
+    with the output folder as it was, when a file cannot be written (a full disk,
+    a folder that cannot be written), naming it."""
     output = output.resolve()
     linked = next((link for rel in (*files, *copies) if (link := _through_link(output, rel))), None)
     if linked:
@@ -160,15 +164,39 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
                                                    f"{os.readlink(linked)}: the build never writes through one "
                                                    f"(it would change files outside {output}); delete the link, "
                                                    f"then build again")])
-    for rel, data in files.items():
-        target = output / rel
-        tmp = target.with_name(f".{target.name}.jarida-tmp")
-        put(output, tmp.relative_to(output).as_posix(), data)
-        os.replace(tmp, target)
-    for rel, source in copies.items():
-        target = output / rel
-        tmp = target.with_name(f".{target.name}.jarida-tmp")
-        copy(output, tmp.relative_to(output).as_posix(), source)
+    written: list[tuple[Path, Path]] = []  # (temporary file, its file)
+    made: list[Path] = []  # the folders made for new files, outermost first
+    target = output
+    try:
+        for rel, what in [*files.items(), *copies.items()]:
+            target = output / rel
+            tmp = target.with_name(f".{target.name}.jarida-tmp")
+            missing = [folder for folder in target.parents if folder != output and output in folder.parents
+                       and not folder.is_dir()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
+            written.append((tmp, target))
+            if isinstance(what, bytes):
+                put(output, tmp.relative_to(output).as_posix(), what)
+            else:
+                copy(output, tmp.relative_to(output).as_posix(), what)
+    except BaseException as exc:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        if not isinstance(exc, OSError):  # Ctrl-C
+            raise
+        advice = ("free some disk space" if exc.errno == errno.ENOSPC else
+                  "make the folder writable" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
+                  "fix this")
+        raise JaridaError([Problem(str(target), 0, f"cannot be written ({exc.strerror or exc}); the site in "
+                                                  f"{output} was left as it was: {advice}, then build again")]) from exc
+    for tmp, target in written:
         os.replace(tmp, target)
     for rel in sorted(removed, reverse=True):
         target = output / rel

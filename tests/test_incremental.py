@@ -6,6 +6,7 @@ sources (a copy of the site without output or cache).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import random
@@ -703,6 +704,46 @@ def test_a_build_killed_while_writing_in_place_is_repaired_by_the_next(site, tmp
     path.write_text(text, encoding="utf-8")  # the editor takes the change back
     build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES])
+def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(site, tmp_path, monkeypatch, error):
+    """A full disk or a folder that cannot be written, met after some files of a small
+    rebuild were written: none of them replaces its file (the front page would link
+    to a renamed article never written), the error names the file, no temporary
+    file or new folder is left, and the next build gives the site of a cold build."""
+    from generator import output
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    before = snapshot(site / "build")
+    renamed = articles(site)[3].rename(site / "content" / "articles" / "مقال-باسم-جديد.md")
+    path = articles(site)[5]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title:", "title: عاجل -", 1), encoding="utf-8")
+    real, calls = output.put, []
+
+    def failing(folder, rel, data):
+        calls.append(rel)
+        if len(calls) == 4:
+            raise OSError(error, os.strerror(error), str(folder / rel))
+        real(folder, rel, data)
+
+    monkeypatch.setattr(output, "put", failing)
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    assert len(calls) == 4  # three files were written before the failure
+    [problem] = caught.value.problems
+    assert problem.path == "build/" + calls[-1].replace("/.index.html.jarida-tmp", "/index.html")  # from the site root
+    assert "left as it was" in problem.message
+    assert ("free some disk space" if error == errno.ENOSPC else "make the folder writable") in problem.message
+    assert snapshot(site / "build") == before
+    assert not [p for p in (site / "build").rglob("*") if ".jarida-tmp" in p.name]
+    assert not (site / "build" / "articles" / "مقال-باسم-جديد").exists()
+    monkeypatch.setattr(output, "put", real)
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+    assert renamed.exists()
 
 
 def test_an_earlier_build_time_is_not_taken_for_no_change(site, tmp_path):
