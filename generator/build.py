@@ -410,8 +410,8 @@ def _signatures(site_root: Path, watched: list[Path], options: tuple):
         converting += [s[0] for s in stats if s[0].startswith(articles)]
         others = [s for s in stats if not s[0].startswith(articles)]
         folder = str(site_root / "content" / "articles") + os.sep
-        listing = [(f"content/articles/{path[len(articles):]}", folder + path[len(articles):], (mtime, size, ino))
-                   for path, mtime, size, ino in stats
+        listing = [(f"content/articles/{path[len(articles):]}", folder + path[len(articles):], (mtime, size, ino, ctime))
+                   for path, mtime, size, ino, ctime in stats
                    if path.startswith(articles) and path.endswith(".md") and os.sep not in path[len(articles):]]
         return cache.signature(converting, options), cache.signature(others, options), listing
 
@@ -1235,7 +1235,8 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             raise ContentProblems(clashes)
         for rel, source in copies.items():
             st = source.stat()
-            units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size)).encode()), ("copy", source))
+            units[rel] = (cache.digest(repr((str(source), st.st_mtime_ns, st.st_size, st.st_ctime_ns)).encode()),
+                          ("copy", source))
 
         gc.freeze()
         if collecting:

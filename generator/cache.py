@@ -60,7 +60,7 @@ def digest(data: bytes) -> str:
 
 def _walk(folder: str, shown: str, out: list | None, hidden: bool = False, within: tuple[str, ...] = (),
           links: list | None = None) -> None:
-    """Append ``(path, mtime_ns, size, inode)`` of every regular file under ``folder``
+    """Append ``(path, mtime_ns, size, inode, ctime_ns)`` of every regular file under ``folder``
     (symbolic links to files and to folders followed, see :func:`files_under`; hidden
     folders only when ``hidden``) to ``out``; ``path`` is the file's path with ``folder``
     spelled ``shown``. ``within``: the real paths of the folders walked down to ``folder``;
@@ -85,7 +85,7 @@ def _walk(folder: str, shown: str, out: list | None, hidden: bool = False, withi
             continue  # a broken link, or one that loops on itself
         if stat.S_ISREG(st.st_mode):
             if out is not None:
-                out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+                out.append((shown + os.sep + entry.name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
         elif stat.S_ISDIR(st.st_mode) and (hidden or not entry.name.startswith(".")):
             real = os.path.realpath(entry.path)
             if any(up == real or up.startswith(real.rstrip(os.sep) + os.sep) for up in within):
@@ -177,7 +177,7 @@ def code_fingerprint() -> str:
 
 
 def scan(site_root: Path, folders: list[Path]) -> list[tuple]:
-    """The inputs of a build as ``(path, mtime_ns, size, inode)``, sorted: every file
+    """The inputs of a build as ``(path, mtime_ns, size, inode, ctime_ns)``, sorted: every file
     in ``folders`` (the site's ``seeds/``, ``content/``, ``static/``, the theme
     folders in use) and ``site.toml``. One walk serves every signature of a build.
     Paths inside the site are relative to it (``content/articles/x.md``), so that
@@ -191,7 +191,7 @@ def scan(site_root: Path, folders: list[Path]) -> list[tuple]:
         _walk(full, full[len(root):] if full.startswith(root) else full, found, os.path.basename(full) == "static")
     try:
         st = os.stat(site_root / "site.toml")
-        found.append(("site.toml", st.st_mtime_ns, st.st_size, st.st_ino))
+        found.append(("site.toml", st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
     except FileNotFoundError:
         pass
     return sorted(found)
