@@ -147,6 +147,9 @@ def cmd_serve(args) -> int:
         raise JaridaError([_problem(str(args.output), "the preview has the server's URLs (and drafts with --drafts) "
                                                       "and must not be deployed: serve it from another folder, or "
                                                       "leave out --output")], EXIT_USAGE)
+    from .output import check_output
+
+    check_output(output, site)  # a folder Jarida must not write (not its own, not empty): no save can change that
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host} makes the preview reachable from other machines; "
               "use the default 127.0.0.1 unless you mean it", file=sys.stderr)

@@ -741,6 +741,19 @@ def test_serve_refuses_to_write_its_preview_into_the_deployed_build_folder(tmp_p
         assert "must not be deployed" in proc.stderr and not (site / "build").exists()
 
 
+def test_serve_refuses_an_output_folder_it_did_not_make(tmp_path):
+    """A non-empty folder without Jarida's marker is refused before the server starts:
+    no save could change that, and the folder must not be served as if it were the site."""
+    site, foreign = tmp_path / "site", tmp_path / "foreign"
+    run_jarida("init", site)
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("مهم", encoding="utf-8")
+    proc = run_jarida("serve", "--site", site, "--output", foreign, "--port", "0", check=False, timeout=30)
+    assert proc.returncode == 2
+    assert "refusing to write the site here" in proc.stderr and "Serving" not in proc.stdout
+    assert [p.name for p in foreign.iterdir()] == ["keep.txt"]
+
+
 @pytest.mark.slow
 def test_installing_from_a_clone_leaves_its_build_folder_to_the_site(tmp_path):
     """``pip install . && jarida build`` in a clone (the static hosts' recipe of the
