@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 
-from .arabic import fold, unshape
+from .arabic import cut_at_word, fold, unshape
 from .content import term_key
 from .model import Site
 from .tags import CLITICS, tokens
@@ -55,6 +55,7 @@ def article_keys(article) -> tuple[str, ...]:
 def index_from_keys(site: Site, article_keys: dict[str, tuple], section_keys: dict[str, frozenset],
                     summary_chars: int = 160) -> bytes:
     """The index as compact UTF-8 JSON: ``{"docs": [[title, url, summary, date, "key key ..."], ...]}``
+    (the summary cut at a word to at most ``summary_chars`` characters, and "…")
     (site-relative percent-encoded URLs, newest first), from keys computed earlier
     and cached: ``article_keys`` maps article slugs to :func:`article_keys`,
     ``section_keys`` section term keys to the keys of the section's display name."""
@@ -64,6 +65,6 @@ def index_from_keys(site: Site, article_keys: dict[str, tuple], section_keys: di
         more = section_keys.get(term_key(article.section), ()) if article.section else ()
         if more:
             found = sorted(set(found).union(more))
-        docs.append([article.title, article_url(article.slug), article.summary[:summary_chars],
+        docs.append([article.title, article_url(article.slug), cut_at_word(article.summary, summary_chars),
                      article.date.date().isoformat(), " ".join(found)])
     return json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

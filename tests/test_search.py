@@ -44,6 +44,18 @@ def test_search_page_and_index_are_built(index):
     assert "غزه" in words.split()
 
 
+def test_a_long_summary_is_cut_at_a_word_in_the_index():
+    from generator.search import index_from_keys
+
+    words = ["كلمة", "أخرى", "طويلة", "جدا"] * 30
+    article = type("A", (), {"title": "عنوان", "slug": "x", "summary": " ".join(words), "section": None,
+                             "date": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)})()
+    site = type("S", (), {"articles": [article]})()
+    [[_, _, summary, _, _]] = json.loads(index_from_keys(site, {"x": ()}, {}))["docs"]
+    assert len(summary) <= 161 and summary.endswith("…")
+    assert summary[:-1].split(" ") == words[:len(summary[:-1].split(" "))]  # whole words only
+
+
 def test_keys_fold_letters_and_drop_clitics():
     found = keys("بغزة والحرب")
     assert {"بغزه", "غزه", "والحرب", "حرب"} <= found
