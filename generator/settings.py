@@ -118,7 +118,7 @@ def load_settings(site: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))  # a BOM (Windows Notepad)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise JaridaError([Problem(name, _toml_line(exc), f"not valid TOML: {_toml_words(exc, path)}")], 2) from exc
+        raise JaridaError([toml_problem(name, path, exc)], 2) from exc
     problems = []
     values = {}
     for key, value in data.items():
@@ -212,6 +212,13 @@ _TOML_WORDS = (
     ("Unterminated string", "a text in triple quotes is not closed: end it with the same three quotes"),
     ("Invalid statement", "a line that is not 'name = value' (names are Latin letters, digits, _ and -)"),
 )
+
+
+def toml_problem(name: str, path: Path, exc: Exception) -> Problem:
+    """The problem of a TOML file that cannot be read (``exc``: tomllib's
+    ``TOMLDecodeError``, or ``UnicodeDecodeError``): ``name`` (the file as shown)
+    and the line tomllib names, in plain words where they are known."""
+    return Problem(name, _toml_line(exc), f"not valid TOML: {_toml_words(exc, path)}")
 
 
 def _toml_words(exc: Exception, path: Path) -> str:

@@ -56,7 +56,7 @@ def load_strings(dirs: list[Path]) -> dict:
     or whose name is a near miss of one of the default theme's (``nxt``, which
     no template reads). A theme may add words of its own under other names.
     """
-    from .settings import key_line
+    from .settings import key_line, toml_problem
 
     strings: dict = {}
     for number, d in enumerate(reversed(dirs)):
@@ -64,9 +64,9 @@ def load_strings(dirs: list[Path]) -> dict:
         if not path.is_file():
             continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise JaridaError([Problem(str(path), 0, f"not valid TOML: {exc}")], 2) from exc
+            data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise JaridaError([toml_problem(str(path), path, exc)], 2) from exc
         problems = []
         for key, value in data.items() if number else ():  # the default theme's own words are the reference
             if key in strings and isinstance(strings[key], dict) != isinstance(value, dict):

@@ -464,6 +464,14 @@ def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_pat
         "themes/default/strings.toml:3: no template reads 'ones' of [reading_time]; did you mean 'one'? "
         "(plural forms: zero, one, two, few, many, other)",
         "themes/default/strings.toml:5: no template reads 'facebok' of [share_to]; did you mean 'facebook'?"]
+    strings.write_text('next = "التالي"\nnext = "بعده"\n', encoding="utf-8")  # a word given twice: at its line
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("themes/default/strings.toml:2: not valid TOML: "), \
+        proc.stderr
+    strings.write_bytes('next = "التالي"\n'.encode("cp1256"))
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("themes/default/strings.toml"), proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
