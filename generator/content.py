@@ -239,10 +239,14 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
                        "fix one of them", warning=True)
     if "author" in meta and "authors" in meta:  # one of them would be dropped: the byline would credit the wrong people
         bad("authors", "both 'author' and 'authors' are given; keep one: 'authors: [name, name]' for several")
-    authors = _names(meta.get("authors", meta.get("author")))
+    nameless: list[str] = []
+    authors = _names(meta.get("authors", meta.get("author")), nameless)
     if authors is None:
         bad("authors" if "authors" in meta else "author", "'author' must be a name or a list of names")
         authors = []
+    for name in nameless:
+        bad("authors" if "authors" in meta else "author", f"the author '{name}' has no letter or digit to name "
+            "it by; it is left out: write the author's name in words", warning=True)
     for index, name in enumerate(authors):
         # "بقلم: منى حسن", "بقلم الكاتبة: منى حسن": the name alone names the author (ARABIC.md)
         label = _byline_label_re().match(name) if name[:1] in _LABEL_FIRSTS else None
@@ -255,7 +259,7 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
             if rest else f"the author '{name}' is a byline's label, not a name: it is left out; write the "
                          "author's name", warning=True)
     authors = [name for name in authors if name]
-    nameless: list[str] = []
+    nameless = []
     tags = _names(meta.get("tags"), nameless)
     if tags is None:
         bad("tags", "'tags' must be a list of names, e.g. tags: [غزة, مصر]")

@@ -339,6 +339,19 @@ def test_a_tag_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path):
         "out: write it in words" for name in ("؟؟", "🙂")]
 
 
+@pytest.mark.parametrize("field", ['author: "../../.."', 'authors: ["../../..", "ليلى"]'])
+def test_an_author_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path, field):
+    """Not silently replaced by the site's default author: the warning names the value."""
+    site = site_with(tmp_path, {"x.md": md("عنوان", field + "\n")})
+    report = build(site, now=NOW)
+    key = field.split(":")[0]
+    assert [str(w) for w in report.warnings] == [
+        f"content/articles/x.md:4: warning: the author '../../..' has no letter or digit to name it by; it is "
+        f"left out: write the author's name in words"], key
+    authors = sorted(p.name for p in (site / "build" / "authors").iterdir() if p.is_dir())
+    assert authors == (["ليلى"] if key == "authors" else ["فريق-التحرير"])
+
+
 def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_first_once(tmp_path):
     from generator.content import assemble
     from generator.model import Article
