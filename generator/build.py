@@ -41,7 +41,7 @@ from pathlib import Path
 from . import cache, output
 from .lock import CACHE_DIR, close_in_child, site_lock
 from .model import record_key
-from .problems import ContentProblems, JaridaError, Problem
+from .problems import ContentProblems, JaridaError, Problem, not_utf8
 from .settings import Settings, load_settings
 
 #: Below this many items of work, a build does not start worker processes.
@@ -684,7 +684,7 @@ def _parse_chunk(chunk: list) -> list:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problem = Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
+            problem = not_utf8(rel, exc)
             results.append((rel, cache.SourceEntry(stat, key, None, [problem])))
             continue
         memo.key = ""

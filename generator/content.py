@@ -17,7 +17,7 @@ from . import frontmatter
 from .arabic import BYLINE_LABELS, HARAKAT_RE, TATWEEL, ascii_digits, cut_at_word, fold, remove_invisible, slugify
 from .markup import safe_url
 from .model import Article, Profile, Site, Term
-from .problems import ContentProblems, Problem
+from .problems import ContentProblems, Problem, not_utf8
 from .settings import Settings
 
 ARTICLES_DIR = "content/articles"
@@ -392,7 +392,7 @@ def read_content(site_root: Path, settings: Settings) -> tuple[list[Article], li
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(Problem(rel, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8"))
+            problems.append(not_utf8(rel, exc))
             continue
         article, found = parse_article(rel, text, settings)
         problems += found

@@ -26,7 +26,7 @@ import yaml
 
 from .arabic import SPACE_RE, fold, has_arabic, nfc, strip_marks
 from .frontmatter import load_yaml, offset_problem
-from .problems import Problem
+from .problems import Problem, not_utf8
 
 MANIFEST = "manifest.jsonl"
 #: Header keys in Arabic and English, mapped to the metadata field they fill.
@@ -219,9 +219,7 @@ def read_sidecar(seed: Path) -> tuple[Metadata | None, Problem | None]:
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[:exc.start].count(b"\n") + 1
-            return None, Problem(str(path), line, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it "
-                                                  "as UTF-8")
+            return None, not_utf8(str(path), exc)
         try:
             data = json.loads(text, object_pairs_hook=_once) if suffix == ".json" else load_yaml(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -24,6 +24,14 @@ class Problem:
         return f"{where}: {kind}{self.message}"
 
 
+def not_utf8(path: str, exc: UnicodeDecodeError) -> Problem:
+    """The problem of a file ``path`` whose bytes are not UTF-8 (``exc``: the error of
+    decoding them): at the line of the first bad byte, naming it."""
+    data = exc.object
+    line = data[:exc.start].count(b"\n") + 1
+    return Problem(path, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+
+
 class JaridaError(Exception):
     """Raised when input problems stop a step; ``problems`` lists every one of them.
 

@@ -352,6 +352,15 @@ def test_an_author_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path, 
     assert authors == (["ليلى"] if key == "authors" else ["فريق-التحرير"])
 
 
+def test_an_article_not_in_utf8_is_named_at_the_line_of_its_first_bad_byte(tmp_path):
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    text = "---\ntitle: خبر\ndate: 2024-01-01T10:00:00+02:00\n---\n\nنص الخبر.\n"
+    (site / "content" / "articles" / "cp.md").write_bytes(text.encode("cp1256"))
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 1
+    assert "content/articles/cp.md:2: not UTF-8 text (byte 0xce); save it as UTF-8" in proc.stderr, proc.stderr
+
+
 def test_terms_gather_spellings_show_the_most_written_and_list_articles_newest_first_once(tmp_path):
     from generator.content import assemble
     from generator.model import Article
