@@ -654,6 +654,20 @@ def test_credit_one_word_beside_an_agency_is_no_person(text):
     assert parse_credit(text, CITIES).person is None
 
 
+# Was a bug: the city list held the words of multi-word places one by one ('يونس' of
+# 'خان يونس', 'إسلام' of 'إسلام آباد'), so a reporter named with one of them was read as a
+# place and lost; a multi-word place is known whole ('ريو دي جانيرو', not 'ريو' and a person)
+@pytest.mark.parametrize(("text", "expected"), [
+    ("الخرطوم: أحمد يونس", Credit(person="أحمد يونس", place="الخرطوم")),
+    ("اليمن - إسلام سيف", Credit(person="إسلام سيف", place="اليمن")),
+    ("خميس عبد الله - خميس مشيط", Credit(person="خميس عبد الله", place="خميس مشيط")),
+    ("خان يونس - د ب أ", Credit(outlet="د ب أ", place="خان يونس")),
+    ("ريو دي جانيرو - د ب أ", Credit(outlet="د ب أ", place="ريو دي جانيرو")),
+])
+def test_credit_a_word_of_a_multi_word_place_is_no_place(text, expected):
+    assert parse_credit(text, CITIES) == expected
+
+
 def test_byline_with_latin_junk():
     from generator.seeds import parse_byline
 
