@@ -464,14 +464,22 @@ CITIES = frozenset(fold(c) for c in (
     "ريو دي جانيرو", "سان فرانسيسكو", "لاس فيغاس", "لاس فيجاس",
 )}
 
+#: Wire agencies: their copy is credited to the agency, never to a reporter, so a part
+#: beside one is a place (``سان فرانسيسكو - فرانس برس``, ``واس - وادي الدواسر``). Folded.
+AGENCIES = frozenset(fold(o) for o in (
+    "رويترز", "واس", "أ ش أ", "أ.ش.أ", "أ ف ب", "أ.ف.ب", "ا ف ب", "أ. ف. ب", "د ب أ", "د.ب.أ", "أسوشيتد برس",
+    "اسوشيتد برس", "فرانس برس", "وكالة فرانس برس", "يو بي آي", "كونا", "وام", "بترا", "سانا", "قنا", "الأناضول",
+    "وكالات",
+))
 #: Outlets and agencies that appear in bylines and datelines (folded for lookup).
-OUTLETS = frozenset(fold(o) for o in (
+OUTLETS = AGENCIES | frozenset(fold(o) for o in (
     "العربية.نت", "العربية نت", "سكاي نيوز عربية", "سكاي نيوز", "فرانس 24", "فرانس24", "رويترز", "واس",
     "أ ش أ", "أ.ش.أ", "أ ف ب", "أ.ف.ب", "د ب أ", "أسوشيتد برس", "الوئام", "عين اليوم", "الشرق الأوسط",
     "الجزيرة", "الجزيرة نت", "بي بي سي", "BBC", "CNN", "سي إن إن", "rt", "روسيا اليوم", "الأناضول",
     "البوابة العربية للأخبار التقنية", "الرياض الإلكتروني", "جوهرة أف أم", "جوهرة FM", "الحياة",
     "اليوم السابع", "الأهرام", "المصري اليوم", "وكالات", "متابعة", "سبق", "عكاظ", "الرياض", "المدينة",
     "فرانس برس", "وكالة فرانس برس", "ا ف ب", "أ. ف. ب", "يو بي آي", "د.ب.أ", "كونا", "وام", "بترا", "سانا", "قنا",
+    "القافلة",
 ))
 _OUTLET_HINT_RE = re.compile(r"\.نت\b|نيوز|وكالة|صحيفة|جريدة|موقع|بواب[ةه]|للأخبار|مكتب|قناة|إذاعة|تلفزيون|«|»|\d|\b[A-Z]{2,}\b")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -481,7 +489,7 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 NOT_NAME_WORDS = frozenset(fold(w) for w in (
     "أفاد أفادت ذكر ذكرت قال قالت أضاف أضافت مصدر مصادر مقال افتتاحية بقلم كتب كتبت حاوره حاورته "
     "قراءة متابعة متابعات تقرير تحقيق تحليل حوار نص خاص وكالات مراسل مراسلة محرر محررة الشركة بيان "
-    "تصوير صور فيديو أب أم ترجمة إعداد تنسيق"
+    "تصوير صور فيديو أب أم ترجمة إعداد تنسيق هاتفيا"
 ).split())
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
@@ -511,12 +519,13 @@ def looks_like_name(name: str, least_words: int = 1) -> bool:
 @dataclass(frozen=True)
 class Credit:
     """What an author string says: a ``person`` (the author), the ``outlet``
-    (``source_outlet``) and the ``place`` (``dateline``); each may be ``None``."""
+    (``source_outlet``) and the ``place`` (``dateline``); each may be ``None``.
+    ``coauthors`` are the further people it credits, in the order written."""
 
     person: str | None = None
     outlet: str | None = None
     place: str | None = None
-    extra: tuple[str, ...] = field(default_factory=tuple)
+    coauthors: tuple[str, ...] = field(default_factory=tuple)
 
 
 def is_outlet(text: str) -> bool:
@@ -525,38 +534,203 @@ def is_outlet(text: str) -> bool:
     return key in OUTLETS or bool(_OUTLET_HINT_RE.search(text)) or not has_arabic(text) and len(text) <= 4
 
 
-def parse_credit(text: str, cities: frozenset[str]) -> Credit:
-    """Split an author string into person, outlet and place.
+#: What separates the parts of a credit: a dash, spaced or not (``دبي- فيصل الشمري``), a
+#: spaced underscore (``الرياض _ محمد جراح``), a colon before a space or between two words
+#: (``حاوره:علي الرباعي``). The separator is kept: a part before a colon is a dateline.
+_CREDIT_SEP_RE = re.compile(r"(\s+[-–—_]+\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+|(?<=[^\W\d_])[:：](?=[^\W\d_]))")
+#: A place named with its region or country in brackets: ``طبرق (شرق ليبيا)``, ``كانو (نيجيريا)``.
+_BRACKET_RE = re.compile(r"^(?P<head>[^()]+?)\s*\((?P<inside>[^()]+)\)$")
+#: Words that start a place's name, or the region in brackets after a place or a name.
+PLACE_WORDS = frozenset(fold(w) for w in "وادي جزيرة محافظة منطقة مدينة شرق غرب شمال جنوب وسط هاتفيا".split())
+#: Given names that start with و, which never join two names: ``محمد ولد الشيخ`` is one person.
+_WAW_NAMES = frozenset(fold(w) for w in (
+    "وليد وائل وديع وسيم وحيد وفاء وعد وجدي ولاء وصفي وهيب وداد وسام وهبة ولي وجيه وضاح ولد وفيق وصال"
+).split())
+#: Labels after which the next name is the photographer's, not an author's.
+_PHOTO_LABELS = frozenset(fold(w) for w in ("تصوير", "عدسة"))
 
+
+def parse_credit(text: str, cities: frozenset[str]) -> Credit:
+    """Split an author string into person(s), outlet and place.
+
+    The press writes ``PLACE - PERSON``, ``PLACE: PERSON``, ``PLACE _ PERSON``, ``PLACE (REGION) -
+    PERSON`` and ``PERSON - PLACE``; an outlet or agency may stand beside either:
     ``"العربية.نت - رانيا لوقا"`` -> person ``رانيا لوقا``, outlet ``العربية.نت``;
-    ``"دبي - العربية.نت"`` -> place ``دبي``, outlet; ``"واس - الرياض"`` -> outlet,
-    place; a UUID or other token without letters is no person.
+    ``"دبي - العربية.نت"`` -> place ``دبي``, outlet; ``"واس - الرياض"`` -> outlet, place;
+    ``"لاس فيغاس: إد أوكيفي"`` -> place ``لاس فيغاس`` (a part before a colon is a place),
+    person; ``"البدائع - فهد اللويحق"`` -> place, person (of two parts neither a known place
+    nor an outlet, the first is the dateline, unless only the second is one word after a
+    name); a part beside a wire agency (``سان فرانسيسكو - فرانس برس``) is a place: agencies
+    name no reporter. Names joined by `` و`` or ``،`` (``فارس السبيعي وعبد الله الهلابي``) are
+    several people: ``person`` and ``coauthors``. A role word (``تقرير:``) is no person, a
+    name after ``تصوير`` is the photographer's; the first place found is the dateline; a UUID
+    or other token without letters is no person.
     """
     text = re.sub(r"\s\u0640+\s", " - ", text)  # a tatweel used as a dash: "موسكو ـ مازن عباس"
     text = re.sub(r"^(?:[A-Za-z]+\s+)+(?=[^\x00-\x7f])", "", text)  # scraper junk: "Next Previous جدة"
     text = strip_marks(text).strip().strip(":：").strip()
     if not text or _UUID_RE.match(text):
         return Credit()
-    person = outlet = place = None
-    bracket = re.search(r"\(([^()]+)\)\s*$", text)  # "واس (جدة)"
-    if bracket and fold(bracket.group(1).strip()) in cities:
-        place, text = bracket.group(1).strip(), text[: bracket.start()].strip()
-    parts = [p.strip().strip(":：").strip() for p in re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S)|\s*[:：]\s+", text)]
-    parts = [p.strip(" ،,*؛;.-–—_") if p.endswith(("،", ",", "*", "؛", ";")) else p.strip(" _*") for p in parts]
-    for part in (p for p in parts if p):
-        if fold(part) in cities and place is None:
-            place = part
-        elif is_outlet(part):
-            outlet = outlet or part
-        elif person is None and 1 <= len(part.split()) <= 7 and re.search(r"[^\W\d_]", part) \
-                and fold(part) not in NOT_NAME_WORDS:
-            words = part.split()
-            if len(words) >= 3 and fold(words[0]) in cities and place is None:  # "الرياض محمد جراح"
-                place, words = words[0], words[1:]
-            if any(fold(w) in cities or fold(w) in NOT_NAME_WORDS for w in words):
-                place = place or part  # "زوريخ سويسرا", "تصوير"...: not a person
+    pieces = _CREDIT_SEP_RE.split(text)
+    parts = [(_clean_part(part), ":" in sep or "：" in sep)
+             for part, sep in zip(pieces[::2], pieces[1::2] + [""])]
+    parts = [(part, colon, last) for last, (part, colon) in enumerate(parts, 1 - len(parts)) if part]
+    # Each part is a place, an outlet, a role word or (not known) a person or a place.
+    items = []  # (kind, text, before a colon)
+    for part, colon, last in parts:
+        bracket = _BRACKET_RE.match(part)
+        if bracket and is_outlet(bracket.group("head")):  # "واس (جدة)", "عكاظ (الطائف)"
+            items += [("outlet", bracket.group("head"), colon), ("place", bracket.group("inside").strip(), colon)]
+            continue
+        if bracket and last < 0:
+            items.append(("place", part, colon))  # "كان (جنوب فرنسا) - سعد المسعودي"
+            continue
+        pieces = _commas(part, cities)
+        # only the last item is before the colon: "غازي الحارثي , تصوير: ..."
+        items += [(_kind(piece, cities), piece, colon and n == len(pieces)) for n, piece in enumerate(pieces, 1)]
+    for i, (kind, piece, colon) in enumerate(items[1:], 1):  # after a role word, a name: "حاوره: ..."
+        if kind == "unknown" and items[i - 1][0] == "label":
+            items[i] = ("photographer" if fold(items[i - 1][1]) in _PHOTO_LABELS else "person", piece, colon)
+    known = any(kind == "place" for kind, _, _ in items)
+    agency = any(kind == "outlet" and fold(piece) in AGENCIES for kind, piece, _ in items)
+    unknown = [i for i, (kind, _, _) in enumerate(items) if kind == "unknown"]
+    places, outlets, people = [], [], []
+    for i, (kind, piece, colon) in enumerate(items):
+        if kind == "both":  # "الرياض": the city, or the newspaper beside another city
+            kind = "place" if colon or not known else "outlet"
+        if kind == "unknown":
+            if colon:  # "لاس فيغاس: إد أوكيفي"; "عرفات مدابش عدن: محمد علي محسن"
+                head, tail = _tail_place(piece, cities)
+                if head:
+                    people.append(head)
+                places.append(tail)
                 continue
-            person = " ".join(words)
-    if person and outlet and place is None and len(person.split()) == 1:
-        person, place = None, person  # "سوتشي - د ب أ": a place beside an agency, not a person
-    return Credit(person, outlet, place)
+            if not known and not places and (agency and len(unknown) == 1 or len(unknown) > 1
+                                             and i == _dateline_of(items, unknown)):
+                places.append(piece)  # "سان فرانسيسكو - فرانس برس", "البدائع - فهد اللويحق"
+                continue
+            kind = "person"
+        if kind == "place":
+            places.append(piece)
+        elif kind == "outlet":
+            outlets.append(piece)
+        elif kind == "person":
+            people.append(piece)
+    persons = []
+    for piece in people:
+        found = _person(piece, cities)
+        if found is None:
+            continue
+        names, place = found
+        persons += [name for name in names if fold(name) not in {fold(p) for p in persons}]
+        if place:
+            places.append(place)
+    outlet = outlets[0] if outlets else None
+    place = places[0] if places else None
+    if len(persons) == 1 and outlet and place is None and len(persons[0].split()) == 1:
+        persons, place = [], persons[0]  # "سوتشي - د ب أ": a place beside an agency, not a person
+    return Credit(persons[0] if persons else None, outlet, place, tuple(persons[1:]))
+
+
+def _clean_part(part: str) -> str:
+    part = part.strip().strip(":：").strip()
+    return part.strip(" ،,*؛;.-–—_") if part.endswith(("،", ",", "*", "؛", ";")) else part.strip(" _*")
+
+
+def _commas(part: str, cities: frozenset[str]) -> list[str]:
+    """The items of a part listed with commas (``أحمد الريدي، أشرف عبد الحميد``,
+    ``الأحساء، تحقيق``), or the part whole when it is one place or one outlet
+    (``جازان، تبوك``, ``العربية.نت، رويترز``)."""
+    pieces = [p.strip(" ،,") for p in re.split(r"\s*[،,]\s*", part) if p.strip(" ،,")]
+    if len(pieces) < 2 or is_outlet(part) or all(fold(p) in cities for p in pieces) \
+            or all(is_outlet(p) for p in pieces):
+        pieces = [part]
+    return [item for piece in pieces for item in _label_after(piece)]
+
+
+def _label_after(piece: str) -> list[str]:
+    """``الطائف تصوير`` -> ``الطائف``, ``تصوير``: a role word after a place or a name."""
+    words = piece.split()
+    if len(words) > 1 and fold(words[-1]) in NOT_NAME_WORDS and "(" not in piece and not is_outlet(piece):
+        return [" ".join(words[:-1]).strip(" ،,"), words[-1]]
+    return [piece]
+
+
+def _kind(piece: str, cities: frozenset[str]) -> str:
+    """What one item of a credit is: ``place``, ``outlet``, ``both`` (a city that names a
+    newspaper too: ``الرياض``), ``label`` (a role word: ``تقرير``), ``person`` (a name with
+    its place in brackets) or ``unknown``."""
+    key = fold(piece)
+    if key in cities:
+        return "both" if key in OUTLETS else "place"
+    bracket = _BRACKET_RE.match(piece)
+    if bracket and fold(bracket.group("head")) not in cities and _is_place(bracket.group("inside"), cities):
+        return "person"  # "سعاد الشمراني (الرياض)", read by _person
+    if is_outlet(piece):
+        return "outlet"
+    if key in NOT_NAME_WORDS:
+        return "label"
+    return "unknown"
+
+
+def _dateline_of(items: list, unknown: list[int]) -> int:
+    """Of several parts, none a known place, the one that is the dateline (its index):
+    the first (``البدائع - فهد اللويحق``), but the last in ``فهد العنزي - الزلفي``,
+    where only it is one word, after a name."""
+    first, last = items[unknown[0]][1], items[unknown[-1]][1]
+    if len(unknown) == 2 and len(last.split()) == 1 < len(first.split()) and looks_like_name(first):
+        return unknown[-1]
+    return unknown[0]
+
+
+def _tail_place(piece: str, cities: frozenset[str]) -> tuple[str | None, str]:
+    """A part before a colon: ``(None, place)``, or ``(person, place)`` when it ends with a
+    known place after a name (``عرفات مدابش عدن: ...`` in a list of bylines)."""
+    words = piece.split()
+    for size in (2, 1):
+        if len(words) >= size + 2 and fold(" ".join(words[-size:])) in cities:
+            return " ".join(words[:-size]), " ".join(words[-size:])
+    return None, piece
+
+
+def _person(piece: str, cities: frozenset[str]) -> tuple[list[str], str | None] | None:
+    """The names in a part taken for people, and a place written with them
+    (``سعاد الشمراني (الرياض)``, ``الرياض محمد جراح``); ``None`` when the part is
+    no name. Names joined by `` و`` are split (``فارس السبيعي وعبد الله الهلابي``);
+    ``name (place) name (place)`` gives both names."""
+    pairs = re.findall(r"([^()]+?)\s*\(([^()]+)\)", piece)
+    if len(pairs) > 1 and re.fullmatch(r"(?:[^()]+?\s*\([^()]+\)\s*)+", piece):
+        names = [_person(f"{name} ({inside})", cities) for name, inside in pairs]
+        found = [n for n in names if n]
+        return ([name for names, _ in found for name in names], next((p for _, p in found if p), None)) if found else None
+    place = None
+    bracket = _BRACKET_RE.match(piece)
+    if bracket and _is_place(bracket.group("inside"), cities):
+        piece, place = bracket.group("head").strip(), bracket.group("inside").strip()
+    words = piece.split()
+    if not 1 <= len(words) <= 7 or not re.search(r"[^\W\d_]", piece) or fold(piece) in NOT_NAME_WORDS:
+        return None
+    if len(words) >= 3 and fold(words[0]) in cities and place is None:  # "الرياض محمد جراح"
+        place, words = words[0], words[1:]
+    if any(fold(w) in cities or fold(w) in NOT_NAME_WORDS for w in words):
+        return ([], place or piece)  # "زوريخ سويسرا", "تصوير"...: not a person
+    return _split_names(" ".join(words)), place
+
+
+def _is_place(text: str, cities: frozenset[str]) -> bool:
+    """True for the place in brackets after a name: a known place, or words of which one
+    is a known place or starts a place's name (``وادي الدواسر``, ``هاتفيا عدن``)."""
+    words = [fold(w) for w in text.split()]
+    return fold(text) in cities or 1 <= len(words) <= 4 and any(w in cities or w in PLACE_WORDS for w in words)
+
+
+def _split_names(text: str) -> list[str]:
+    """``فارس السبيعي وعبد الله الهلابي`` -> both names: split before a word starting with
+    و when both sides have two words or more; a name such as ``وليد`` never splits."""
+    words = text.split()
+    for i in range(2, len(words) - 1):
+        word = words[i]
+        if word.startswith("و") and len(word) > 2 and fold(word) not in _WAW_NAMES:
+            rest = [word[1:]] + words[i + 1:]
+            return [" ".join(words[:i])] + _split_names(" ".join(rest))
+    return [text]

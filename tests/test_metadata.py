@@ -668,6 +668,68 @@ def test_credit_a_word_of_a_multi_word_place_is_no_place(text, expected):
     assert parse_credit(text, CITIES) == expected
 
 
+# Was a bug: the press writes "PLACE - PERSON", "PLACE: PERSON", "PLACE _ PERSON" and
+# "PLACE (REGION) - PERSON"; a place not in the city list was taken for the author and the
+# reporter lost ('البدائع - فهد اللويحق' gave the author 'البدائع')
+@pytest.mark.parametrize(("text", "expected"), [
+    ("البدائع - فهد اللويحق", Credit(person="فهد اللويحق", place="البدائع")),
+    ("لاس فيغاس: إد أوكيفي", Credit(person="إد أوكيفي", place="لاس فيغاس")),
+    ("طبرق (شرق ليبيا):  عبد الستار حتيتة", Credit(person="عبد الستار حتيتة", place="طبرق (شرق ليبيا)")),
+    ("كان (جنوب فرنسا) - سعد المسعودي", Credit(person="سعد المسعودي", place="كان (جنوب فرنسا)")),
+    ("الرياض _ محمد جراح", Credit(person="محمد جراح", place="الرياض")),
+    ("حاوره:علي الرباعي (الباحة)", Credit(person="علي الرباعي", place="الباحة")),
+    # the other order stays: a known place after the name, or one word after a name
+    ("سعيد الزهراني - الطائف", Credit(person="سعيد الزهراني", place="الطائف")),
+    ("فهد العنزي - الزلفي", Credit(person="فهد العنزي", place="الزلفي")),
+])
+def test_credit_place_before_the_person(text, expected):
+    assert parse_credit(text, CITIES) == expected
+
+
+# Was a bug: beside a wire agency, which names no reporter, a place not in the city list
+# was taken for the author ('سان فرانسيسكو - فرانس برس', 'واس - وادي الدواسر')
+@pytest.mark.parametrize(("text", "expected"), [
+    ("سان فرانسيسكو - فرانس برس", Credit(outlet="فرانس برس", place="سان فرانسيسكو")),
+    ("بعلبك (شرق لبنان) - رويترز", Credit(outlet="رويترز", place="بعلبك (شرق لبنان)")),
+    ("واس - وادي الدواسر", Credit(outlet="واس", place="وادي الدواسر")),
+    ("برمنغهام (بريطانيا): «الشرق الأوسط»", Credit(outlet="«الشرق الأوسط»", place="برمنغهام (بريطانيا)")),
+    ("أ ف ب (بولي علم)", Credit(outlet="أ ف ب", place="بولي علم")),
+    ("القافلة - فهد الحازمي", Credit(person="فهد الحازمي", outlet="القافلة")),
+    # a newspaper named as its city is the outlet beside another city
+    ("القاهرة - الرياض، سباعي إبراهيم", Credit(person="سباعي إبراهيم", outlet="الرياض", place="القاهرة")),
+    ("جازان، تبوك - أنور خواجي، واس", Credit(person="أنور خواجي", outlet="واس", place="جازان، تبوك")),
+])
+def test_credit_beside_an_agency_is_a_place(text, expected):
+    assert parse_credit(text, CITIES) == expected
+
+
+# Was a bug: several reporters became one author ('فارس السبيعي وعبد الله الهلابي'),
+# or all but one were lost; a role word joined the dateline ('الأحساء، تحقيق'), and the
+# photographer after 'تصوير' was taken for the author
+@pytest.mark.parametrize(("text", "expected"), [
+    ("الرياض: فارس السبيعي  وعبد الله الهلابي",
+     Credit(person="فارس السبيعي", place="الرياض", coauthors=("عبد الله الهلابي",))),
+    ("القاهرة - أحمد الريدي، أشرف عبد الحميد",
+     Credit(person="أحمد الريدي", place="القاهرة", coauthors=("أشرف عبد الحميد",))),
+    ("روبا عبد العال - آمنة النجعي - جدة", Credit(person="روبا عبد العال", place="جدة", coauthors=("آمنة النجعي",))),
+    ("صنعاء: عرفات مدابش - الرياض: ناصر الحقباني",
+     Credit(person="عرفات مدابش", place="صنعاء", coauthors=("ناصر الحقباني",))),
+    ("الرياض: فهد الذيابي  موسكو: سامي عمارة", Credit(person="فهد الذيابي", place="الرياض", coauthors=("سامي عمارة",))),
+    ("عبدالله الدهاس (مكة المكرمة) سعاد الشمراني (الرياض)",
+     Credit(person="عبدالله الدهاس", place="مكة المكرمة", coauthors=("سعاد الشمراني",))),
+    ("مريم الصغير (الرياض)، غازي المسعري (وادي الدواسر)",
+     Credit(person="مريم الصغير", place="الرياض", coauthors=("غازي المسعري",))),
+    ("الأحساء، تحقيق - صالح المحيسن", Credit(person="صالح المحيسن", place="الأحساء")),
+    ("حاوره : غازي الحارثي , تصوير: عبدالرحمن الجديعي", Credit(person="غازي الحارثي")),
+    ("سعيد الزهراني - الطائف            تصوير - أحمد باروم", Credit(person="سعيد الزهراني", place="الطائف")),
+    # a name starting with و is no second person
+    ("دبي - محمد وليد الخطيب", Credit(person="محمد وليد الخطيب", place="دبي")),
+    ("سيدي محمد ولد الشيخ", Credit(person="سيدي محمد ولد الشيخ")),
+])
+def test_credit_several_people(text, expected):
+    assert parse_credit(text, CITIES) == expected
+
+
 def test_byline_with_latin_junk():
     from generator.seeds import parse_byline
 
