@@ -380,7 +380,9 @@ def convert_seed(item: Parsed, settings: Settings, existing_docs: list[Existing]
     fields = {
         "title": parsed.title,
         "date": date,
-        "author": parsed.author or settings.default_author,
+        # several people credited: one 'authors' list (an article may not have both keys)
+        **({"authors": [parsed.author, *parsed.coauthors]} if parsed.author and parsed.coauthors
+           else {"author": parsed.author or settings.default_author}),
         "section": meta.section or section,
         "tags": [remove_invisible(t) for t in meta.tags if remove_invisible(t).strip()] if meta.tags
         else kept_tags if kept_tags is not None else tags if tags is not None else choose(item.candidates),

@@ -51,8 +51,9 @@ class Paragraph:
 @dataclass(frozen=True)
 class ParsedSeed:
     """What a seed says: ``title`` and its line (0 when the title came from
-    metadata), ``author`` (``None`` when the seed names nobody), the author's
-    ``bio`` paragraph, the ``byline`` line as written (left out of the body),
+    metadata), ``author`` (``None`` when the seed names nobody) and the
+    ``coauthors`` its metadata names beside (``الرياض: فارس السبيعي وعبد الله
+    الهلابي``), the author's ``bio`` paragraph, the ``byline`` line as written (left out of the body),
     the ``dateline`` place and ``source_outlet`` (kept in the body too), and
     the body as ``blocks``; ``paragraphs`` lists every body line in order."""
 
@@ -65,6 +66,7 @@ class ParsedSeed:
     byline: str | None = None
     dateline: str | None = None
     source_outlet: str | None = None
+    coauthors: tuple[str, ...] = ()
 
 
 class SeedError(ValueError):
@@ -184,6 +186,7 @@ def parse_seed(text: str, meta: Metadata | None = None) -> ParsedSeed:
     author = credit.person if credit else None  # metadata > byline > bio > outlet byline
     outlet = credit.outlet if credit else None
     place = credit.place if credit else None
+    coauthors = credit.coauthors if credit and author else ()
     byline = None
     if rest:
         found = parse_byline(clean_line(rest[0][1]))
@@ -209,7 +212,9 @@ def parse_seed(text: str, meta: Metadata | None = None) -> ParsedSeed:
     body = blocks(rest)
     paragraphs = tuple(Paragraph(n, t) for n, t in rest)
     clean = (lambda v: remove_invisible(v).strip() or None if v else None)
-    return ParsedSeed(title, title_line, clean(author), bio, paragraphs, tuple(body), byline, clean(place), clean(outlet))
+    coauthors = tuple(dict.fromkeys(filter(None, map(clean, coauthors))))
+    return ParsedSeed(title, title_line, clean(author), bio, paragraphs, tuple(body), byline, clean(place), clean(outlet),
+                      coauthors)
 
 
 def parse_byline(line: str):

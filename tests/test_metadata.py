@@ -730,6 +730,20 @@ def test_credit_several_people(text, expected):
     assert parse_credit(text, CITIES) == expected
 
 
+def test_manifest_naming_two_reporters_gives_two_authors(tmp_path):
+    site = new_site(tmp_path / "site", {
+        "a.txt": seed("عنوان الخبر"), "b.txt": seed("عنوان خبر آخر"),
+        "manifest.jsonl": manifest({"file": "a.txt", "author": "الرياض: فارس السبيعي  وعبد الله الهلابي"},
+                                   {"file": "b.txt", "author": "البدائع - فهد اللويحق"}),
+    })
+    actions = by_seed(run(site))
+    meta = front(site, actions["seeds/a.txt"])
+    assert meta["authors"] == ["فارس السبيعي", "عبد الله الهلابي"] and "author" not in meta
+    assert meta["dateline"] == "الرياض"
+    meta = front(site, actions["seeds/b.txt"])
+    assert (meta["author"], meta["dateline"]) == ("فهد اللويحق", "البدائع")
+
+
 def test_byline_with_latin_junk():
     from generator.seeds import parse_byline
 
