@@ -100,6 +100,11 @@ def test_words_of_obligation_manner_and_frequency_are_no_tags():
                   "وأضاف أنه يجب ألا يتم تأجيل البند، وأن البرلمان المصري يجتمع يوميا."]
     tags = [fold(t) for t in extract_tags("البرلمان المصري يناقش بند الضرائب", paragraphs)]
     assert tags and not {fold(w) for w in ("يجب", "يتم", "بند", "يوميا")} & {w for t in tags for w in t.split()}
+    paragraphs = ["أثناء الجلسة أدى الوزير اليمين، وأجريت الانتخابات تماما كما أريد لها في البرلمان المصري.",
+                  "وقال إن البرلمان المصري أدى دوره تماما أثناء الأزمة، وأجريت المشاورات كما أريد.",
+                  "وأثناء ذلك أجريت تعديلات في البرلمان المصري، وأدى ذلك إلى تغيير تماما."]
+    tags = [fold(t) for t in extract_tags("البرلمان المصري أثناء الأزمة", paragraphs)]
+    assert tags and not {fold(w) for w in ("أثناء", "تماما", "أدى", "أريد", "أجريت")} & {w for t in tags for w in t.split()}
 
 
 @pytest.mark.parametrize("word", ["واشنطن", "لبنان", "بغداد", "باريس", "وزارة", "فلسطين"])
