@@ -146,17 +146,20 @@ def discard(old: Path) -> None:
 
 
 def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], removed: set[str]) -> None:
-    """Update an existing output folder: each of ``files`` and ``copies`` is first
-    written to a temporary name beside its file; once all are written they are
-    renamed over the old files (so no file is ever seen half-written, and a site
-    is never left with some pages new and the pages they link to missing), then
-    the ``removed`` output paths are deleted with the folders they leave empty.
-    Used when few files change; nothing but those paths is touched. Raises
-    :class:`JaridaError`, before writing anything, when a folder on the way to a
-    file to write is a symbolic link (written through, it would change files
+    """Update an existing output folder as one change: each of ``files`` and
+    ``copies`` is first written to a temporary name beside its file, each of the
+    ``removed`` output paths moved aside, and each file to be replaced kept under
+    another name (a hard link); only then are the new files renamed over the old
+    ones, and what was kept or moved aside deleted, with the folders left empty.
+    No file is ever seen half-written, and a site is never left with some pages
+    new and the pages they link to missing. Used when few files change; nothing
+    but those paths is touched.
+
+    Raises :class:`JaridaError`, before writing anything, when a folder on the way
+    to a file to write is a symbolic link (written through, it would change files
     outside the output folder; a file to delete behind one is left alone), and,
-    with the output folder as it was, when a file cannot be written (a full disk,
-    a folder that cannot be written), naming it."""
+    with the output folder as it was, when a file cannot be written, replaced or
+    removed (a full disk, a folder or a file that cannot be changed), naming it."""
     output = output.resolve()
     linked = next((link for rel in (*files, *copies) if (link := _through_link(output, rel))), None)
     if linked:
@@ -166,13 +169,15 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
                                                    f"then build again")])
     written: list[tuple[Path, Path]] = []  # (temporary file, its file)
     made: list[Path] = []  # the folders made for new files, outermost first
-    target = output
+    aside: list[tuple[Path, Path]] = []  # (removed file, where it was moved)
+    kept: dict[Path, Path] = {}  # file to be replaced -> its old bytes under another name
+    replaced: list[Path] = []
+    target, doing = output, "written"
     try:
         for rel, what in [*files.items(), *copies.items()]:
             target = output / rel
-            tmp = target.with_name(f".{target.name}.jarida-tmp")
-            missing = [folder for folder in target.parents if folder != output and output in folder.parents
-                       and not folder.is_dir()]
+            tmp = _beside(target, "tmp")
+            missing = [folder for folder in target.parents if output in folder.parents and not folder.is_dir()]
             for folder in reversed(missing):
                 folder.mkdir()
                 made.append(folder)
@@ -181,38 +186,80 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
                 put(output, tmp.relative_to(output).as_posix(), what)
             else:
                 copy(output, tmp.relative_to(output).as_posix(), what)
+        doing = "removed"
+        for rel in sorted(removed, reverse=True):
+            target = output / rel
+            if not is_output_path(rel) or _through_link(output, rel):
+                continue  # never a file outside the output folder (a damaged record; what lies behind a link)
+            if target.is_file() and not target.is_symlink():
+                old = _beside(target, "old")
+                old.unlink(missing_ok=True)  # left by a build that was killed
+                os.rename(target, old)
+                aside.append((target, old))
+        doing = "replaced"
+        for _, target in written:
+            if target.is_file() and not target.is_symlink():
+                old = _beside(target, "old")
+                old.unlink(missing_ok=True)
+                os.link(target, old)  # refused for a file that cannot be changed (chattr +i)
+                kept[target] = old
+        for tmp, target in written:
+            os.replace(tmp, target)
+            replaced.append(target)
     except BaseException as exc:
-        for tmp, _ in written:
-            tmp.unlink(missing_ok=True)
-        for folder in reversed(made):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+        _undo(written, made, aside, kept, replaced)
         if not isinstance(exc, OSError):  # Ctrl-C
             raise
         advice = ("free some disk space" if exc.errno == errno.ENOSPC else
-                  "make the folder writable" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
+                  "make the file and its folder writable" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
                   "fix this")
-        raise JaridaError([Problem(str(target), 0, f"cannot be written ({exc.strerror or exc}); the site in "
+        raise JaridaError([Problem(str(target), 0, f"cannot be {doing} ({exc.strerror or exc}); the site in "
                                                   f"{output} was left as it was: {advice}, then build again")]) from exc
-    for tmp, target in written:
-        os.replace(tmp, target)
-    for rel in sorted(removed, reverse=True):
+    for old in [*kept.values(), *(old for _, old in aside)]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+    for rel in removed:
         target = output / rel
-        if not is_output_path(rel):
-            continue  # never a file outside the output folder (a damaged record in the cache)
-        if _through_link(output, rel):
-            continue  # not ours: what lies behind a link is outside the output folder
-        if target.is_file() and not target.is_symlink():
-            target.unlink()
-        leftover = target.with_name(f".{target.name}.jarida-tmp")  # of a build killed while writing it
+        if not is_output_path(rel) or _through_link(output, rel):
+            continue
+        leftover = _beside(target, "tmp")  # of a build killed while writing it
         if leftover.is_file() and not leftover.is_symlink():
             leftover.unlink()
         parent = target.parent
         while parent != output and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _beside(target: Path, what: str) -> Path:
+    """The hidden name beside ``target`` for its new bytes (``tmp``) or its old ones (``old``)."""
+    return target.with_name(f".{target.name}.jarida-{what}")
+
+
+def _undo(written: list, made: list, aside: list, kept: dict, replaced: list) -> None:
+    """Put an output folder back as :func:`update_in_place` found it, as far as the
+    system lets (each step is tried)."""
+    def attempt(step, *args) -> None:
+        try:
+            step(*args)
+        except OSError:
+            pass
+
+    for target in replaced:
+        if target in kept:
+            attempt(os.replace, kept.pop(target), target)
+        else:
+            attempt(os.unlink, target)
+    for old in kept.values():
+        attempt(os.unlink, old)
+    for tmp, _ in written:
+        attempt(os.unlink, tmp)
+    for target, old in aside:
+        attempt(os.replace, old, target)
+    for folder in reversed(made):
+        attempt(os.rmdir, folder)
 
 
 def is_output_path(rel) -> bool:

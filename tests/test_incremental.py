@@ -736,7 +736,8 @@ def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(s
     [problem] = caught.value.problems
     assert problem.path == "build/" + calls[-1].replace("/.index.html.jarida-tmp", "/index.html")  # from the site root
     assert "left as it was" in problem.message
-    assert ("free some disk space" if error == errno.ENOSPC else "make the folder writable") in problem.message
+    assert ("free some disk space" if error == errno.ENOSPC else "make the file and its folder writable") in \
+        problem.message
     assert snapshot(site / "build") == before
     assert not [p for p in (site / "build").rglob("*") if ".jarida-tmp" in p.name]
     assert not (site / "build" / "articles" / "مقال-باسم-جديد").exists()
@@ -744,6 +745,46 @@ def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(s
     build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
     assert renamed.exists()
+
+
+@pytest.mark.parametrize("refused", ["a page to replace", "a page to remove"])
+def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output_as_it_was(site, tmp_path,
+                                                                                           monkeypatch, refused):
+    """A page that cannot be changed (``chattr +i`` on it, or on its folder), met once
+    every new file is written: no page is replaced, no temporary file or new folder
+    is left, and the next build gives the site of a cold build."""
+    from generator import output
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    before = snapshot(site / "build")
+    moved, edited = articles(site)[3], articles(site)[5]
+    stuck = site / "build" / "articles" / (moved.stem if refused == "a page to remove" else edited.stem) / "index.html"
+    assert stuck.is_file()
+    moved.rename(site / "content" / "articles" / "مقال-باسم-جديد.md")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: عاجل -", 1), encoding="utf-8")
+    real = {"link": os.link, "rename": os.rename}
+
+    def refuse(name):
+        def call(source, *args, **kwargs):
+            if Path(source) == stuck:
+                raise PermissionError(errno.EPERM, "Operation not permitted", str(source))
+            return real[name](source, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(output.os, "link", refuse("link"))
+    monkeypatch.setattr(output.os, "rename", refuse("rename"))
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("cannot be " + ("replaced" if refused == "a page to replace" else "removed"))
+    assert "left as it was" in problem.message
+    assert snapshot(site / "build") == before
+    assert not [p for p in (site / "build").rglob("*") if p.name.endswith((".jarida-tmp", ".jarida-old"))]
+    assert not (site / "build" / "articles" / "مقال-باسم-جديد").exists()
+    monkeypatch.undo()
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
 
 
 def test_an_earlier_build_time_is_not_taken_for_no_change(site, tmp_path):
