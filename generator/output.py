@@ -201,8 +201,20 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
             if target.is_file() and not target.is_symlink():
                 old = _beside(target, "old")
                 old.unlink(missing_ok=True)
-                os.link(target, old)  # refused for a file that cannot be changed (chattr +i)
-                kept[target] = old
+                try:
+                    os.link(target, old)  # refused for a file that cannot be changed (chattr +i)
+                    kept[target] = old
+                except OSError as exc:
+                    if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
+                        raise
+                    # a file system without hard links (FAT): a rename there and back tells whether the
+                    # file can be replaced; it is replaced without a copy of its old bytes
+                    os.rename(target, old)
+                    try:
+                        os.rename(old, target)
+                    except OSError:
+                        aside.append((target, old))
+                        raise
         for tmp, target in written:
             os.replace(tmp, target)
             replaced.append(target)

@@ -787,6 +787,25 @@ def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
+def test_a_small_rebuild_on_a_file_system_without_hard_links_replaces_its_files(site, tmp_path, monkeypatch):
+    """An output folder on FAT (a USB drive) refuses hard links with EPERM: the files
+    are replaced all the same."""
+    from generator import output
+
+    build(site, now=NOW)
+    edited = articles(site)[5]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: عاجل -", 1), encoding="utf-8")
+
+    def no_links(source, target, *args, **kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(source))
+
+    monkeypatch.setattr(output.os, "link", no_links)
+    assert build(site, now=NOW).changed
+    monkeypatch.undo()
+    assert snapshot(site / "build") == cold(site, tmp_path)
+    assert not [p for p in (site / "build").rglob("*") if p.name.endswith((".jarida-tmp", ".jarida-old"))]
+
+
 def test_an_earlier_build_time_is_not_taken_for_no_change(site, tmp_path):
     build(site, now=NOW + dt.timedelta(days=3000))
     report = build(site, now=NOW)
