@@ -159,7 +159,7 @@ def cut_at_word(text: str, max_chars: int, ellipsis: str = "…") -> str:
     cut = text[: max_chars + 1]
     space = cut.rfind(" ")
     cut = cut[:space] if space > 0 else text[:max_chars]
-    return cut.rstrip(" ،,؛;:-–—") + ellipsis
+    return cut.rstrip(" ،,؛;:-–—([{«“‹") + ellipsis
 
 
 def has_arabic(text: str) -> bool:

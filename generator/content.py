@@ -71,7 +71,7 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
     for name in (remove_invisible(n).strip() for n in names):
         if not name:
             continue
-        if not re.search(r"[^\W_]", name):
+        if not re.search(r"[^\W_]", name) or not term_key(name):  # "؟؟", "ـــ" (tatweel only): nothing to name
             if nameless is not None:
                 nameless.append(name)
         elif term_key(name) not in unique:

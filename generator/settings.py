@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 
-from .problems import JaridaError, Problem
+from .problems import JaridaError, Problem, not_utf8
 
 SETTINGS_FILE = "site.toml"
 
@@ -217,7 +217,10 @@ _TOML_WORDS = (
 def toml_problem(name: str, path: Path, exc: Exception) -> Problem:
     """The problem of a TOML file that cannot be read (``exc``: tomllib's
     ``TOMLDecodeError``, or ``UnicodeDecodeError``): ``name`` (the file as shown)
-    and the line tomllib names, in plain words where they are known."""
+    and the line tomllib names, in plain words where they are known; for bytes that
+    are not UTF-8, the line of the first bad byte."""
+    if isinstance(exc, UnicodeDecodeError):
+        return not_utf8(name, exc)
     return Problem(name, _toml_line(exc), f"not valid TOML: {_toml_words(exc, path)}")
 
 

@@ -145,6 +145,8 @@ def test_full_headline_slug_has_no_marks():
         ("مصر، تقود المفاوضات", 5, "مصر…"),
         ("مصر - تقود المفاوضات", 6, "مصر…"),
         ("abcdefghij", 4, "abcd…"),
+        ("مصر تقود « المفاوضات »", 12, "مصر تقود…"),  # no bracket or quote left open before the ellipsis
+        ("مصر تقود ( المفاوضات )", 12, "مصر تقود…"),
         ("", 10, ""),
     ],
 )

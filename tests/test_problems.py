@@ -339,14 +339,14 @@ def test_a_tag_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path):
         "out: write it in words" for name in ("؟؟", "🙂")]
 
 
-@pytest.mark.parametrize("field", ['author: "../../.."', 'authors: ["../../..", "ليلى"]'])
+@pytest.mark.parametrize("field", ['author: "../../.."', 'authors: ["../../..", "ليلى"]', 'author: "ـــ"'])
 def test_an_author_with_no_letter_or_digit_is_left_out_with_a_warning(tmp_path, field):
     """Not silently replaced by the site's default author: the warning names the value."""
     site = site_with(tmp_path, {"x.md": md("عنوان", field + "\n")})
     report = build(site, now=NOW)
-    key = field.split(":")[0]
+    key, name = field.split(":")[0], "ـــ" if "ـ" in field else "../../.."
     assert [str(w) for w in report.warnings] == [
-        f"content/articles/x.md:4: warning: the author '../../..' has no letter or digit to name it by; it is "
+        f"content/articles/x.md:4: warning: the author '{name}' has no letter or digit to name it by; it is "
         f"left out: write the author's name in words"], key
     authors = sorted(p.name for p in (site / "build" / "authors").iterdir() if p.is_dir())
     assert authors == (["ليلى"] if key == "authors" else ["فريق-التحرير"])
@@ -490,10 +490,15 @@ def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_pat
     proc = run_jarida("build", "--site", site, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("themes/default/strings.toml:2: not valid TOML: "), \
         proc.stderr
-    strings.write_bytes('next = "التالي"\n'.encode("cp1256"))
+    strings.write_bytes('home = "بيت"\n\n\nnext = "التالي"\n'.encode("cp1256"))
     proc = run_jarida("build", "--site", site, check=False)
-    assert proc.returncode == 2 and proc.stderr.startswith("themes/default/strings.toml"), proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("themes/default/strings.toml:1: not UTF-8 text (byte 0xc8)"), proc.stderr
+    strings.unlink()
+    (site / "site.toml").write_bytes((site / "site.toml").read_bytes() + '\ntitle = "جريدة"\n'.encode("cp1256"))
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("site.toml:") and "not UTF-8 text (byte 0x" in proc.stderr, \
+        proc.stderr
 
 
 @pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
