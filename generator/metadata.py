@@ -469,7 +469,7 @@ CITIES = frozenset(fold(c) for c in (
 AGENCIES = frozenset(fold(o) for o in (
     "رويترز", "واس", "أ ش أ", "أ.ش.أ", "أ ف ب", "أ.ف.ب", "ا ف ب", "أ. ف. ب", "د ب أ", "د.ب.أ", "أسوشيتد برس",
     "اسوشيتد برس", "فرانس برس", "وكالة فرانس برس", "يو بي آي", "كونا", "وام", "بترا", "سانا", "قنا", "الأناضول",
-    "وكالات",
+    "وكالات"
 ))
 #: Outlets and agencies that appear in bylines and datelines (folded for lookup).
 OUTLETS = AGENCIES | frozenset(fold(o) for o in (
@@ -489,7 +489,7 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 NOT_NAME_WORDS = frozenset(fold(w) for w in (
     "أفاد أفادت ذكر ذكرت قال قالت أضاف أضافت مصدر مصادر مقال افتتاحية بقلم كتب كتبت حاوره حاورته "
     "قراءة متابعة متابعات تقرير تحقيق تحليل حوار نص خاص وكالات مراسل مراسلة محرر محررة الشركة بيان "
-    "تصوير صور فيديو أب أم ترجمة إعداد تنسيق هاتفيا"
+    "تصوير عدسة صور فيديو أب أم ترجمة إعداد تنسيق هاتفيا"
 ).split())
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
@@ -577,17 +577,24 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     parts = [(part, colon, last) for last, (part, colon) in enumerate(parts, 1 - len(parts)) if part]
     # Each part is a place, an outlet, a role word or (not known) a person or a place.
     items = []  # (kind, text, before a colon)
+    listed = set()  # items of a list of names ("محمد علي، أحمد خالد، وسعيد حسن"): no dateline
     for part, colon, last in parts:
         bracket = _BRACKET_RE.match(part)
         if bracket and is_outlet(bracket.group("head")):  # "واس (جدة)", "عكاظ (الطائف)"
             items += [("outlet", bracket.group("head"), colon), ("place", bracket.group("inside").strip(), colon)]
             continue
-        if bracket and last < 0:
+        after = parts[len(parts) + last][0].split() if last < 0 else []
+        if bracket and last < 0 and not (after and fold(after[0]) in NOT_NAME_WORDS
+                                         and _kind(part, cities) == "person"
+                                         and looks_like_name(bracket.group("head"), least_words=2)):
             items.append(("place", part, colon))  # "كان (جنوب فرنسا) - سعد المسعودي"
-            continue
+            continue  # but "سعيد الزهراني (الطائف) - تصوير: ..." names the reporter
         pieces = _commas(part, cities)
+        kinds = [_kind(piece, cities) for piece in pieces]
+        if len(pieces) > 1 and all(kind == "unknown" for kind in kinds):
+            listed.update(range(len(items), len(items) + len(pieces)))
         # only the last item is before the colon: "غازي الحارثي , تصوير: ..."
-        items += [(_kind(piece, cities), piece, colon and n == len(pieces)) for n, piece in enumerate(pieces, 1)]
+        items += [(kind, piece, colon and n == len(pieces)) for n, (kind, piece) in enumerate(zip(kinds, pieces), 1)]
     for i, (kind, piece, colon) in enumerate(items[1:], 1):  # after a role word, a name: "حاوره: ..."
         if kind == "unknown" and items[i - 1][0] == "label":
             items[i] = ("photographer" if fold(items[i - 1][1]) in _PHOTO_LABELS else "person", piece, colon)
@@ -605,8 +612,8 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
                     people.append(head)
                 places.append(tail)
                 continue
-            if not known and not places and (agency and len(unknown) == 1 or len(unknown) > 1
-                                             and i == _dateline_of(items, unknown)):
+            if not known and not places and i not in listed and (agency and len(unknown) == 1 or len(unknown) > 1
+                                                                 and i == _dateline_of(items, unknown)):
                 places.append(piece)  # "سان فرانسيسكو - فرانس برس", "البدائع - فهد اللويحق"
                 continue
             kind = "person"
@@ -645,12 +652,40 @@ def _commas(part: str, cities: frozenset[str]) -> list[str]:
     if len(pieces) < 2 or is_outlet(part) or all(fold(p) in cities for p in pieces) \
             or all(is_outlet(p) for p in pieces):
         pieces = [part]
-    return [item for piece in pieces for item in _label_after(piece)]
+    else:  # "أحمد خالد، وسعيد حسن": the و joins, it is no letter of the name
+        pieces = pieces[:1] + [_no_and(p) for p in pieces[1:]]
+    return [item for piece in pieces for item in _label_after(piece, cities)]
 
 
-def _label_after(piece: str) -> list[str]:
-    """``الطائف تصوير`` -> ``الطائف``, ``تصوير``: a role word after a place or a name."""
+def _no_and(piece: str) -> str:
+    """``وسعيد حسن`` -> ``سعيد حسن``: a name of a list after its ``و`` (a name such as
+    ``وليد`` keeps it)."""
     words = piece.split()
+    if len(words) > 1 and words[0] == "و":
+        return " ".join(words[1:])
+    if len(words) > 1 and words[0].startswith("و") and len(words[0]) > 2 and fold(words[0]) not in _WAW_NAMES:
+        return piece[1:]
+    return piece
+
+
+def _label_after(piece: str, cities: frozenset[str] = frozenset()) -> list[str]:
+    """One item of a credit split where it holds several: ``الطائف تصوير`` -> ``الطائف``,
+    ``تصوير`` (a role word after a place or a name); ``تصوير محمد علي`` and ``أحمد الريدي
+    وتصوير`` (the photographer's label, with or without و)."""
+    words = piece.split()
+    if is_outlet(piece) or fold(piece) in cities:
+        return [piece]
+    for i in range(1, len(words)):
+        word = words[i]
+        right = words[i + 1:] if word == "و" else [word[1:]] + words[i + 1:] if word.startswith("و") else []
+        if not right or not right[0]:
+            continue
+        left, right = " ".join(words[:i]), " ".join(right)
+        if fold(right.split()[0]) in _PHOTO_LABELS:
+            return _label_after(left, cities) + _label_after(right, cities)
+    for i, word in enumerate(words):
+        if fold(word) in _PHOTO_LABELS and len(words) > 1:
+            return [p for p in (" ".join(words[:i]), word, " ".join(words[i + 1:])) if p]
     if len(words) > 1 and fold(words[-1]) in NOT_NAME_WORDS and "(" not in piece and not is_outlet(piece):
         return [" ".join(words[:-1]).strip(" ،,"), words[-1]]
     return [piece]
@@ -727,6 +762,9 @@ def _is_place(text: str, cities: frozenset[str]) -> bool:
 def _split_names(text: str) -> list[str]:
     """``فارس السبيعي وعبد الله الهلابي`` -> both names: split before a word starting with
     و when both sides have two words or more; a name such as ``وليد`` never splits."""
+    spaced = [name for name in re.split(r"\s+و\s+", text) if name]
+    if len(spaced) > 1:  # "وليد خالد و وليد محمد", "أحمد و محمد"
+        return [name for part in spaced for name in _split_names(part)]
     words = text.split()
     for i in range(2, len(words) - 1):
         word = words[i]

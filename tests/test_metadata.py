@@ -730,6 +730,29 @@ def test_credit_several_people(text, expected):
     assert parse_credit(text, CITIES) == expected
 
 
+# Was a bug: a photographer joined by و ('وتصوير:') became the author and the reporter was
+# lost, or 'وتصوير' joined the reporter's name; a name with its place in brackets before
+# 'تصوير' became the dateline; 'عدسة' was read as a place; the last name of a list kept its
+# و and the first became the dateline; names joined by a spaced و were one author
+@pytest.mark.parametrize(("text", "expected"), [
+    ("القاهرة - أحمد الريدي وتصوير: محمد سعد", Credit(person="أحمد الريدي", place="القاهرة")),
+    ("حوار: سعيد حسن وتصوير: خالد أحمد", Credit(person="سعيد حسن")),
+    ("سعيد الزهراني (الطائف) - تصوير: أحمد باروم", Credit(person="سعيد الزهراني", place="الطائف")),
+    ("تصوير محمد علي", Credit()),
+    ("عدسة: محمد علي", Credit()),
+    ("محمد علي، أحمد خالد، وسعيد حسن", Credit(person="محمد علي", coauthors=("أحمد خالد", "سعيد حسن"))),
+    ("وليد خالد و وليد محمد", Credit(person="وليد خالد", coauthors=("وليد محمد",))),
+    ("أحمد و محمد", Credit(person="أحمد", coauthors=("محمد",))),
+    ("وليد خالد، وائل محمد", Credit(person="وليد خالد", coauthors=("وائل محمد",))),
+    # guards: a place before a reporter or a list of reporters stays the dateline
+    ("كان (جنوب فرنسا) - سعد المسعودي", Credit(person="سعد المسعودي", place="كان (جنوب فرنسا)")),
+    ("البدائع - فهد اللويحق، خالد العمري",
+     Credit(person="فهد اللويحق", place="البدائع", coauthors=("خالد العمري",))),
+])
+def test_credit_photographer_and_lists_of_names(text, expected):
+    assert parse_credit(text, CITIES) == expected
+
+
 def test_manifest_naming_two_reporters_gives_two_authors(tmp_path):
     site = new_site(tmp_path / "site", {
         "a.txt": seed("عنوان الخبر"), "b.txt": seed("عنوان خبر آخر"),
