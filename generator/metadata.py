@@ -462,6 +462,8 @@ CITIES = frozenset(fold(c) for c in (
     "رام الله", "الدار البيضاء", "أبو ظبي", "المدينة المنورة", "مكة المكرمة", "القدس المحتلة",
     "شرم الشيخ", "بيت لحم", "خان يونس", "إسلام آباد", "نيو دلهي", "بندر عباس", "خميس مشيط",
     "ريو دي جانيرو", "سان فرانسيسكو", "لاس فيغاس", "لاس فيجاس",
+    # bodies that stand where a city does in datelines: "نيويورك - الأمم المتحدة - رويترز"
+    "الأمم المتحدة", "البيت الأبيض", "الفاتيكان",
 )}
 
 #: Wire agencies: their copy is credited to the agency, never to a reporter, so a part
@@ -469,7 +471,7 @@ CITIES = frozenset(fold(c) for c in (
 AGENCIES = frozenset(fold(o) for o in (
     "رويترز", "واس", "أ ش أ", "أ.ش.أ", "أ ف ب", "أ.ف.ب", "ا ف ب", "أ. ف. ب", "د ب أ", "د.ب.أ", "أسوشيتد برس",
     "اسوشيتد برس", "فرانس برس", "وكالة فرانس برس", "يو بي آي", "كونا", "وام", "بترا", "سانا", "قنا", "الأناضول",
-    "وكالات"
+    "وكالات", "وات", "و م ع", "و.م.ع", "أب", "أ ب", "Reuters", "AFP", "AP", "Associated Press",
 ))
 #: Outlets and agencies that appear in bylines and datelines (folded for lookup).
 OUTLETS = AGENCIES | frozenset(fold(o) for o in (
@@ -481,7 +483,7 @@ OUTLETS = AGENCIES | frozenset(fold(o) for o in (
     "فرانس برس", "وكالة فرانس برس", "ا ف ب", "أ. ف. ب", "يو بي آي", "د.ب.أ", "كونا", "وام", "بترا", "سانا", "قنا",
     "القافلة",
 ))
-_OUTLET_HINT_RE = re.compile(r"\.نت\b|نيوز|وكالة|صحيفة|جريدة|موقع|بواب[ةه]|للأخبار|مكتب|قناة|إذاعة|تلفزيون|«|»|\d|\b[A-Z]{2,}\b")
+_OUTLET_HINT_RE = re.compile(r"\.نت\b|نيوز|(?:^|\s)برس$|وكالة|صحيفة|جريدة|موقع|بواب[ةه]|للأخبار|مكتب|قناة|إذاعة|تلفزيون|«|»|\d|\b[A-Z]{2,}\b")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -567,7 +569,8 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     or other token without letters is no person.
     """
     text = re.sub(r"\s\u0640+\s", " - ", text)  # a tatweel used as a dash: "موسكو ـ مازن عباس"
-    text = re.sub(r"^(?:[A-Za-z]+\s+)+(?=[^\x00-\x7f])", "", text)  # scraper junk: "Next Previous جدة"
+    # scraper junk: "Next Previous جدة"; an acronym stays ("BBC عربي")
+    text = re.sub(r"^(?:[A-Za-z]*[a-z][A-Za-z]*\s+)+(?=[^\x00-\x7f])", "", text)
     text = strip_marks(text).strip().strip(":：").strip()
     if not text or _UUID_RE.match(text):
         return Credit()
@@ -580,6 +583,9 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
     listed = set()  # items of a list of names ("محمد علي، أحمد خالد، وسعيد حسن"): no dateline
     for part, colon, last in parts:
         bracket = _BRACKET_RE.match(part)
+        if bracket and fold(bracket.group("head")) in cities and _is_place(bracket.group("inside"), cities):
+            items.append(("place", part, colon))  # "الرياض (السعودية)": the city, not the newspaper
+            continue
         if bracket and is_outlet(bracket.group("head")):  # "واس (جدة)", "عكاظ (الطائف)"
             items += [("outlet", bracket.group("head"), colon), ("place", bracket.group("inside").strip(), colon)]
             continue
@@ -632,7 +638,8 @@ def parse_credit(text: str, cities: frozenset[str]) -> Credit:
         persons += [name for name in names if fold(name) not in {fold(p) for p in persons}]
         if place:
             places.append(place)
-    outlet = outlets[0] if outlets else None
+    # an outlet rather than a role word that is listed as one: "متابعة - الرياض الإلكتروني"
+    outlet = next((o for o in outlets if fold(o) not in NOT_NAME_WORDS), outlets[0] if outlets else None)
     place = places[0] if places else None
     if len(persons) == 1 and outlet and place is None and len(persons[0].split()) == 1:
         persons, place = [], persons[0]  # "سوتشي - د ب أ": a place beside an agency, not a person
@@ -671,21 +678,30 @@ def _no_and(piece: str) -> str:
 def _label_after(piece: str, cities: frozenset[str] = frozenset()) -> list[str]:
     """One item of a credit split where it holds several: ``الطائف تصوير`` -> ``الطائف``,
     ``تصوير`` (a role word after a place or a name); ``تصوير محمد علي`` and ``أحمد الريدي
-    وتصوير`` (the photographer's label, with or without و)."""
+    وتصوير`` (the photographer's label, with or without و); ``فارس السبيعي و واس`` and
+    ``أ ف ب ورويترز`` (an outlet joined by و); ``جدة واس`` (a place and an agency);
+    ``خاص ب الرياض`` (a label and an outlet)."""
     words = piece.split()
     if is_outlet(piece) or fold(piece) in cities:
         return [piece]
+    special = re.match(r"^(خاص)\s*(?:ب|ل)\s*ـ?\s*(\S.*)$", piece)
+    if special and is_outlet(special.group(2)):
+        return [special.group(1), special.group(2)]
     for i in range(1, len(words)):
         word = words[i]
         right = words[i + 1:] if word == "و" else [word[1:]] + words[i + 1:] if word.startswith("و") else []
         if not right or not right[0]:
             continue
         left, right = " ".join(words[:i]), " ".join(right)
-        if fold(right.split()[0]) in _PHOTO_LABELS:
+        if any(fold(side) in OUTLETS and fold(side) not in cities for side in (left, right)) \
+                or fold(right.split()[0]) in _PHOTO_LABELS:
             return _label_after(left, cities) + _label_after(right, cities)
     for i, word in enumerate(words):
         if fold(word) in _PHOTO_LABELS and len(words) > 1:
             return [p for p in (" ".join(words[:i]), word, " ".join(words[i + 1:])) if p]
+    for size in (3, 2, 1):
+        if len(words) > size and fold(" ".join(words[-size:])) in AGENCIES and fold(" ".join(words[:-size])) in cities:
+            return [" ".join(words[:-size]), " ".join(words[-size:])]  # "جدة واس"
     if len(words) > 1 and fold(words[-1]) in NOT_NAME_WORDS and "(" not in piece and not is_outlet(piece):
         return [" ".join(words[:-1]).strip(" ،,"), words[-1]]
     return [piece]
@@ -742,6 +758,7 @@ def _person(piece: str, cities: frozenset[str]) -> tuple[list[str], str | None] 
     bracket = _BRACKET_RE.match(piece)
     if bracket and _is_place(bracket.group("inside"), cities):
         piece, place = bracket.group("head").strip(), bracket.group("inside").strip()
+        place = re.sub(r"^هاتفيا\s+(?=\S)", "", place)  # "(هاتفيا عدن)": by telephone, from Aden
     words = piece.split()
     if not 1 <= len(words) <= 7 or not re.search(r"[^\W\d_]", piece) or fold(piece) in NOT_NAME_WORDS:
         return None
