@@ -403,7 +403,9 @@ class _CommentBlock(BlockProcessor):
     _RE = re.compile(r"<!--(?:(?!-->).)*-->", re.DOTALL)
 
     def test(self, parent, block) -> bool:
-        return block.startswith("<!--") and self._RE.fullmatch(block.rstrip()) is not None
+        text = block.lstrip(" ")  # up to three spaces before it, as before any block (four make code)
+        return len(block) - len(text) <= 3 and text.startswith("<!--") \
+            and self._RE.fullmatch(text.rstrip()) is not None
 
     def run(self, parent, blocks) -> None:
         blocks.pop(0)

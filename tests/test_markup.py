@@ -296,6 +296,7 @@ def test_skipping_changes_nothing_on_real_articles():
     ("<!-- a --> ب\n", "<p>&lt;!-- a --&gt; ب</p>"),
     ("<!-- a --> <!-- b -->\n", "<p>&lt;!-- a --&gt; &lt;!-- b --&gt;</p>"),
     ("    <!-- -->\n", "<pre><code>&lt;!-- --&gt;\n</code></pre>"),
+    ("نص\n\n   <!-- ملاحظة -->\n", "<p>نص</p>"),
 ])
 def test_an_html_comment_alone_in_its_block_shows_nothing_and_ends_a_list(text, html):
     assert RENDERER.render(text) == html
