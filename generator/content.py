@@ -71,11 +71,12 @@ def _names(value, nameless: list[str] | None = None) -> list[str] | None:
     for name in (remove_invisible(n).strip() for n in names):
         if not name:
             continue
-        if not re.search(r"[^\W_]", name) or not term_key(name):  # "؟؟", "ـــ" (tatweel only): nothing to name
+        key = term_key(name)
+        if not key or not re.search(r"[^\W_]", name):  # "؟؟", "ـــ" (tatweel only): nothing to name
             if nameless is not None:
                 nameless.append(name)
-        elif term_key(name) not in unique:
-            unique[term_key(name)] = name
+        elif key not in unique:
+            unique[key] = name
     return list(unique.values())
 
 

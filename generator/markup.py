@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 
 import markdown
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
@@ -18,7 +19,6 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
@@ -403,9 +403,9 @@ class _CommentBlock(BlockProcessor):
     _RE = re.compile(r"<!--(?:(?!-->).)*-->", re.DOTALL)
 
     def test(self, parent, block) -> bool:
-        text = block.lstrip(" ")  # up to three spaces before it, as before any block (four make code)
-        return len(block) - len(text) <= 3 and text.startswith("<!--") \
-            and self._RE.fullmatch(text.rstrip()) is not None
+        start = block.find("<!--", 0, 7)  # up to three spaces before it, as before any block (four make code)
+        return start != -1 and block[:start] == " " * start \
+            and self._RE.fullmatch(block[start:].rstrip()) is not None
 
     def run(self, parent, blocks) -> None:
         blocks.pop(0)

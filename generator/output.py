@@ -171,6 +171,7 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
     made: list[Path] = []  # the folders made for new files, outermost first
     aside: list[tuple[Path, Path]] = []  # (removed file, where it was moved)
     kept: dict[Path, Path] = {}  # file to be replaced -> its old bytes under another name
+    new: set[Path] = set()  # files that were not there
     replaced: list[Path] = []
     target, doing = output, "written"
     try:
@@ -198,7 +199,9 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
                 aside.append((target, old))
         doing = "replaced"
         for _, target in written:
-            if target.is_file() and not target.is_symlink():
+            if not target.exists():
+                new.add(target)
+            elif target.is_file() and not target.is_symlink():
                 old = _beside(target, "old")
                 old.unlink(missing_ok=True)
                 try:
@@ -219,7 +222,7 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
             os.replace(tmp, target)
             replaced.append(target)
     except BaseException as exc:
-        _undo(written, made, aside, kept, replaced)
+        _undo(written, made, aside, kept, new, replaced)
         if not isinstance(exc, OSError):  # Ctrl-C
             raise
         advice = ("free some disk space" if exc.errno == errno.ENOSPC else
@@ -250,9 +253,10 @@ def _beside(target: Path, what: str) -> Path:
     return target.with_name(f".{target.name}.jarida-{what}")
 
 
-def _undo(written: list, made: list, aside: list, kept: dict, replaced: list) -> None:
+def _undo(written: list, made: list, aside: list, kept: dict, new: set, replaced: list) -> None:
     """Put an output folder back as :func:`update_in_place` found it, as far as the
-    system lets (each step is tried)."""
+    system lets (each step is tried): a file replaced without a copy of its old bytes
+    (a file system without hard links) keeps its new ones."""
     def attempt(step, *args) -> None:
         try:
             step(*args)
@@ -262,7 +266,7 @@ def _undo(written: list, made: list, aside: list, kept: dict, replaced: list) ->
     for target in replaced:
         if target in kept:
             attempt(os.replace, kept.pop(target), target)
-        else:
+        elif target in new:
             attempt(os.unlink, target)
     for old in kept.values():
         attempt(os.unlink, old)

@@ -55,8 +55,8 @@ def article_keys(article) -> tuple[str, ...]:
 def index_from_keys(site: Site, article_keys: dict[str, tuple], section_keys: dict[str, frozenset],
                     summary_chars: int = 160) -> bytes:
     """The index as compact UTF-8 JSON: ``{"docs": [[title, url, summary, date, "key key ..."], ...]}``
-    (the summary cut at a word to at most ``summary_chars`` characters, and "…")
-    (site-relative percent-encoded URLs, newest first), from keys computed earlier
+    (site-relative percent-encoded URLs, newest first; the summary cut at a word to at
+    most ``summary_chars`` characters and "…"), from keys computed earlier
     and cached: ``article_keys`` maps article slugs to :func:`article_keys`,
     ``section_keys`` section term keys to the keys of the section's display name."""
     docs = []

@@ -747,7 +747,7 @@ def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(s
     assert renamed.exists()
 
 
-@pytest.mark.parametrize("refused", ["a page to replace", "a page to remove"])
+@pytest.mark.parametrize("refused", ["a page to replace", "a page to remove", "a rename halfway"])
 def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output_as_it_was(site, tmp_path,
                                                                                            monkeypatch, refused):
     """A page that cannot be changed (``chattr +i`` on it, or on its folder), met once
@@ -763,21 +763,27 @@ def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output
     assert stuck.is_file()
     moved.rename(site / "content" / "articles" / "مقال-باسم-جديد.md")
     edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: عاجل -", 1), encoding="utf-8")
-    real = {"link": os.link, "rename": os.rename}
+    real = {"link": os.link, "rename": os.rename, "replace": os.replace}
+    renames: list = []
 
     def refuse(name):
         def call(source, *args, **kwargs):
-            if Path(source) == stuck:
+            if name == "replace" and ".jarida-tmp" in str(source):  # the new files renamed in: the third fails
+                renames.append(source)
+                if len(renames) == 3:
+                    raise OSError(errno.EIO, "Input/output error", str(source))
+            elif Path(source) == stuck and refused != "a rename halfway":
                 raise PermissionError(errno.EPERM, "Operation not permitted", str(source))
             return real[name](source, *args, **kwargs)
         return call
 
-    monkeypatch.setattr(output.os, "link", refuse("link"))
-    monkeypatch.setattr(output.os, "rename", refuse("rename"))
+    for name in real:
+        monkeypatch.setattr(output.os, name, refuse(name))
     with pytest.raises(JaridaError) as caught:
         build(site, now=NOW)
     [problem] = caught.value.problems
-    assert problem.message.startswith("cannot be " + ("replaced" if refused == "a page to replace" else "removed"))
+    assert problem.message.startswith("cannot be " + ("removed" if refused == "a page to remove" else "replaced"))
+    assert len(renames) == (3 if refused == "a rename halfway" else 0)
     assert "left as it was" in problem.message
     assert snapshot(site / "build") == before
     assert not [p for p in (site / "build").rglob("*") if p.name.endswith((".jarida-tmp", ".jarida-old"))]
@@ -804,6 +810,25 @@ def test_a_small_rebuild_on_a_file_system_without_hard_links_replaces_its_files(
     monkeypatch.undo()
     assert snapshot(site / "build") == cold(site, tmp_path)
     assert not [p for p in (site / "build").rglob("*") if p.name.endswith((".jarida-tmp", ".jarida-old"))]
+    # a rename that fails halfway there: the pages already replaced (their old bytes were not kept) stay
+    before = set(snapshot(site / "build"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: عاجل -", "title: عاجل جدا -", 1),
+                      encoding="utf-8")
+    real, calls = os.replace, []
+
+    def failing(source, target, *args, **kwargs):
+        if ".jarida-tmp" in str(source):
+            calls.append(source)
+            if len(calls) == 2:
+                raise OSError(errno.EIO, "Input/output error", str(source))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "link", no_links)
+    monkeypatch.setattr(output.os, "replace", failing)
+    with pytest.raises(Exception):
+        build(site, now=NOW)
+    monkeypatch.undo()
+    assert len(calls) == 2 and set(snapshot(site / "build")) == before  # no page lost
 
 
 def test_an_earlier_build_time_is_not_taken_for_no_change(site, tmp_path):
