@@ -672,9 +672,19 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     # A line whose article is back is dropped; a renamed seed takes its line; a line whose seed
     # is gone stays, so that the seed brought back (a wire service sending it again) stays out.
     by_digest = {digest: display for display, digest in digests.items()}
-    now_listed = {}
+    moved = _renamed_away(site_root, folder, listed, seeds, by_digest, held)
+    now_listed, kept_gone = {}, {}
     for seed, (was, path) in listed.items():
-        if (site_root / path).exists() or was in held or restore:
+        if (site_root / path).exists() or was in held:
+            continue
+        if restore:
+            if seed not in digests and was not in by_digest and seed not in moved.values():
+                # nothing to convert again: the line stays
+                kept_gone[seed] = [was, path]
+            continue
+        if seed in moved.values():  # its bytes are there under another name: the line follows them
+            now = next(display for display, old in moved.items() if old == seed)
+            now_listed[now] = [digests[now], path]
             continue
         if digests.get(seed, was) != was and was not in by_digest:
             # the seed was changed: its line takes the new digest, so that renamed later it stays off
@@ -690,6 +700,11 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         f"not converted again: its article {gone[seed.display]} was deleted (listed in {DELETED}); to keep it off "
         f"the site, delete the seed too; to publish it again, delete its line there or run "
         f"'jarida convert --restore'")) for seed in seeds if seed.display in gone]
+    now_listed.update(kept_gone)
+    actions += [Action("deleted", seed, path, message=(
+        f"not converted again: its article {path} was deleted and this seed is gone (no file "
+        f"{seed}); to publish it again, put the seed back there and run 'jarida convert --restore' again"))
+        for seed, (_, path) in kept_gone.items()]
     present = {seed.name for seed in seeds}
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
@@ -697,11 +712,11 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     reserved = {_stem(path) for _, (path, _) in record.items()
                 if not (site_root / path).exists()}
     reserved |= {_stem(path) for _, (_, path) in now_listed.items()}
+    back = _restored(listed, moved, noticed, by_digest) if restore else None
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
                                {seed: path for seed, (path, _) in record.items()}, present, reserved,
-                               ({seed: path for seed, (_, path) in listed.items()} | noticed) if restore else None)
+                               back)
     if restore:
-        back = {seed: path for seed, (_, path) in listed.items()} | noticed
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [
             a.message, f"{a.seed}: warning: converted again: its article {back[a.seed]} had been deleted"])))
             if a.seed in back and a.kind == "write" else a for a in actions]
@@ -725,6 +740,55 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
             _write_deleted(site_root, now_listed)
         _write_written(site_root, now_listed)
     return actions
+
+
+def _restored(listed: dict[str, list], moved: dict[str, str], noticed: dict[str, str],
+              by_digest: dict[str, str]) -> dict[str, str]:
+    """Seed path -> the deleted article it is converted into again by ``--restore``:
+    the seeds of ``listed`` (path -> ``[digest, article]``), under their new names when
+    renamed (``by_digest``: digest -> path of the seeds there are; ``moved``: new path ->
+    listed path, for those renamed away from their metadata), and ``noticed``."""
+    back = {seed: path for seed, (_, path) in listed.items()}
+    back.update({by_digest[was]: path for _, (was, path) in listed.items() if was in by_digest})
+    back.update({now: back[old] for now, old in moved.items()})
+    return back | noticed
+
+
+def _renamed_away(site_root: Path, folder: Path, listed: dict[str, list], seeds: list[SeedFile],
+                  by_digest: dict[str, str], held: set) -> dict[str, str]:
+    """The listed seeds of deleted articles that were renamed away from their outside
+    metadata: new seed path -> listed seed path.
+
+    A seed's digest covers the metadata that its manifest line or sidecar file gives
+    (see :meth:`SeedFile.digest`); renamed with that metadata left under the old name,
+    its digest changes with the name, and the deleted story would come back as a new
+    article. So for each listed seed (``listed``: path -> ``[digest, article]``) whose
+    file is gone from ``folder`` and whose metadata is still there, a seed with no
+    metadata of its own and a digest known nowhere (``by_digest``: digest -> path of
+    the seeds there are; ``held``: digests of the articles there are) is that seed
+    when its bytes with that metadata give the listed digest."""
+    candidates = [seed for seed in seeds if seed.meta == Metadata() and seed.display not in listed
+                  and seed.digest() not in held]
+    if not candidates:
+        return {}
+    manifest = None
+    moved = {}
+    for old, (was, path) in listed.items():
+        where = site_root / old
+        if (was in by_digest or was in held or where.exists() or (site_root / path).exists()
+                or where.parent.resolve() != folder.resolve()):
+            continue
+        if manifest is None:
+            manifest = read_manifest(folder)[0]
+        meta, problem = read_sidecar(where)
+        meta = manifest.get(where.name, Metadata()).merged(meta) if meta else manifest.get(where.name)
+        if problem or meta is None:
+            continue
+        for seed in candidates:
+            if seed.display not in moved and SeedFile(where.name, seed.data, 0, old, meta).digest() == was:
+                moved[seed.display] = old
+                break
+    return moved
 
 
 #: The cache's copy of the list of deleted articles' seeds as this checkout last wrote it.

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -924,3 +925,58 @@ def test_the_list_of_deleted_seeds_decides(tmp_path, how):
     else:
         assert kinds[f"seeds/{BYLINE}"] in ("write", "update") and "فقرة جديدة من الوكالة" in md.read_text(encoding="utf-8")
         assert not listing.exists() or BYLINE not in listing.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("metadata", ["manifest", "sidecar"])
+def test_a_takedown_sticks_when_its_seed_is_renamed_away_from_its_metadata(tmp_path, metadata):
+    """The seed of a deleted article whose date and byline came from the manifest (or a
+    sidecar file) is renamed, its metadata left under the old name: the seed's bytes are
+    the deleted story's, so it stays off the site, its line follows it, and
+    ``--restore`` brings it back and says so."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    meta = {"date": "2024-01-20T08:00:00+03:00", "author": "سلمى الحربي", "section": "ثقافة"}
+    if metadata == "manifest":
+        (site / "seeds" / "manifest.jsonl").write_text(
+            json.dumps({"file": BYLINE, **meta}, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        (site / "seeds" / f"{Path(BYLINE).stem}.json").write_text(json.dumps(meta, ensure_ascii=False),
+                                                                  encoding="utf-8")
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    (slug,) = [p.stem for p in (site / "content" / "articles").glob("*.md")
+               if "سلمى الحربي" in p.read_text(encoding="utf-8")]
+    (site / "content" / "articles" / f"{slug}.md").unlink()
+    build(site, now=now)
+    (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
+    kinds = {a.seed: a.kind for a in build(site, now=now).actions}
+    assert kinds["seeds/renamed.txt"] == "deleted", kinds
+    assert not [p for p in (site / "content" / "articles").glob("*.md") if "كريم بن سالم" in p.read_text("utf-8")]
+    assert "seeds/renamed.txt\t" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+    kinds = {a.seed: a.kind for a in convert(site, load_settings(site))}  # and the next conversion too
+    assert kinds["seeds/renamed.txt"] == "deleted", kinds
+    actions = convert(site, load_settings(site), restore=True)
+    back = [a for a in actions if a.seed == "seeds/renamed.txt"]
+    assert [a.kind for a in back] == ["write"] and "had been deleted" in back[0].message, actions
+
+
+@pytest.mark.parametrize("seed_now", ["gone", "renamed"])
+def test_restore_says_what_it_cannot_restore(tmp_path, seed_now):
+    """``jarida convert --restore`` with the seed of a deleted article gone: nothing can
+    be converted again, so the line stays in the list and a warning says how to bring
+    the story back; with the seed renamed, it is converted again and says so."""
+    site, now, slug = taken_down(tmp_path)
+    listed = (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+    if seed_now == "gone":
+        (site / "seeds" / BYLINE).unlink()
+    else:
+        (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
+    actions = convert(site, load_settings(site), restore=True)
+    if seed_now == "gone":
+        (action,) = [a for a in actions if a.seed == f"seeds/{BYLINE}"]
+        assert action.kind == "deleted" and "seed is gone" in action.message and "--restore" in action.message
+        assert (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8") == listed
+    else:
+        (action,) = [a for a in actions if a.seed == "seeds/renamed.txt"]
+        assert action.kind == "write" and "had been deleted" in action.message, action
+        assert (site / "content" / "articles" / f"{slug}.md").exists()  # at its old address
+        assert not (site / "content" / "deleted-seeds.txt").exists()
