@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from .arabic import fold
 
@@ -62,34 +63,58 @@ def _family(text: str) -> str | None:
 
 
 def blocks(lines: list[tuple[int, str]]) -> list[Block]:
-    """Group body lines into blocks: a run of two or more lines of one list family
-    (or of question/answer lines) is one block; any other line is a paragraph.
-    A single-line body is split at joined paragraph boundaries (see
-    :func:`split_joined`)."""
+    """Group body lines (``(line number, text)`` pairs, in order) into blocks: a
+    run of two or more lines of one list family (or of question/answer lines)
+    is one block (see :func:`_runs`); any other line is a paragraph. A
+    single-line body is split at joined paragraph boundaries (see
+    :func:`split_joined`). Every line's text is in the blocks, in order."""
     if len(lines) == 1:
         number, text = lines[0]
         return [Block("p", number, (part,)) for part in split_joined(text)]
     out: list[Block] = []
-    i = 0
-    while i < len(lines):
-        family = _family(lines[i][1])
-        j = i + 1
-        while family and j < len(lines) and _family(lines[j][1]) == family:
-            j += 1
-        if family and j - i >= 2:
-            texts = [t for _, t in lines[i:j]]
-            if family == "ul" and len({_BULLET_RE.match(t).group("marker") for t in texts}) > 1:
-                family = "qa"  # markers that tell lines apart (questions and answers): kept, a line each
-            items = tuple(_item(family, text) for text in texts)
-            start = ol_start(texts[0]) if family == "ol" else 1
-            if family == "ol" and not _consecutive(texts):
-                family, items, start = "list", tuple(texts), 1
-            out.append(Block(family, lines[i][0], items, start))
-            i = j
+    for family, run in _runs(lines):
+        if family is None or len(run) < 2:
+            out.extend(Block("p", number, (text,)) for number, text in run)
         else:
-            out.append(Block("p", lines[i][0], (lines[i][1],)))
-            i += 1
+            out.append(_block(family, run))
     return out
+
+
+def _runs(lines: list[tuple[int, str]]) -> list[tuple[str | None, list[tuple[int, str]]]]:
+    """Split body lines into runs: lines in a row of one list family, and each
+    other line alone (family ``None``). A bulleted run whose marker changes is
+    cut where it changes when every part has two lines or more (a list of ``-``
+    items, then a list of ``•`` items); otherwise the markers tell the lines
+    apart (``•`` before an interview's questions and ``●●`` before its answers,
+    ``*`` and ``**`` before an op-ed's notes) and the run is one ``"qa"`` run."""
+    runs: list[tuple[str | None, list[tuple[int, str]]]] = []
+    for number, text in lines:
+        family = _family(text)
+        if family and runs and runs[-1][0] == family:
+            runs[-1][1].append((number, text))
+        else:
+            runs.append((family, [(number, text)]))
+    out = []
+    for family, run in runs:
+        if family == "ul":
+            parts = [list(part) for _, part in groupby(run, key=lambda line: _BULLET_RE.match(line[1]).group("marker"))]
+            if len(parts) > 1 and all(len(part) >= 2 for part in parts):
+                out.extend(("ul", part) for part in parts)
+                continue
+            if len(parts) > 1:
+                family = "qa"
+        out.append((family, run))
+    return out
+
+
+def _block(family: str, run: list[tuple[int, str]]) -> Block:
+    """The block of a run of two or more lines of ``family``."""
+    texts = [text for _, text in run]
+    items = tuple(_item(family, text) for text in texts)
+    start = ol_start(texts[0]) if family == "ol" else 1
+    if family == "ol" and not _consecutive(texts):
+        family, items, start = "list", tuple(texts), 1
+    return Block(family, run[0][0], items, start)
 
 
 def _item(family: str, text: str) -> str:

@@ -90,7 +90,12 @@ def test_runs_of_marked_lines_are_lists(lines, tag, items):
 @pytest.mark.parametrize("lines", [
     ["• ما هي أهمية الزيارة؟", "●● الزيارة تحمل رسائل هامة.", "• وماذا عن التحديات؟", "●● لا تقاعس على الإطلاق."],
     ["*نقلاً عن صحيفة الأهرام", "** جميع المقالات تمثل رأي كتابها."],
-], ids=["interview", "footnotes"])
+    # a sub-heading and a question, then the answer: two "*" lines and one "-" line are no two lists
+    ["* الحافز والرغبة", "* لماذا تعتقدين أنه لا يوجد شيء اسمه الحافز؟", "- تجيب الباحثة: لأن الحافز نظام للبقاء."],
+    # an op-ed's paragraphs, each marked "**", then its notes
+    ["** يسجل محمد صلاح في كل مباراة.", "** يحقق صلاح العديد من الإنجازات لفريقه.", "*نقلاً عن الشروق المصرية",
+     "** جميع المقالات المنشورة تمثل رأي كتابها فقط."],
+], ids=["interview", "footnotes", "interview-heading", "op-ed"])
 def test_lines_whose_markers_differ_keep_them(lines):
     """An interview marks questions with • and answers with ●●, an op-ed's footer its
     notes with * and **: the markers tell the lines apart, so they stay, a line each
@@ -318,6 +323,30 @@ def test_two_lists_in_a_row_stay_two_lists(lines):
     page = render_lines(lines)
     assert page.names.count("ul") == 2 and "p" not in page.names
     assert page.items == [line.removeprefix("- ") for line in lines]
+
+
+#: Measures announced in a news story: a run of "-" items, then a run of "•" items.
+MEASURES = ["- رفع الحد الأدنى للأجور في القطاع العام إلى 6 آلاف جنيه شهريا",
+            "- زيادة المعاشات بنسبة 15 في المئة اعتبارا من يوليو المقبل",
+            "• تبكير صرف مرتبات شهر يونيو بمناسبة عيد الأضحى",
+            "• إعفاء صغار المزارعين من فوائد القروض المتأخرة"]
+
+
+@pytest.mark.parametrize("lines", [MEASURES, MEASURES + ["- تأجيل أقساط القروض الشخصية ستة أشهر",
+                                                         "- خفض سعر الفائدة على قروض الإسكان"]],
+                         ids=["dash-then-bullet", "dash-bullet-dash"])
+def test_runs_of_different_bullets_are_lists_in_a_row(lines):
+    """Two lines or more with one bullet, then two or more with another, are two lists
+    (before, the lines became one paragraph with their markers, as an interview's are);
+    Markdown would join the two lists into one unless they are kept apart."""
+    body = blocks(list(enumerate([BEFORE, *lines, AFTER], 3)))
+    runs = len(lines) // 2
+    assert [b.kind for b in body] == ["p", *["ul"] * runs, "p"]
+    assert [b.line for b in body[1:-1]] == [4 + 2 * i for i in range(runs)]
+    page = Html(RENDERER.render(blocks_to_markdown(body)))
+    assert page.names == ["p", *["ul", "li", "li"] * runs, "p"]
+    assert page.items == [line[2:] for line in lines]
+    assert page.text == " ".join([BEFORE, *[line[2:] for line in lines], AFTER])
 
 
 def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_path):
