@@ -106,7 +106,8 @@ LIST_BREAK = "<!-- -->"
 def blocks_to_markdown(blocks) -> str:
     """Markdown for body blocks (see :class:`generator.structure.Block`): paragraphs,
     bulleted lists (``- item``), numbered lists with their own numbers, lists
-    whose markers stay text, and question/answer lines joined by hard line breaks.
+    whose markers stay text, lists nested in an item (``Block.sublists``), and
+    question/answer lines joined by hard line breaks.
     Two lists in a row that Markdown would join (both bulleted, or both numbered)
     are kept apart by :data:`LIST_BREAK`."""
     parts = []
@@ -118,15 +119,24 @@ def blocks_to_markdown(blocks) -> str:
         marker = now
         if block.kind == "p":
             parts.append(escape_text(block.items[0]))
-        elif block.kind == "ul":
-            parts.append("\n".join("- " + escape_text(item) for item in block.items))
-        elif block.kind == "ol":  # sane_lists keeps the first number (<ol start="3">)
-            parts.append("\n".join(f"{block.start + i}. " + escape_text(item) for i, item in enumerate(block.items)))
-        elif block.kind == "list":
-            parts.append("\n".join("- " + escape_text(item) for item in block.items))
+        elif block.kind in ("ul", "ol", "list"):
+            parts.append("\n".join(_list_lines(block)))
         else:  # "qa": one paragraph, a line each (two trailing spaces make a line break)
             parts.append("  \n".join(escape_text(item) for item in block.items))
     return "\n\n".join(parts) + "\n"
+
+
+def _list_lines(block, indent: str = "") -> list[str]:
+    """The Markdown lines of a list block: ``- item``, or ``3. item`` in a numbered
+    list (sane_lists keeps the first number: ``<ol start="3">``), each followed by
+    the list nested in it, indented by four spaces (Python-Markdown's rule)."""
+    lines = []
+    for i, item in enumerate(block.items):
+        marker = f"{block.start + i}. " if block.kind == "ol" else "- "
+        lines.append(indent + marker + escape_text(item))
+        if block.sublists and block.sublists[i] is not None:
+            lines += _list_lines(block.sublists[i], indent + "    ")
+    return lines
 
 
 #: URL schemes a link or image may use; anything else (``javascript:``, ``data:``,

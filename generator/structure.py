@@ -6,7 +6,8 @@ list markers that only mark an item (``-``, ``•``, ``*``, the same on every li
 of a run) become list items, numbered and ordinal markers (``1.``, ``١)``,
 ``أولا:``) stay in the text, and so do markers that differ from line to line
 (``•`` before questions and ``●●`` before answers in an interview; ``*`` and
-``**`` before footnotes), which tell the lines apart.
+``**`` before footnotes), which tell the lines apart. Numbered lines after an
+ordinal point that ends with a colon are a list nested in that point.
 """
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from .arabic import fold
 
 _BULLET_RE = re.compile(r"^(?P<marker>[-–•*▪●◦■◆]+)\s*(?P<text>\S.*)$")
 _NUMBER_RE = re.compile(r"^(?P<number>[0-9]{1,3})[.)]\s+\S")
-_OTHER_ORDERED_RE = re.compile(
-    r"^(?:[٠-٩۰-۹]{1,3}\s*[.)\-–]|\(?[٠-٩۰-۹0-9]{1,3}\)|"
-    r"(?:أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا)ً?\s*[:：\-–])\s*\S"
-)
+_ORDINAL = r"(?:أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا)ً?\s*[:：\-–]"
+_OTHER_ORDERED_RE = re.compile(r"^(?:[٠-٩۰-۹]{1,3}\s*[.)\-–]|\(?[٠-٩۰-۹0-9]{1,3}\)|" + _ORDINAL + r")\s*\S")
+#: The ordinal words that head the points of official texts (أولا:، ثانيا:...).
+_ORDINAL_RE = re.compile("^" + _ORDINAL)
 _QA_RE = re.compile(r"^(?:س|ج|سؤال|جواب)\s*[:：/]")
 #: The end of a sentence followed by a run of two or more white-space characters:
 #: where a single-line article joined its paragraphs ("... العاصمة. \xa0 رابط ...").
@@ -42,12 +43,15 @@ class Block:
     ``start``, ``start + 1``... in the source; numbers removed from the items and
     shown by the list), ``"list"`` (items with a marker that stays
     in the text: ``١)``, ``أولا:``) or ``"qa"`` (question/answer lines kept as
-    lines). ``line`` is the 1-based line of the first item in the file."""
+    lines). ``line`` is the 1-based line of the first item in the file.
+    ``sublists`` is empty, or holds for each item the list nested in it
+    (a ``"list"`` or ``"ol"`` block) or ``None``."""
 
     kind: str
     line: int
     items: tuple[str, ...]
     start: int = 1
+    sublists: tuple[Block | None, ...] = ()
 
 
 def _family(text: str) -> str | None:
@@ -72,12 +76,48 @@ def blocks(lines: list[tuple[int, str]]) -> list[Block]:
         number, text = lines[0]
         return [Block("p", number, (part,)) for part in split_joined(text)]
     out: list[Block] = []
-    for family, run in _runs(lines):
-        if family is None or len(run) < 2:
+    runs = _runs(lines)
+    i = 0
+    while i < len(runs):
+        family, run = runs[i]
+        block, after = _ordinal_points(runs, i) if family == "ordinal" else (None, i + 1)
+        if block is not None:
+            out.append(block)
+        elif family is None or len(run) < 2:
             out.extend(Block("p", number, (text,)) for number, text in run)
         else:
             out.append(_block(family, run))
+        i = after
     return out
+
+
+def _ordinal_points(runs: list[tuple[str | None, list[tuple[int, str]]]], i: int) -> tuple[Block | None, int]:
+    """The list of the run of ordinal points (``أولا:``, ``ثانيا:``...) at ``runs[i]``
+    (see :func:`_runs`) and the index of the run after it; ``(None, i + 1)`` for a
+    single point with nothing nested in it, which is a paragraph.
+
+    Two or more numbered lines (``(1)``, ``١)``, ``1.``) right after a point that
+    ends with a colon (``قرر مجلس الوزراء ما يلي:``) are its sub-points: a list
+    nested in it, after which the next ordinal points go on with the same list.
+    This is the outline of official texts (cabinet decisions, agreements) as the
+    press quotes them: ordinal words for the points, numbers for the points of a
+    point. After a point without a colon, numbered lines are another list (a
+    list of sources, footnotes)."""
+    items: list[str] = []
+    sublists: list[Block | None] = []
+    j = i
+    while j < len(runs) and runs[j][0] == "ordinal":
+        items += [text for _, text in runs[j][1]]
+        sublists += [None] * len(runs[j][1])
+        j += 1
+        if j == len(runs) or runs[j][0] not in ("list", "ol") or len(runs[j][1]) < 2 \
+                or not items[-1].rstrip().endswith((":", "：")):
+            break
+        sublists[-1] = _block(*runs[j])
+        j += 1
+    if not any(sublists):
+        return (_block("ordinal", runs[i][1]) if len(items) > 1 else None), i + 1
+    return Block("list", runs[i][1][0][0], tuple(items), 1, tuple(sublists)), j
 
 
 def _runs(lines: list[tuple[int, str]]) -> list[tuple[str | None, list[tuple[int, str]]]]:
@@ -90,6 +130,8 @@ def _runs(lines: list[tuple[int, str]]) -> list[tuple[str | None, list[tuple[int
     runs: list[tuple[str | None, list[tuple[int, str]]]] = []
     for number, text in lines:
         family = _family(text)
+        if family == "list" and _ORDINAL_RE.match(text):
+            family = "ordinal"  # a run of its own: numbered lines after it are another list, or nested in it
         if family and runs and runs[-1][0] == family:
             runs[-1][1].append((number, text))
         else:
@@ -114,7 +156,7 @@ def _block(family: str, run: list[tuple[int, str]]) -> Block:
     start = ol_start(texts[0]) if family == "ol" else 1
     if family == "ol" and not _consecutive(texts):
         family, items, start = "list", tuple(texts), 1
-    return Block(family, run[0][0], items, start)
+    return Block("list" if family == "ordinal" else family, run[0][0], items, start)
 
 
 def _item(family: str, text: str) -> str:

@@ -199,6 +199,8 @@ def seed_text(title: str, paras: list[str], sep: str) -> str:
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(title=title_line, paras=paragraphs, sep=separator)
 @example(title="عنوان", paras=["- أول", "- ثاني", "1. ثالث", "2. رابع", "س: سؤال؟", "ج: جواب."], sep="\n")
+@example(title="عنوان", paras=["أولا: أول.", "ثانيا: ما يلي:", "(1) فرع", "(2) فرع آخر", "ثالثا: أخير:", "1. أ",
+                                "2. ب", "- ج", "- د", "• هـ", "• و"], sep="\n")
 @example(title="عنوان", paras=["جملة أولى. \u00a0 جملة ثانية*مائلة* <b>&amp;"], sep="\n")
 @example(title="مصر", paras=["مصر", "القاهرة - أ ش أ", "نص #مصر"], sep="\r\n")
 def test_every_paragraph_survives_markdown_and_html(title, paras, sep):

@@ -349,6 +349,60 @@ def test_runs_of_different_bullets_are_lists_in_a_row(lines):
     assert page.text == " ".join([BEFORE, *[line[2:] for line in lines], AFTER])
 
 
+#: Points of a cabinet decision as the press quotes it: the second point announces its own.
+DECISION = ["أولا: الموافقة على مشروع اتفاقية للتعاون في مجال النقل البحري مع سلطنة عمان.",
+            "ثانياً: الموافقة على تنظيم الهيئة العامة للإحصاء، وذلك على النحو الآتي :",
+            "ثالثا: تعيين عبدالله بن محمد السالم على وظيفة سفير بوزارة الخارجية."]
+SUB_POINTS = ["ترتبط الهيئة تنظيميا برئيس مجلس الوزراء.", "يكون مقر الهيئة الرئيس في مدينة الرياض."]
+
+
+@pytest.mark.parametrize("markers, kind, tag", [(["(1) ", "(2) "], "list", "ul"), (["١) ", "٢) "], "list", "ul"),
+                                                 (["1. ", "2. "], "ol", "ol")], ids=["paren", "arabic-indic", "numbers"])
+def test_numbered_points_after_an_ordinal_point_ending_with_a_colon_are_nested_in_it(markers, kind, tag):
+    """Official texts number the points of a point (أولا:، ثانيا: ... then (1)، (2)):
+    numbered lines after a point that announces them with a colon are a list inside
+    that point, and the next ordinal point goes on with the outer list (before, all
+    the lines were one flat list, the sub-points as points of their own)."""
+    numbered = [marker + text for marker, text in zip(markers, SUB_POINTS)]
+    lines = [*DECISION[:2], *numbered, DECISION[2]]
+    body = blocks(list(enumerate([BEFORE, *lines, AFTER], 3)))
+    shown = tuple(numbered) if kind == "list" else tuple(SUB_POINTS)
+    html = RENDERER.render(blocks_to_markdown(body))
+    assert html == (f"<p>{BEFORE}</p>\n<ul>\n<li>{DECISION[0]}</li>\n<li>{DECISION[1]}<{tag}>\n"
+                    f"<li>{shown[0]}</li>\n<li>{shown[1]}</li>\n</{tag}>\n</li>\n<li>{DECISION[2]}</li>\n</ul>\n"
+                    f"<p>{AFTER}</p>")
+    assert body == [Block("p", 3, (BEFORE,)),
+                    Block("list", 4, tuple(DECISION), 1, (None, Block(kind, 6, shown), None)),
+                    Block("p", 9, (AFTER,))]
+
+
+def test_numbered_lines_after_an_ordinal_point_without_a_colon_are_another_list():
+    """Numbered lines after a point that does not announce them (here the books a
+    review cites) are a list of their own, kept apart from the points."""
+    lines = ["أولا: ضرورة مراجعة قوانين النشر في العالم العربي.", "ثانيا: دعم الترجمة من اللغات الأخرى وإليها.",
+             "(1) الغفوة، فن النوم المفقود. تأليف: مايكل ماكجير. الناشر: 2017",
+             "(2) لماذا ننام؟ تأليف: ماثيو ووكر. الناشر: 2017"]
+    body = blocks(list(enumerate([BEFORE, *lines, AFTER], 3)))
+    assert body == [Block("p", 3, (BEFORE,)), Block("list", 4, tuple(lines[:2])), Block("list", 6, tuple(lines[2:])),
+                    Block("p", 8, (AFTER,))]
+    page = Html(RENDERER.render(blocks_to_markdown(body)))
+    assert page.names == ["p", "ul", "li", "li", "ul", "li", "li", "p"]
+    assert page.items == lines
+
+
+@pytest.mark.parametrize("lines, names", [
+    # a single point, then numbers: a paragraph, then a list
+    (["أولا: ضرورة مراجعة قوانين النشر.", "(1) الغفوة، تأليف: مايكل ماكجير", "(2) لماذا ننام؟ تأليف: ماثيو ووكر"],
+     ["p", "p", "ul", "li", "li", "p"]),
+    # one numbered line after a point with a colon: nothing to nest, and the point after it is alone
+    ([DECISION[0], DECISION[1], "(1) " + SUB_POINTS[0], DECISION[2]], ["p", "ul", "li", "li", "p", "p", "p"]),
+], ids=["single-point", "single-number"])
+def test_ordinal_points_and_single_numbered_lines(lines, names):
+    page = render_lines([BEFORE, *lines, AFTER])
+    assert page.names == names
+    assert page.text == " ".join([BEFORE, *lines, AFTER])
+
+
 def test_files_that_look_like_articles_or_seeds_but_are_not_read_are_named(tmp_path):
     """An article in ``content/articles/2026/`` or named ``.markdown``, a seed in
     ``seeds/2026/``: never published, so each is a warning saying what to do; backups,
