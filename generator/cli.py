@@ -205,7 +205,7 @@ def cmd_serve(args) -> int:
 def cmd_new(args) -> int:
     from . import frontmatter
     from .content import ARTICLES_DIR
-    from .convert import slug_for
+    from .convert import reserved_addresses, slug_for
     from .settings import load_settings
 
     site = _site(args)
@@ -214,7 +214,7 @@ def cmd_new(args) -> int:
         raise JaridaError([_problem("jarida new", "the headline is empty; write it in quotes: jarida new \"عنوان المقال\"")], EXIT_USAGE)
     folder = site / ARTICLES_DIR
     taken = {p.stem for p in folder.glob("*.md")}
-    slug = slug_for(args.title, taken)
+    slug = slug_for(args.title, taken | reserved_addresses(site))  # a deleted article's address stays its own
     now = dt.datetime.now(zoneinfo.ZoneInfo(settings.timezone)).replace(microsecond=0)
     meta = {"title": args.title, "date": now.isoformat(), "author": args.author or settings.default_author, "tags": [],
             **({} if args.publish else {"draft": True})}

@@ -667,15 +667,27 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     unlisted = {seed: was for seed, (was, _) in _read_written(site_root).items() if seed not in listed}
     record = {k: v for k, v in record.items() if k not in unlisted and v[1] not in unlisted.values()}
     actions = [Action("error", p.path, message=str(p)) for p in problems]
+    if record and not (site_root / ARTICLES_DIR).is_dir():
+        # moved away or renamed (while 'jarida serve' watches): every article taken for deleted would
+        # fill the list of deleted seeds, and a commit of it keep them all off the site
+        return actions + [Action("error", ARTICLES_DIR, message=str(Problem(ARTICLES_DIR, 0, (
+            f"the folder is missing, though {len(record)} seeds were converted into it (see {RECORD}): put it "
+            f"back; to take every article off the site, delete the files in it and keep the folder"))))]
     digests = {seed.display: seed.digest() for seed in seeds}
     held = {s.get("sha256") for doc in existing if isinstance(s := doc.meta.get("source"), dict)}
+    # The articles that are a seed's (a converter's ``source:`` block): a deleted one is back only as such a
+    # file; a hand-written one at its address ('jarida new', a correction note) brings no seed back.
+    converted = {doc.path for doc in existing if isinstance(doc.meta.get("source"), dict)}
+    converted |= _edited_articles(existing, converted, seeds,
+                                  [(seed, path) for seed, (_, path) in listed.items()]
+                                  + [(seed, path) for seed, (path, _) in record.items()])
     # A line whose article is back is dropped; a renamed seed takes its line; a line whose seed
     # is gone stays, so that the seed brought back (a wire service sending it again) stays out.
     by_digest = {digest: display for display, digest in digests.items()}
-    moved = _renamed_away(site_root, folder, listed, seeds, by_digest, held)
+    moved = _renamed_away(site_root, folder, listed, seeds, by_digest, held, converted)
     now_listed, kept_gone = {}, {}
     for seed, (was, path) in listed.items():
-        if (site_root / path).exists() or was in held:
+        if path in converted or was in held:
             continue
         if restore:
             if seed not in digests and was not in by_digest and seed not in moved.values():
@@ -692,7 +704,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
             continue
         now_listed[by_digest.get(was, seed)] = [was, path]
     noticed = {display: path for display in digests if display not in now_listed
-               and (path := _deleted_article(site_root, display, digests[display], record, held))}
+               and (path := _deleted_article(display, digests[display], record, held, converted))}
     if not restore:
         now_listed.update({display: [digests[display], path] for display, path in noticed.items()})
     gone = {display: path for display, (_, path) in now_listed.items() if display in digests}
@@ -709,8 +721,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     seeds = [seed for seed in seeds if seed.display not in gone]
     own = seeds_dir is None or seeds_dir.resolve() == (site_root / SEEDS_DIR).resolve()
     # The addresses of deleted articles stay theirs: no new story takes one.
-    reserved = {_stem(path) for _, (path, _) in record.items()
-                if not (site_root / path).exists()}
+    reserved = {_stem(path) for _, (path, _) in record.items() if path not in converted}
     reserved |= {_stem(path) for _, (_, path) in now_listed.items()}
     back = _restored(listed, moved, noticed, by_digest) if restore else None
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
@@ -726,7 +737,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         # seeds still there, and every seed whose article was deleted, even when the seed is
         # gone too (deleted or renamed): with the record alone, a checkout where the list is
         # missing (not committed) still knows them, and the seed sent again stays out
-        kept = {k: v for k, v in record.items() if (site_root / k).exists() or not (site_root / v[0]).exists()}
+        kept = {k: v for k, v in record.items() if (site_root / k).exists() or v[0] not in converted}
         kept.update({a.seed: [a.path, digests[a.seed]] for a in actions
                      if a.kind in ("write", "update", "unchanged") and a.path and a.seed in digests})
         # a deleted article's seed changed or renamed: the record knows this version too, for a
@@ -742,6 +753,36 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     return actions
 
 
+def _edited_articles(existing: list[Existing], converted: set[str], seeds: list[SeedFile],
+                     pairs: list[tuple[str, str]]) -> set[str]:
+    """The paths of the articles without a ``source:`` block that are still their seed's,
+    edited (the block removed): of ``pairs`` (seed path, the path of the article it
+    became), those whose article is there without the block, has the seed's headline
+    and opening paragraph (see :func:`_same_text`), and whose seed is among ``seeds``.
+    ``converted`` holds the paths of the articles with the block. Another article at
+    that address (``jarida new`` with the same headline, a correction note) is not."""
+    docs = {doc.path: doc for doc in existing if doc.path not in converted}
+    by_display = {seed.display: seed for seed in seeds}
+    found = set()
+    for seed, path in pairs:
+        if path in docs and path not in found and seed in by_display:
+            item = read_seed(by_display[seed])
+            if isinstance(item, Parsed) and _same_text(docs[path], item.parsed.title,
+                                                       [p.text for p in item.parsed.paragraphs]):
+                found.add(path)
+    return found
+
+
+def reserved_addresses(site_root: Path) -> set[str]:
+    """The slugs of the deleted articles of the site at ``site_root`` (recorded in
+    :data:`RECORD` or listed in :data:`DELETED`, their files gone): no new article
+    takes one, so that the deleted story is never replaced at its address by
+    another, nor brought back by one (see :func:`convert`)."""
+    paths = [path for path, _ in _read_record(site_root).values()]
+    paths += [path for _, path in _read_deleted(site_root).values()]
+    return {_stem(path) for path in paths if not (site_root / path).exists()}
+
+
 def _restored(listed: dict[str, list], moved: dict[str, str], noticed: dict[str, str],
               by_digest: dict[str, str]) -> dict[str, str]:
     """Seed path -> the deleted article it is converted into again by ``--restore``:
@@ -755,7 +796,7 @@ def _restored(listed: dict[str, list], moved: dict[str, str], noticed: dict[str,
 
 
 def _renamed_away(site_root: Path, folder: Path, listed: dict[str, list], seeds: list[SeedFile],
-                  by_digest: dict[str, str], held: set) -> dict[str, str]:
+                  by_digest: dict[str, str], held: set, converted: set) -> dict[str, str]:
     """The listed seeds of deleted articles that were renamed away from their outside
     metadata: new seed path -> listed seed path.
 
@@ -766,7 +807,8 @@ def _renamed_away(site_root: Path, folder: Path, listed: dict[str, list], seeds:
     file is gone from ``folder`` and whose metadata is still there, a seed with no
     metadata of its own and a digest known nowhere (``by_digest``: digest -> path of
     the seeds there are; ``held``: digests of the articles there are) is that seed
-    when its bytes with that metadata give the listed digest."""
+    when its bytes with that metadata give the listed digest. ``converted``: the paths
+    of the articles there are that a seed became."""
     candidates = [seed for seed in seeds if seed.meta == Metadata() and seed.display not in listed
                   and seed.digest() not in held]
     if not candidates:
@@ -775,7 +817,7 @@ def _renamed_away(site_root: Path, folder: Path, listed: dict[str, list], seeds:
     moved = {}
     for old, (was, path) in listed.items():
         where = site_root / old
-        if (was in by_digest or was in held or where.exists() or (site_root / path).exists()
+        if (was in by_digest or was in held or where.exists() or path in converted
                 or where.parent.resolve() != folder.resolve()):
             continue
         if manifest is None:
@@ -839,15 +881,15 @@ DELETED = "content/deleted-seeds.txt"
 RECORD = "content/converted-seeds.txt"
 
 
-def _deleted_article(site_root: Path, display: str, digest: str, record: dict, held: set) -> str | None:
+def _deleted_article(display: str, digest: str, record: dict, held: set, converted: set) -> str | None:
     """The article that the seed shown as ``display`` with ``digest`` became, when it
     was deleted (see :func:`convert`), or None. ``record`` maps seed paths to
     ``[article, digest]``; ``held`` holds the digests named by the ``source:``
-    blocks of the articles there are."""
+    blocks of the articles there are, ``converted`` their paths."""
     if digest in held:
         return None
     for seed, (path, was) in record.items():
-        if (seed == display or was == digest) and was not in held and not (site_root / path).exists():
+        if (seed == display or was == digest) and was not in held and path not in converted:
             return path
     return None
 

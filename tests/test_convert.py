@@ -980,3 +980,67 @@ def test_restore_says_what_it_cannot_restore(tmp_path, seed_now):
         assert action.kind == "write" and "had been deleted" in action.message, action
         assert (site / "content" / "articles" / f"{slug}.md").exists()  # at its old address
         assert not (site / "content" / "deleted-seeds.txt").exists()
+
+
+@pytest.mark.parametrize("how", ["jarida new, a draft", "a correction note", "the seed's article, its block removed"])
+def test_another_article_at_a_deleted_address_brings_no_story_back(tmp_path, how):
+    """A file at a deleted article's address that is not that seed's article (a draft
+    made with the same headline, a correction note written in its place) keeps the
+    takedown: the seed is not converted again (not even at ``-2``) and stays listed.
+    The seed's own article with its ``source:`` block removed is the article back."""
+    site, now, slug = taken_down(tmp_path)
+    md = site / "content" / "articles" / f"{slug}.md"
+    title = headline(BYLINE)
+    if how == "jarida new, a draft":
+        md.write_text(frontmatter.dump({"title": title, "date": "2024-02-01T10:00:00+03:00", "draft": True},
+                                       "اكتب نص المقال هنا.\n"), encoding="utf-8")
+    elif how == "a correction note":
+        md.write_text(frontmatter.dump({"title": "تصحيح: " + title, "date": "2024-02-01T10:00:00+03:00"},
+                                       "سحبنا هذا الخبر لأنه لم يثبت.\n"), encoding="utf-8")
+    else:
+        md.write_text(frontmatter.dump({"title": title, "date": "2024-01-20T10:00:00+03:00"},
+                                       paragraph_of(BYLINE) + "\n"), encoding="utf-8")
+    kinds = {a.seed: a.kind for a in run(site)}
+    articles = sorted(p.name for p in (site / "content" / "articles").glob(f"{slug}*"))
+    assert articles == [f"{slug}.md"], articles
+    if how == "the seed's article, its block removed":
+        assert kinds[f"seeds/{BYLINE}"] == "skipped", kinds
+        assert not (site / "content" / "deleted-seeds.txt").exists()
+    else:
+        assert kinds[f"seeds/{BYLINE}"] == "deleted", kinds
+        assert f"seeds/{BYLINE}\t" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+
+
+def test_jarida_new_gives_a_deleted_articles_address_to_no_one(tmp_path):
+    """``jarida new`` with a deleted article's headline writes beside its address."""
+    from generator.cli import main
+
+    site, _, slug = taken_down(tmp_path)
+    assert main(["new", headline(BYLINE), "--site", str(site)]) == 0
+    assert sorted(p.name for p in (site / "content" / "articles").glob(f"{slug}*")) == [f"{slug}-2.md"]
+
+
+def paragraph_of(name: str) -> str:
+    """The opening paragraph of the repository's seed ``name``, as the converter reads it."""
+    from generator.convert import SeedFile, read_seed
+
+    data = (REPO / "seeds" / name).read_bytes()
+    return read_seed(SeedFile(name, data, 0.0, f"seeds/{name}")).parsed.paragraphs[0].text
+
+
+def test_a_missing_articles_folder_takes_no_article_for_deleted(tmp_path):
+    """``content/articles`` moved away (while the preview server watches, say): the
+    converter stops with a problem naming the folder, instead of listing every seed
+    as deleted; once the folder is back, nothing was lost or listed."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    before = snapshot(site)
+    (site / "content" / "articles").rename(tmp_path / "away")
+    actions = run(site)
+    assert [a.kind for a in actions] == ["error"] and "content/articles" in actions[0].message, actions
+    assert "missing" in actions[0].message
+    assert not (site / "content" / "deleted-seeds.txt").exists() and not (site / "content" / "articles").exists()
+    (tmp_path / "away").rename(site / "content" / "articles")
+    assert {a.kind for a in run(site)} == {"unchanged"}
+    assert snapshot(site) == before
