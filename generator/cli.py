@@ -45,7 +45,7 @@ def _report_actions(actions, verbose: bool = True, dry_run: bool = False, listin
                   "the edited file is kept as .md.bak)", file=sys.stderr)
         elif action.kind == "error":
             print(action.message, file=sys.stderr)
-        elif action.kind in ("write", "update"):
+        elif action.kind in ("write", "update", "unchanged"):
             if action.message:
                 print(action.message, file=sys.stderr)
             if dry_run and listing:

@@ -34,8 +34,8 @@ from .arabic import cut_at_word, fold, remove_invisible, slugify
 from .content import ARTICLES_DIR, AUTHORS_DIR, MAX_SLUG_BYTES, first_paragraph_text
 from .lock import CACHE_DIR
 from .markup import blocks_to_markdown, paragraphs_to_markdown
-from .metadata import (KNOWN_HEADER_KEYS, Metadata, held_back, parse_date, read_header, read_manifest, read_sidecar,
-                       weekday_problem)
+from .metadata import (KNOWN_HEADER_KEYS, MANIFEST, Metadata, held_back, parse_date, read_header, read_manifest,
+                       read_sidecar, weekday_problem)
 from .problems import Problem
 from .seeds import ParsedSeed, SeedError, decode, parse_seed
 from .settings import Settings
@@ -64,17 +64,22 @@ class SeedFile:
         known = self.__dict__.get("_digest")  # beside the fields: not compared, not frozen
         if known is not None:
             return known
-        if self.meta == Metadata():
-            known = sha256(self.data)
-        else:
-            fields = dataclasses.asdict(self.meta)
-            # Where the values were found (header lines, which the bytes hold; a manifest's line
-            # numbers) is no change of the seed: recorded digests stay.
-            del fields["unknown"], fields["date_line"], fields["repeated"], fields["date_from"], fields["misspelled"]
-            extra = json.dumps(fields, ensure_ascii=False, sort_keys=True)
-            known = sha256(self.data + b"\0" + extra.encode("utf-8"))
+        extra = metadata_bytes(self.meta)
+        known = sha256(self.data + b"\0" + extra) if extra else sha256(self.data)
         self.__dict__["_digest"] = known
         return known
+
+
+def metadata_bytes(meta: Metadata) -> bytes | None:
+    """The outside metadata ``meta`` of a seed as its digest covers it (see
+    :meth:`SeedFile.digest`): JSON of its values, UTF-8; None when it has none."""
+    if meta == Metadata():
+        return None
+    fields = dataclasses.asdict(meta)
+    # Where the values were found (header lines, which the bytes hold; a manifest's line
+    # numbers) is no change of the seed: recorded digests stay.
+    del fields["unknown"], fields["date_line"], fields["repeated"], fields["date_from"], fields["misspelled"]
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -517,12 +522,6 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
     relative to the site root when inside it). A seed whose metadata cannot be
     read is left out, with a problem: it is converted once that is fixed."""
 
-    def shown(path) -> str:
-        try:
-            return Path(path).relative_to(site_root).as_posix()
-        except ValueError:
-            return str(path)
-
     manifest, problems = read_manifest(folder)
     held = held_back(folder, manifest, problems)
     out = []
@@ -538,16 +537,40 @@ def read_seeds(folder: Path, site_root: Path) -> tuple[list[SeedFile], list[Prob
             continue
         if problem:
             continue
-        meta = manifest.get(file.name, Metadata())
-        if sidecar:
-            meta = meta.merged(sidecar)
-        if meta.date_from:
-            meta = dataclasses.replace(meta, date_from=(shown(meta.date_from[0]), meta.date_from[1]))
-        if meta.misspelled:
-            meta = dataclasses.replace(meta, misspelled=tuple(
-                (shown(where), line, key, known) for where, line, key, known in meta.misspelled))
-        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, shown(file), meta))
-    return out, [dataclasses.replace(p, path=shown(p.path)) for p in problems]
+        meta = _metadata_of(file, manifest, site_root, sidecar or Metadata())
+        out.append(SeedFile(file.name, file.read_bytes(), file.stat().st_mtime, _shown(file, site_root), meta))
+    return out, [dataclasses.replace(p, path=_shown(p.path, site_root)) for p in problems]
+
+
+def _shown(path, site_root: Path) -> str:
+    """``path`` as messages show it: relative to the site root when inside it."""
+    try:
+        return Path(path).relative_to(site_root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _metadata_of(file: Path, manifest: dict[str, Metadata], site_root: Path,
+                 sidecar: Metadata | None = None) -> Metadata | None:
+    """The outside metadata of the seed ``file``: its line of ``manifest`` (file name ->
+    :class:`Metadata`) and its sidecar file's (``sidecar``, read when not given), which
+    wins; where they were found shown as in messages. None when it has none, or its
+    sidecar file cannot be read."""
+    if sidecar is None:
+        sidecar, problem = read_sidecar(file)
+        if problem:
+            return None
+    meta = manifest.get(file.name)
+    if sidecar:
+        meta = (meta or Metadata()).merged(sidecar)
+    if meta is None:
+        return None
+    if meta.date_from:
+        meta = dataclasses.replace(meta, date_from=(_shown(meta.date_from[0], site_root), meta.date_from[1]))
+    if meta.misspelled:
+        meta = dataclasses.replace(meta, misspelled=tuple(
+            (_shown(where, site_root), line, key, known) for where, line, key, known in meta.misspelled))
+    return meta
 
 
 _SOURCE_RE = re.compile(r"^source:\n  file: (?P<file>.+)\n  sha256: (?P<sha256>[0-9a-f]{64})$", re.M)
@@ -673,8 +696,10 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         return actions + [Action("error", ARTICLES_DIR, message=str(Problem(ARTICLES_DIR, 0, (
             f"the folder is missing, though {len(record)} seeds were converted into it (see {RECORD}): put it "
             f"back; to take every article off the site, delete the files in it and keep the folder"))))]
-    digests = {seed.display: seed.digest() for seed in seeds}
     held = {s.get("sha256") for doc in existing if isinstance(s := doc.meta.get("source"), dict)}
+    seeds, adopted = _adopt_metadata(site_root, folder, seeds, {**record, **{k: v[::-1] for k, v in listed.items()}},
+                                     held)
+    digests = {seed.display: seed.digest() for seed in seeds}
     # The articles that are a seed's (a converter's ``source:`` block): a deleted one is back only as such a
     # file; a hand-written one at its address ('jarida new', a correction note) brings no seed back.
     converted = {doc.path for doc in existing if isinstance(doc.meta.get("source"), dict)}
@@ -684,19 +709,14 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     # A line whose article is back is dropped; a renamed seed takes its line; a line whose seed
     # is gone stays, so that the seed brought back (a wire service sending it again) stays out.
     by_digest = {digest: display for display, digest in digests.items()}
-    moved = _renamed_away(site_root, folder, listed, seeds, by_digest, held, converted)
     now_listed, kept_gone = {}, {}
     for seed, (was, path) in listed.items():
         if path in converted or was in held:
             continue
         if restore:
-            if seed not in digests and was not in by_digest and seed not in moved.values():
+            if seed not in digests and was not in by_digest:
                 # nothing to convert again: the line stays
                 kept_gone[seed] = [was, path]
-            continue
-        if seed in moved.values():  # its bytes are there under another name: the line follows them
-            now = next(display for display, old in moved.items() if old == seed)
-            now_listed[now] = [digests[now], path]
             continue
         if digests.get(seed, was) != was and was not in by_digest:
             # the seed was changed: its line takes the new digest, so that renamed later it stays off
@@ -723,7 +743,7 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
     # The addresses of deleted articles stay theirs: no new story takes one.
     reserved = {_stem(path) for _, (path, _) in record.items() if path not in converted}
     reserved |= {_stem(path) for _, (_, path) in now_listed.items()}
-    back = _restored(listed, moved, noticed, by_digest) if restore else None
+    back = _restored(listed, noticed, by_digest) if restore else None
     actions += plan_conversion(seeds, settings, existing, profiles, force, section, own,
                                {seed: path for seed, (path, _) in record.items()}, present, reserved,
                                back)
@@ -731,6 +751,8 @@ def convert(site_root: Path, settings: Settings, seeds_dir: Path | None = None, 
         actions = [dataclasses.replace(a, message="\n".join(filter(None, [
             a.message, f"{a.seed}: warning: converted again: its article {back[a.seed]} had been deleted"])))
             if a.seed in back and a.kind == "write" else a for a in actions]
+    actions = [dataclasses.replace(a, message="\n".join(filter(None, [a.message, adopted[a.seed]])))
+               if a.seed in adopted else a for a in actions]
     actions = [_free_backups(site_root, a) for a in actions]
     if not dry_run:
         apply(site_root, actions)
@@ -783,54 +805,61 @@ def reserved_addresses(site_root: Path) -> set[str]:
     return {_stem(path) for path in paths if not (site_root / path).exists()}
 
 
-def _restored(listed: dict[str, list], moved: dict[str, str], noticed: dict[str, str],
-              by_digest: dict[str, str]) -> dict[str, str]:
+def _restored(listed: dict[str, list], noticed: dict[str, str], by_digest: dict[str, str]) -> dict[str, str]:
     """Seed path -> the deleted article it is converted into again by ``--restore``:
     the seeds of ``listed`` (path -> ``[digest, article]``), under their new names when
-    renamed (``by_digest``: digest -> path of the seeds there are; ``moved``: new path ->
-    listed path, for those renamed away from their metadata), and ``noticed``."""
+    renamed (``by_digest``: digest -> path of the seeds there are), and ``noticed``."""
     back = {seed: path for seed, (_, path) in listed.items()}
     back.update({by_digest[was]: path for _, (was, path) in listed.items() if was in by_digest})
-    back.update({now: back[old] for now, old in moved.items()})
     return back | noticed
 
 
-def _renamed_away(site_root: Path, folder: Path, listed: dict[str, list], seeds: list[SeedFile],
-                  by_digest: dict[str, str], held: set, converted: set) -> dict[str, str]:
-    """The listed seeds of deleted articles that were renamed away from their outside
-    metadata: new seed path -> listed seed path.
+def _adopt_metadata(site_root: Path, folder: Path, seeds: list[SeedFile], record: dict[str, list],
+                    held: set) -> tuple[list[SeedFile], dict[str, str]]:
+    """``seeds`` (of ``folder``), those renamed away from their outside metadata given it
+    back, and for each of them (its path) a warning.
 
-    A seed's digest covers the metadata that its manifest line or sidecar file gives
-    (see :meth:`SeedFile.digest`); renamed with that metadata left under the old name,
-    its digest changes with the name, and the deleted story would come back as a new
-    article. So for each listed seed (``listed``: path -> ``[digest, article]``) whose
-    file is gone from ``folder`` and whose metadata is still there, a seed with no
-    metadata of its own and a digest known nowhere (``by_digest``: digest -> path of
-    the seeds there are; ``held``: digests of the articles there are) is that seed
-    when its bytes with that metadata give the listed digest. ``converted``: the paths
-    of the articles there are that a seed became."""
-    candidates = [seed for seed in seeds if seed.meta == Metadata() and seed.display not in listed
-                  and seed.digest() not in held]
+    A seed whose manifest line or sidecar file still names its old file name would lose
+    its date, author and section, and a deleted article's seed would come back as a new
+    article: its digest covers that metadata (see :meth:`SeedFile.digest`). So a seed
+    with no metadata of its own whose digest is known nowhere (``record``: seed path ->
+    ``[article, digest]``, of the conversions and the deleted articles; ``held``: digests
+    of the articles there are) takes the metadata of a recorded seed whose file is gone
+    from ``folder`` when its bytes with that metadata give that seed's digest: it is that
+    seed, renamed (``git mv``, a file manager) without its metadata."""
+    known = {digest for _, digest in record.values()} | held
+    candidates = [seed for seed in seeds if seed.meta == Metadata() and seed.display not in record
+                  and seed.digest() not in known]
     if not candidates:
-        return {}
-    manifest = None
-    moved = {}
-    for old, (was, path) in listed.items():
-        where = site_root / old
-        if (was in by_digest or was in held or where.exists() or path in converted
-                or where.parent.resolve() != folder.resolve()):
-            continue
-        if manifest is None:
-            manifest = read_manifest(folder)[0]
-        meta, problem = read_sidecar(where)
-        meta = manifest.get(where.name, Metadata()).merged(meta) if meta else manifest.get(where.name)
-        if problem or meta is None:
+        return seeds, {}
+    here = folder.resolve()
+    present = {seed.display for seed in seeds}
+    gone = [(old, was) for old, (_, was) in record.items()
+            if old not in present and (site_root / old).parent.resolve() == here and not (site_root / old).exists()]
+    if not gone:
+        return seeds, {}
+    manifest, _ = read_manifest(folder)
+    starts = {seed.display: hashlib.sha256(seed.data + b"\0") for seed in candidates}
+    adopted, notes = {}, {}
+    for old, was in gone:
+        meta = _metadata_of(site_root / old, manifest, site_root)
+        extra = metadata_bytes(meta) if meta else None
+        if not extra:
             continue
         for seed in candidates:
-            if seed.display not in moved and SeedFile(where.name, seed.data, 0, old, meta).digest() == was:
-                moved[seed.display] = old
+            if seed.display in adopted:
+                continue
+            digest = starts[seed.display].copy()
+            digest.update(extra)
+            if digest.hexdigest() == was:
+                where = (f"{Path(old).parent.as_posix()}/{MANIFEST}" if Path(old).name in manifest
+                         else "its sidecar file")
+                adopted[seed.display] = dataclasses.replace(seed, meta=meta)
+                notes[seed.display] = (f"{seed.display}: warning: its metadata in {where} still names it "
+                                       f"{Path(old).name}, its name before it was renamed: that metadata is used; "
+                                       f"rename it there too")
                 break
-    return moved
+    return [adopted.get(seed.display, seed) for seed in seeds], notes
 
 
 #: The cache's copy of the list of deleted articles' seeds as this checkout last wrote it.

@@ -933,16 +933,7 @@ def test_a_takedown_sticks_when_its_seed_is_renamed_away_from_its_metadata(tmp_p
     sidecar file) is renamed, its metadata left under the old name: the seed's bytes are
     the deleted story's, so it stays off the site, its line follows it, and
     ``--restore`` brings it back and says so."""
-    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
-    meta = {"date": "2024-01-20T08:00:00+03:00", "author": "سلمى الحربي", "section": "ثقافة"}
-    if metadata == "manifest":
-        (site / "seeds" / "manifest.jsonl").write_text(
-            json.dumps({"file": BYLINE, **meta}, ensure_ascii=False) + "\n", encoding="utf-8")
-    else:
-        (site / "seeds" / f"{Path(BYLINE).stem}.json").write_text(json.dumps(meta, ensure_ascii=False),
-                                                                  encoding="utf-8")
-    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
-    build(site, now=now)
+    site, now = built_with_metadata(tmp_path, metadata)
     (slug,) = [p.stem for p in (site / "content" / "articles").glob("*.md")
                if "سلمى الحربي" in p.read_text(encoding="utf-8")]
     (site / "content" / "articles" / f"{slug}.md").unlink()
@@ -1044,3 +1035,33 @@ def test_a_missing_articles_folder_takes_no_article_for_deleted(tmp_path):
     (tmp_path / "away").rename(site / "content" / "articles")
     assert {a.kind for a in run(site)} == {"unchanged"}
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("metadata", ["manifest", "sidecar"])
+def test_a_seed_renamed_away_from_its_metadata_keeps_it(tmp_path, metadata):
+    """A seed renamed without its manifest line or sidecar file (which still name the old
+    file) keeps the author, date and section they give: its article does not change, and
+    a warning says to rename the metadata too."""
+    site, now = built_with_metadata(tmp_path, metadata)
+    articles = {p.name: p.read_bytes() for p in (site / "content" / "articles").glob("*.md")}
+    (site / "seeds" / BYLINE).rename(site / "seeds" / "renamed.txt")
+    (action,) = [a for a in run(site) if a.seed == "seeds/renamed.txt"]
+    assert action.kind == "unchanged", action
+    assert "warning" in action.message and BYLINE in action.message and "rename it there too" in action.message
+    assert {p.name: p.read_bytes() for p in (site / "content" / "articles").glob("*.md")} == articles
+
+
+def built_with_metadata(tmp_path: Path, metadata: str) -> tuple[Path, dt.datetime]:
+    """A site built from the seeds of EXPECTED, BYLINE's author, date and section given by
+    its line of the manifest or (``metadata == "sidecar"``) its sidecar file: ``(site, now)``."""
+    site = new_site(tmp_path / "site", copy=tuple(EXPECTED))
+    meta = {"date": "2024-01-20T08:00:00+03:00", "author": "سلمى الحربي", "section": "ثقافة"}
+    if metadata == "manifest":
+        (site / "seeds" / "manifest.jsonl").write_text(
+            json.dumps({"file": BYLINE, **meta}, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        (site / "seeds" / f"{Path(BYLINE).stem}.json").write_text(json.dumps(meta, ensure_ascii=False),
+                                                                  encoding="utf-8")
+    now = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    build(site, now=now)
+    return site, now
