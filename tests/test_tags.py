@@ -107,6 +107,18 @@ def test_words_of_obligation_manner_and_frequency_are_no_tags():
     assert tags and not {fold(w) for w in ("أثناء", "تماما", "أدى", "أريد", "أجريت")} & {w for t in tags for w in t.split()}
 
 
+def test_generic_nouns_of_real_articles_are_no_tags():
+    """'خاصة' (especially), 'موقع' (site), 'دور' (role), 'اسم' (name), 'قصة' (story), 'قطعة'
+    (piece), 'حكم' (ruling): tags of real articles that joined stories with nothing in
+    common (a necklace auction and an Interpol case, by 'قطعة' and 'حكم')."""
+    paragraphs = ["بيعت قطعة مجوهرات نادرة في مزاد لندن، خاصة أن القطعة تحمل اسم الممثلة وقصة دورها.",
+                  "وذكر موقع المزاد أن قطعة المجوهرات بيعت بعد حكم المحكمة، خاصة بعد نشر قصة القطعة.",
+                  "وكان دور مزاد لندن حاسما في قصة المجوهرات، ويحمل الموقع اسم القطعة وحكم الخبراء."]
+    tags = [fold(t) for t in extract_tags("مزاد لندن يبيع قطعة مجوهرات نادرة", paragraphs)]
+    words = {fold(w) for w in ("خاصة", "موقع", "دور", "اسم", "قصة", "قطعة", "حكم")}
+    assert tags and not words & {w for t in tags for w in t.split()}, tags
+
+
 @pytest.mark.parametrize("word", ["واشنطن", "لبنان", "بغداد", "باريس", "وزارة", "فلسطين"])
 def test_clitic_lookalikes_are_not_prefixed(word):
     assert fold(word) in CLITIC_LOOKALIKES
