@@ -291,6 +291,10 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
         bad("image", "'image' must be a path in static/ or an http(s) URL")
     if date is None or any(not p.warning for p in problems):
         return None, problems
+    if draft is not True and (not body or body.isspace()):
+        problems.append(Problem(path, body_line, "the article has no text: its page would show the headline "
+                                                 "alone; write its text after the front matter, or set "
+                                                 "'draft: true' until it is written", True))
     summary_text = summary.strip() if isinstance(summary, str) and summary.strip() else cut_at_word(
         first_paragraph_text(body), settings.summary_length)
     article = Article(

@@ -87,6 +87,7 @@ CASES = {
     "bad manifest line": lambda t: build(site(t, seeds={"x.txt": GOOD_SEED, "manifest.jsonl": b'{"file": "x.txt"}\n{broken\n'})),
     "unknown front matter key (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="titel: x\n")})),
     "over-long title (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("عنوان المقال", "ع" * 300).format(extra="")})),
+    "article with no text (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.replace("نص المقال.", "").format(extra="")})),
     "weekday that does not match the date in metadata (warning)": lambda t: build(
         site(t, seeds={"x.txt": seed("التاريخ: الثلاثاء 5 نوفمبر 2023\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "unknown key in a seed's header lines (warning)": lambda t: build(

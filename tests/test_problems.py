@@ -591,3 +591,16 @@ def test_strict_builds_a_site_with_a_taken_down_article(tmp_path):
         assert proc.returncode == 0 and "not converted again" in proc.stderr
         assert not article.exists()
     assert "seeds/a.txt" in (site / "content" / "deleted-seeds.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("body", ["", "\n\n  \n"])
+def test_an_article_with_no_text_is_published_with_a_warning(body):
+    """An article with a headline and no text (saved too early) is a warning at the line
+    where its text would start; a draft is not: it is not published."""
+    from generator.content import parse_article
+    from generator.settings import Settings
+
+    article, problems = parse_article("content/articles/x.md", md("عنوان", body=body), Settings())
+    assert article is not None
+    assert [(p.line, p.warning) for p in problems] == [(5, True)] and "no text" in problems[0].message
+    assert parse_article("content/articles/x.md", md("عنوان", "draft: true\n", body=body), Settings())[1] == []
