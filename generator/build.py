@@ -741,13 +741,15 @@ def _feed(site, spec, kind: str, bodies, now: dt.datetime, memo: dict) -> bytes:
 
 def _render_chunk(chunk: list) -> list:
     """Render ``(rel, job)`` items; write them into ``_JOB["tree"]`` when set (a new
-    tree) and return ``(rel, digest, None)``, else return ``(rel, digest, bytes)``."""
+    tree of the output folder ``_JOB["out"]``) and return ``(rel, digest, None)``,
+    else return ``(rel, digest, bytes)``. Raises :class:`JaridaError` naming the
+    output file that cannot be written (see :func:`generator.output.put_new`)."""
     tree = _JOB.get("tree")
     results = []
     for rel, job in chunk:
         data = _produce(job)
         if tree is not None:
-            output.put(tree, rel, data)
+            output.put_new(tree, _JOB["out"], rel, data)
             results.append((rel, cache.digest(data), None))
         else:
             results.append((rel, cache.digest(data), data))
@@ -1206,7 +1208,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             makers.update(unplanned)
             store.close()  # each process opens its own connection
             try:
-                early = _Workers(1, functools.partial(_write_made, tree), [list(makers.items())], site_root,
+                early = _Workers(1, functools.partial(_write_made, tree, out), [list(makers.items())], site_root,
                                  streamed=False)
             except OSError:  # no process can be started now (a limit on processes or files): made below
                 early, makers = None, {}
@@ -1268,14 +1270,15 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
                     if rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                         digests[rel] = old[rel][1]
                     else:
-                        output.copy(tree, rel, job[1])
-                        digests[rel] = cache.digest(job[1].read_bytes())
+                        data = job[1].read_bytes()
+                        output.put_new(tree, out, rel, data)
+                        digests[rel] = cache.digest(data)
                         if old.get(rel, (None, None))[1] != digests[rel]:
                             changed.add(rel)
                 elif rel in old and old[rel][0] == fp and output.link(tree, rel, out / rel):
                     digests[rel] = old[rel][1]
                 elif job[0] == "bytes":  # made already (the search index, sitemaps): written now, not kept
-                    output.put(tree, rel, job[1])
+                    output.put_new(tree, out, rel, job[1])
                     units[rel] = (fp, ("bytes", None))
                     digests[rel] = fp
                     if old.get(rel, (None, None))[1] != fp:
@@ -1286,7 +1289,7 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
             # once (see pages.Page.position): in the plan's order, a tag page of an archive of
             # 100,000 articles came long after the front page that showed the same cards.
             produce.sort(key=lambda item: planned[item[1][1]].position if item[1][0] == "page" else -1)
-            _JOB["tree"] = tree
+            _JOB.update(tree=tree, out=out)
             rendered = len(produce)
             for rel, key, fp in _run(_render_new_chunk if deferred else _render_chunk, produce, store):
                 digests[rel] = key
@@ -1411,12 +1414,14 @@ def _run(work, items: list, store: cache.Store):
         workers.stop()
 
 
-def _write_made(tree: Path, chunk: list) -> list[tuple[str, str]]:
-    """Write ``(path, function giving its bytes)`` items into ``tree``; ``(path, digest)`` of each."""
+def _write_made(tree: Path, out: Path, chunk: list) -> list[tuple[str, str]]:
+    """Write ``(path, function giving its bytes)`` items into ``tree``, the new tree of
+    the output folder ``out``; ``(path, digest)`` of each. Raises :class:`JaridaError`
+    naming the output file that cannot be written (see :func:`generator.output.put_new`)."""
     done = []
     for rel, make in chunk:
         data = make()
-        output.put(tree, rel, data)
+        output.put_new(tree, out, rel, data)
         done.append((rel, cache.digest(data)))
     return done
 

@@ -42,17 +42,26 @@ def check_output(output: Path, site_root: Path) -> None:
 
 def new_tree(output: Path) -> Path:
     """Start a new output tree: an empty temporary folder beside ``output`` holding
-    the marker file (leftovers of killed builds are removed first)."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(output)
+    the marker file (leftovers of killed builds are removed first).
+
+    Raises :class:`JaridaError` (exit code 1) when the system refuses (a full disk,
+    a folder that cannot be written), naming ``output`` or its marker file, never
+    the temporary folder, which is removed."""
     import tempfile
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    output = output.resolve()
+    tmp, target = None, output
     try:
-        (tmp / MARKER).write_text("This folder is written by Jarida; it is replaced on every build.\n", encoding="utf-8")
-    except BaseException:  # a full disk, Ctrl-C
-        shutil.rmtree(tmp, ignore_errors=True)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(output)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        target = output / MARKER
+        put(tmp, MARKER, b"This folder is written by Jarida; it is replaced on every build.\n")
+    except BaseException as exc:  # a full disk, Ctrl-C
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _refused(target, "written", exc, output, str(output.parent)) from exc
         raise
     return tmp
 
@@ -77,6 +86,22 @@ def put(folder: Path, rel: str, data: bytes) -> None:
             done += os.write(fd, view[done:])
     finally:
         os.close(fd)
+
+
+def put_new(tree: Path, output: Path, rel: str, data: bytes) -> None:
+    """:func:`put` ``data`` as ``rel`` (a relative POSIX path) into ``tree``, the new
+    tree of the output folder ``output`` made by :func:`new_tree` (in any process
+    of the build).
+
+    Raises :class:`JaridaError` (exit code 1) when the system refuses (a full disk,
+    a quota, a folder that cannot be written), naming the file as it will be in
+    ``output`` (``build/tags/غزة/index.html``), never in the temporary folder, with
+    the reason and what to do; the caller removes the tree."""
+    try:
+        put(tree, rel, data)
+    except OSError as exc:
+        output = output.resolve()
+        raise _refused(output / rel, "written", exc, output, str(output.parent)) from exc
 
 
 def copy(folder: Path, rel: str, source: Path) -> None:
@@ -110,8 +135,13 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
     (``None`` when there was none), for the caller to delete with :func:`discard`
     once it has saved its own state: deleting a large site takes seconds, and a
     build interrupted then should not lose what it recorded of the new one (a
-    folder left behind is removed by the next build, see :func:`remove_stale`)."""
+    folder left behind is removed by the next build, see :func:`remove_stale`).
+
+    Raises :class:`JaridaError` (exit code 1), with ``tmp`` removed and ``output``
+    as it was, when the system refuses to copy a kept entry or to swap the tree in
+    (a full disk, a folder that cannot be written), naming the entry or ``output``."""
     output = output.resolve()
+    target, doing = output, "replaced"
     try:
         if not (tmp / MARKER).is_file():  # the folder was deleted (git clean -x...) while it was being written
             raise JaridaError([Problem(str(tmp), 0, "this temporary folder of the build was deleted while the "
@@ -120,7 +150,9 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
         for name in keep:
             source = output / name
             if name not in tops and (source.exists() or source.is_symlink()):
+                target, doing = source, "copied into the new site"
                 _carry(source, tmp / name)
+        target, doing = output, "replaced"
         os.chmod(tmp, 0o755)
         if not output.exists():
             os.rename(tmp, output)
@@ -135,8 +167,10 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
         os.rename(output, old / "site")
         os.rename(tmp, output)
         return old
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _refused(target, doing, exc, output, str(output.parent)) from exc
         raise
 
 
@@ -225,11 +259,7 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         _undo(written, made, aside, kept, new, replaced)
         if not isinstance(exc, OSError):  # Ctrl-C
             raise
-        advice = ("free some disk space" if exc.errno == errno.ENOSPC else
-                  "make the file and its folder writable" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
-                  "fix this")
-        raise JaridaError([Problem(str(target), 0, f"cannot be {doing} ({exc.strerror or exc}); the site in "
-                                                  f"{output} was left as it was: {advice}, then build again")]) from exc
+        raise _refused(target, doing, exc, output, "the file and its folder") from exc
     for old in [*kept.values(), *(old for _, old in aside)]:
         try:
             old.unlink()
@@ -246,6 +276,23 @@ def update_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Pat
         while parent != output and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _refused(path: Path, doing: str, exc: OSError, output: Path, writable: str) -> JaridaError:
+    """The error of ``path``, a file of the output folder ``output`` (or the folder),
+    that the system would not let the build have ``doing`` ("written", "replaced"...;
+    ``exc`` its error): the reason, that ``output`` is as it was, and what to do:
+    free some disk space (a full disk, a quota: ENOSPC, EDQUOT in errno(3)), make
+    ``writable`` writable (EACCES, EPERM, EROFS), else fix what the reason says."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "free some disk space"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = f"make {writable} writable"
+    else:
+        advice = "fix this"
+    kept = f"the site in {output} was left as it was" if output.is_dir() else f"nothing was written to {output}"
+    return JaridaError([Problem(str(path), 0, f"cannot be {doing} ({exc.strerror or exc}); {kept}: {advice}, "
+                                              "then build again")])
 
 
 def _beside(target: Path, what: str) -> Path:

@@ -3,7 +3,8 @@
 - ``bundled_site``: a private copy of the repository's example site
   (``site.toml``, ``seeds/``, ``content/``) in ``tmp_path / "site"``;
 - ``run_jarida``: run ``python -m generator ...`` as a subprocess;
-- ``parse_html``: a small standard-library HTML parser for the built pages.
+- ``parse_html``: a small standard-library HTML parser for the built pages;
+- ``write_fails``: a full disk (or another refusal) met by a build on one file.
 """
 from __future__ import annotations
 
@@ -85,6 +86,30 @@ def jarida():
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder``: POSIX relative path -> bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_fails(monkeypatch, error: int, claim: Path, failing) -> None:
+    """Make :func:`generator.output.put` raise ``OSError(error)`` as ``os.write`` does
+    (naming no file) for the first output path for which ``failing(rel)`` is true,
+    once in all the processes of the build (forked workers too): the process that
+    creates ``claim`` first fails, and writes the path into it."""
+    from generator import output
+
+    real = output.put
+
+    def put(folder, rel, data):
+        if failing(rel):
+            try:
+                fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                pass
+            else:
+                os.write(fd, rel.encode("utf-8"))
+                os.close(fd)
+                raise OSError(error, os.strerror(error))
+        real(folder, rel, data)
+
+    monkeypatch.setattr(output, "put", put)
 
 
 # --------------------------------------------------------------------------- HTML

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
+import shutil
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -492,6 +494,113 @@ def test_an_error_of_the_system_is_a_message_not_a_traceback(tmp_path, monkeypat
     assert cli.main(["build", "--site", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'build' / 'index.html'}: No space left on device; fix this, then run again" in err
+
+
+def test_a_full_disk_while_a_whole_site_is_written_names_the_file(bundled_site, tmp_path, monkeypatch, capsys):
+    """``jarida build`` after a settings change, meeting a full disk halfway through
+    the new site: the file as the user knows it (under build/, not the temporary
+    folder), the reason and what to do, exit code 1, build/ as it was."""
+    from conftest import write_fails
+    from generator import cli
+
+    monkeypatch.chdir(bundled_site)
+    assert cli.main(["build"]) == 0
+    before = snapshot(bundled_site / "build")
+    toml = bundled_site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('title = "جريدة"', 'title = "جريدة الغد"'),
+                    encoding="utf-8")
+    capsys.readouterr()
+    claim = tmp_path / "failed.txt"
+    write_fails(monkeypatch, errno.ENOSPC, claim, lambda rel: rel.startswith("tags/") and not rel.isascii())
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"build/{claim.read_text(encoding='utf-8')}: cannot be written (No space left on device); the site "
+                   "in build was left as it was: free some disk space, then build again\n")
+    assert snapshot(bundled_site / "build") == before
+    assert [p.name for p in bundled_site.iterdir() if p.name.startswith(".build")] == []
+
+
+#: Run in a new user and mount namespace (``unshare``): mounts a tmpfs on argv[2],
+#: builds the site argv[1] into argv[2]/build until it is full, and prints what it saw
+#: as JSON. Exit code 77 when no tmpfs can be mounted.
+_FULL_DISK = r"""
+import hashlib, json, os, subprocess, sys
+from pathlib import Path
+
+site, disk, case = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)]).returncode:
+    sys.exit(77)
+
+def used():
+    st = os.statvfs(disk)
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+def tree():
+    out = disk / "build"
+    return {str(p.relative_to(out)): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else None
+
+def jarida():
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--output",
+                           str(disk / "build")], capture_output=True, text=True, encoding="utf-8")
+
+if case == "settings change":
+    first = jarida()
+    assert first.returncode == 0, first.stderr
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('title = "جريدة"', 'title = "جريدة الغد"'),
+                    encoding="utf-8")
+    room = used() * 3 // 2  # room for the site, not for a second one beside it
+else:  # the first files (sitemaps, the search index) fit: the pages and feeds fill the disk
+    room = (40 if case == "workers" else 1) << 20
+before, used_before = tree(), used()
+subprocess.run(["mount", "-o", f"remount,size={room}", str(disk)], check=True)
+proc = jarida()
+print(json.dumps({"code": proc.returncode, "err": proc.stderr, "left": sorted(os.listdir(disk)),
+                  "same": tree() == before, "used": [used_before, used()]}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("unshare"), reason="no unshare command to mount a small file system")
+@pytest.mark.parametrize("case", ["first build", "settings change", "workers"])
+def test_a_disk_that_fills_up_for_real(tmp_path, case):
+    """A build on a small tmpfs that it fills up (mounted in a private user and mount
+    namespace): the file is named under the output folder, with the reason and what
+    to do, exit code 1, and the temporary folder is removed (the disk is as full as
+    before); with worker processes (a cold build of 900 articles) too."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT, jarida_env
+
+    site = copy_site(tmp_path / "site")
+    if case == "workers":
+        folder = site / "content" / "articles"
+        originals = sorted(folder.glob("*.md"))
+        for copy in range(1, 30):  # about 900 articles: worker processes render the pages
+            for number, path in enumerate(originals):
+                text = path.read_text(encoding="utf-8").replace("---\n", f"---\nslug: copy-{copy}-{number}\n", 1)
+                (folder / f"copy-{copy}-{number}.md").write_text(text, encoding="utf-8")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", sys.executable, "-c", _FULL_DISK,
+                           str(site), str(disk), case], cwd=REPO_ROOT, env=jarida_env(), capture_output=True,
+                          text=True, encoding="utf-8", timeout=300)
+    if proc.returncode == 77 or proc.stderr.startswith("unshare:"):  # no user namespaces, or no tmpfs in them
+        pytest.skip(f"no tmpfs can be mounted here: {proc.stderr.strip()}")
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    out = disk / "build"
+    assert seen["code"] == 1, seen["err"]
+    [line] = seen["err"].splitlines()
+    path, _, message = line.partition(": cannot be written (No space left on device); ")
+    assert path.startswith(f"{out}/") and ".build.new-" not in path, line
+    kept = f"the site in {out} was left as it was" if case == "settings change" else f"nothing was written to {out}"
+    assert message == f"{kept}: free some disk space, then build again"
+    assert seen["left"] == (["build"] if case == "settings change" else [])
+    assert seen["same"] and seen["used"][1] == seen["used"][0]
 
 
 class _Exited(Exception):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_site, snapshot
+from conftest import copy_site, snapshot, write_fails
 from generator import build as build_module
 from generator.build import build
 
@@ -706,9 +706,9 @@ def test_a_build_killed_while_writing_in_place_is_repaired_by_the_next(site, tmp
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
-@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES])
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EDQUOT, errno.EACCES], ids=["ENOSPC", "EDQUOT", "EACCES"])
 def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(site, tmp_path, monkeypatch, error):
-    """A full disk or a folder that cannot be written, met after some files of a small
+    """A full disk (or quota) or a folder that cannot be written, met after some files of a small
     rebuild were written: none of them replaces its file (the front page would link
     to a renamed article never written), the error names the file, no temporary
     file or new folder is left, and the next build gives the site of a cold build."""
@@ -736,7 +736,7 @@ def test_a_build_that_cannot_write_a_file_in_place_leaves_the_output_as_it_was(s
     [problem] = caught.value.problems
     assert problem.path == "build/" + calls[-1].replace("/.index.html.jarida-tmp", "/index.html")  # from the site root
     assert "left as it was" in problem.message
-    assert ("free some disk space" if error == errno.ENOSPC else "make the file and its folder writable") in \
+    assert ("free some disk space" if error != errno.EACCES else "make the file and its folder writable") in \
         problem.message
     assert snapshot(site / "build") == before
     assert not [p for p in (site / "build").rglob("*") if ".jarida-tmp" in p.name]
@@ -791,6 +791,135 @@ def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output
     monkeypatch.undo()
     build(site, now=NOW)
     assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+def _settings_changed(site: Path) -> None:
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('title = "جريدة"', 'title = "جريدة الغد"'),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EDQUOT, errno.EACCES], ids=["ENOSPC", "EDQUOT", "EACCES"])
+@pytest.mark.parametrize("previous", [False, True], ids=["first build", "settings change"])
+def test_a_whole_build_that_cannot_write_a_file_names_it_and_removes_its_new_tree(site, tmp_path, monkeypatch,
+                                                                                   error, previous):
+    """A full disk (or a quota, or a folder that cannot be written) met while a whole
+    new site is written into its temporary folder: the error names the file as it
+    would be in build/, not in the temporary folder, with the reason and what to do;
+    the temporary folder is removed and build/ is as it was."""
+    from generator.problems import JaridaError
+
+    if previous:
+        build(site, now=NOW)
+        _settings_changed(site)  # every page changes: a whole new tree
+    before = snapshot(site / "build") if previous else None
+    claim = tmp_path / "failed.txt"
+    write_fails(monkeypatch, error, claim, lambda rel: rel.startswith("tags/") and not rel.isascii())
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    rel = claim.read_text(encoding="utf-8")
+    assert problem.path == f"build/{rel}"  # from the site root, as the user knows it
+    kept = "the site in build was left as it was" if previous else "nothing was written to build"
+    advice = "free some disk space" if error != errno.EACCES else f"make {site.absolute()} writable"
+    assert problem.message == f"cannot be written ({os.strerror(error)}); {kept}: {advice}, then build again"
+    assert caught.value.exit_code == 1
+    assert _no_new_tree(site)
+    assert snapshot(site / "build") == before if previous else not (site / "build").exists()
+    monkeypatch.undo()
+    build(site, now=NOW)
+    assert snapshot(site / "build") == cold(site, tmp_path)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: no worker processes")
+@pytest.mark.parametrize("writer", ["pages", "feeds"])
+def test_a_worker_process_that_cannot_write_a_file_names_it(site, tmp_path, monkeypatch, writer):
+    """A full disk met by a worker process of a cold build (one that renders pages, or
+    the one that makes the feeds): the same message naming the file in build/; the
+    workers end and the temporary folder is removed."""
+    import multiprocessing
+
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    before = snapshot(site / "build")
+    shutil.rmtree(site / ".cache")  # the next build is a cold one, with workers
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build_module, "CHUNK", 3)
+    main, claim = os.getpid(), tmp_path / "failed.txt"
+    write_fails(monkeypatch, errno.ENOSPC, claim,
+                 lambda rel: os.getpid() != main and rel.endswith("rss.xml" if writer == "feeds" else ".html"))
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    rel = claim.read_text(encoding="utf-8")
+    assert problem.path == f"build/{rel}"
+    assert problem.message == ("cannot be written (No space left on device); the site in build was left as it "
+                               "was: free some disk space, then build again")
+    assert multiprocessing.active_children() == []
+    assert _no_new_tree(site) and snapshot(site / "build") == before
+
+
+@pytest.mark.parametrize("step", ["folder", "marker"])
+def test_a_new_tree_that_cannot_be_made_names_the_output_folder(site, tmp_path, monkeypatch, step):
+    """The temporary folder of a whole build cannot be made (the folder that holds
+    build/ cannot be written) or its marker file cannot be written (a full disk):
+    the error names build/ or its marker, never the temporary folder, which is removed."""
+    import tempfile
+
+    from generator import output
+    from generator.problems import JaridaError
+
+    if step == "folder":
+        def refused(*args, **kwargs):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    else:
+        write_fails(monkeypatch, errno.ENOSPC, tmp_path / "failed.txt", lambda rel: rel == output.MARKER)
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    assert str(problem) == (f"build: cannot be written (Permission denied); nothing was written to build: make "
+                            f"{site.absolute()} writable, then build again" if step == "folder" else
+                            "build/.jarida-build: cannot be written (No space left on device); nothing was written "
+                            "to build: free some disk space, then build again")
+    assert not (site / "build").exists() and _no_new_tree(site)
+
+
+@pytest.mark.parametrize("step", ["kept file", "swap"])
+def test_a_whole_build_that_cannot_swap_its_tree_in_names_what_failed(site, monkeypatch, step):
+    """The new tree is complete, but a file of build/ kept across builds (CNAME)
+    cannot be copied into it, or build/ cannot be moved aside for it (a full disk,
+    on a system without an atomic exchange): the error names build/CNAME or build/,
+    the temporary folder is removed and build/ is as it was."""
+    from generator import output
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    (site / "build" / "CNAME").write_text("akhbar.example\n", encoding="utf-8")
+    before = snapshot(site / "build")
+    _settings_changed(site)
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if step == "kept file":
+        def refused(source, target):
+            raise full
+        monkeypatch.setattr(output, "_link_or_copy", refused)
+    else:
+        rename = os.rename
+
+        def refused(source, target, **kwargs):
+            if Path(source) == (site / "build").resolve():
+                raise full
+            rename(source, target, **kwargs)
+        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(output.os, "rename", refused)
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    assert str(problem) == ("build/CNAME: cannot be copied into the new site" if step == "kept file" else
+                            "build: cannot be replaced") + (" (No space left on device); the site in build was left "
+                                                           "as it was: free some disk space, then build again")
+    assert _no_new_tree(site) and snapshot(site / "build") == before
 
 
 def test_a_small_rebuild_on_a_file_system_without_hard_links_replaces_its_files(site, tmp_path, monkeypatch):
