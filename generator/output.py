@@ -139,7 +139,10 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
 
     Raises :class:`JaridaError` (exit code 1), with ``tmp`` removed and ``output``
     as it was, when the system refuses to copy a kept entry or to swap the tree in
-    (a full disk, a folder that cannot be written), naming the entry or ``output``."""
+    (a full disk, a folder that cannot be written), naming the entry or ``output``.
+    Without an atomic exchange, ``output`` is moved aside before ``tmp`` is renamed
+    in, and moved back when that fails; should that fail too, the error says where
+    the previous site is."""
     output = output.resolve()
     target, doing = output, "replaced"
     try:
@@ -159,13 +162,30 @@ def finish_tree(tmp: Path, output: Path, written: set[str], keep: tuple[str, ...
             return None
         if _exchange(tmp, output):  # one atomic step: tmp now holds the previous site
             old = tmp.with_name(tmp.name.replace(".new-", ".old-", 1))
-            os.rename(tmp, old)  # named as old, so a kill before it is deleted leaves a folder cleaned up later
+            try:
+                os.rename(tmp, old)  # named as old, so a kill before it is deleted leaves a folder cleaned up later
+            except OSError:  # the new site is in: the previous one is deleted under the name it has
+                return tmp
             return old
         import tempfile
 
         old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.rename(output, old / "site")
-        os.rename(tmp, output)
+        aside = False
+        try:
+            os.rename(output, old / "site")
+            aside = True
+            os.rename(tmp, output)
+        except BaseException as exc:
+            if aside:
+                try:
+                    os.rename(old / "site", output)  # the previous site back in its place
+                except OSError as back:
+                    raise JaridaError([Problem(str(output), 0, f"cannot be replaced, and the previous site could "
+                                                               f"not be put back ({back.strerror or back}): it is in "
+                                                               f"{old / 'site'}; move it back to {output} by hand "
+                                                               "before you build again")]) from exc
+            shutil.rmtree(old, ignore_errors=True)  # empty
+            raise
         return old
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -793,6 +793,22 @@ def test_a_build_that_cannot_replace_or_remove_a_file_in_place_leaves_the_output
     assert snapshot(site / "build") == cold(site, tmp_path)
 
 
+def _rename_fails(monkeypatch, failing) -> None:
+    """Make ``os.rename`` in :mod:`generator.output` raise ENOSPC (a full disk: a
+    folder that needs another block for a name) when ``failing(source, target)``
+    (two paths) is true."""
+    from generator import output
+
+    rename = os.rename
+
+    def refused(source, target, **kwargs):
+        if failing(Path(source), Path(target)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        rename(source, target, **kwargs)
+
+    monkeypatch.setattr(output.os, "rename", refused)
+
+
 def _settings_changed(site: Path) -> None:
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('title = "جريدة"', 'title = "جريدة الغد"'),
@@ -905,21 +921,61 @@ def test_a_whole_build_that_cannot_swap_its_tree_in_names_what_failed(site, monk
             raise full
         monkeypatch.setattr(output, "_link_or_copy", refused)
     else:
-        rename = os.rename
-
-        def refused(source, target, **kwargs):
-            if Path(source) == (site / "build").resolve():
-                raise full
-            rename(source, target, **kwargs)
         monkeypatch.setattr(output, "_exchange", lambda a, b: False)
-        monkeypatch.setattr(output.os, "rename", refused)
+        _rename_fails(monkeypatch, lambda source, target: source == (site / "build").resolve())
     with pytest.raises(JaridaError) as caught:
         build(site, now=NOW)
     [problem] = caught.value.problems
     assert str(problem) == ("build/CNAME: cannot be copied into the new site" if step == "kept file" else
                             "build: cannot be replaced") + (" (No space left on device); the site in build was left "
                                                            "as it was: free some disk space, then build again")
-    assert _no_new_tree(site) and snapshot(site / "build") == before
+    assert snapshot(site / "build") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".build.")] == []  # no new tree, no folder for the old
+
+
+@pytest.mark.parametrize("back", [True, False], ids=["put back", "not put back"])
+def test_a_swap_without_an_atomic_exchange_that_fails_halfway_puts_the_previous_site_back(site, monkeypatch, back):
+    """Where the system has no atomic exchange of two folders, build/ is moved aside
+    before the new site is renamed in: when that rename fails (a full disk), the
+    previous site is moved back, the error says so, and no folder is left beside it;
+    should the way back fail too, the error says where the previous site is."""
+    from generator import output
+    from generator.problems import JaridaError
+
+    build(site, now=NOW)
+    (site / "build" / "CNAME").write_text("akhbar.example\n", encoding="utf-8")
+    before = snapshot(site / "build")
+    _settings_changed(site)
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    _rename_fails(monkeypatch, lambda source, target: target == (site / "build").resolve()
+                  and (source.name.startswith(".build.new-") or not back))
+    with pytest.raises(JaridaError) as caught:
+        build(site, now=NOW)
+    [problem] = caught.value.problems
+    left = [p.name for p in site.iterdir() if p.name.startswith(".build.")]
+    if back:
+        assert str(problem) == ("build: cannot be replaced (No space left on device); the site in build was left as "
+                                "it was: free some disk space, then build again")
+        assert snapshot(site / "build") == before and left == []
+    else:
+        [old] = left
+        assert str(problem) == (f"build: cannot be replaced, and the previous site could not be put back (No space "
+                                f"left on device): it is in {old}/site; move it back to build by hand before you "
+                                "build again")
+        assert not (site / "build").exists() and snapshot(site / old / "site") == before
+
+
+def test_a_swap_whose_previous_site_cannot_be_renamed_after_the_exchange_is_built(site, tmp_path, monkeypatch):
+    """The atomic exchange put the new site in place, but the folder now holding the
+    previous one cannot be given its name for deletion: the build is done all the
+    same (no error saying the site was left as it was), and nothing is left beside it."""
+    build(site, now=NOW)
+    _settings_changed(site)
+    _rename_fails(monkeypatch, lambda source, target: target.name.startswith(".build.old-"))
+    build(site, now=NOW)
+    assert [p.name for p in site.iterdir() if p.name.startswith(".build.")] == []
+    monkeypatch.undo()
+    assert snapshot(site / "build") == cold(site, tmp_path)
 
 
 def test_a_small_rebuild_on_a_file_system_without_hard_links_replaces_its_files(site, tmp_path, monkeypatch):
