@@ -46,17 +46,49 @@ def _close(word: str, words, cutoff: float) -> list[str]:
     return difflib.get_close_matches(word, words, n=1, cutoff=cutoff)
 
 
+def _word_line(path: Path, key: str, table: str | None = None) -> int:
+    """1-based line of the word ``key`` in the strings file ``path`` (TOML), or of
+    ``key`` in the table ``[table]`` when ``table`` is given: its ``key = ...`` line,
+    under ``[table]`` or written ``table.key = ...``; for a table written inline
+    (``table = {key = ...}``), the table's line; 0 when none is found (a key
+    spelled otherwise than these). Raises ``OSError`` or ``UnicodeDecodeError``
+    when the file cannot be read."""
+    wanted = (table, key) if table is not None else (key,)
+    current: tuple = ()
+    inline = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").removeprefix("\ufeff").splitlines(), 1):
+        text = line.strip()
+        if text.startswith("["):
+            current = _dotted(text.lstrip("[").partition("]")[0])
+            continue
+        name, equals, _ = text.partition("=")
+        if not equals or text.startswith("#"):
+            continue
+        found = current + _dotted(name)
+        if found == wanted:
+            return number
+        if table is not None and found == (table,) and not inline:
+            inline = number
+    return inline
+
+
+def _dotted(name: str) -> tuple[str, ...]:
+    """The parts of a TOML key as written (``reading_time.one``, ``"one"``), unquoted."""
+    return tuple(part.strip().strip("\"'") for part in name.split("."))
+
+
 def load_strings(dirs: list[Path]) -> dict:
     """The theme's words: ``strings.toml`` of each theme folder, the most specific
     winning key by key (tables such as ``[reading_time]`` merged too).
 
     Raises :class:`JaridaError` (exit code 2) for a file that is not valid TOML, and
     for a word that the default theme has in another form (``next = 5`` where
-    ``next`` is text; text where ``[reading_time]`` is a table of plural forms)
-    or whose name is a near miss of one of the default theme's (``nxt``, which
-    no template reads). A theme may add words of its own under other names.
+    ``next`` is text; text where ``[reading_time]`` is a table of plural forms;
+    ``one = 5`` in such a table) or whose name is a near miss of one of the default
+    theme's (``nxt``, which no template reads), each at its line. A theme may add
+    words of its own under other names.
     """
-    from .settings import key_line, toml_problem
+    from .settings import toml_problem
 
     strings: dict = {}
     for number, d in enumerate(reversed(dirs)):
@@ -72,26 +104,29 @@ def load_strings(dirs: list[Path]) -> dict:
             if key in strings and isinstance(strings[key], dict) != isinstance(value, dict):
                 kind = "a table of plural forms, as in the default theme" if isinstance(strings[key], dict) \
                     else "text in quotes"
-                problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be {kind}"))
+                problems.append(Problem(str(path), _word_line(path, key), f"'{key}' must be {kind}"))
             elif key in strings and not isinstance(value, (str, dict)):
-                problems.append(Problem(str(path), key_line(path, key), f"'{key}' must be text in quotes"))
+                problems.append(Problem(str(path), _word_line(path, key), f"'{key}' must be text in quotes"))
             elif key not in strings:
                 close = [key.lower()] if key.lower() in strings else _close(key, strings, 0.8)
                 if close:
-                    problems.append(Problem(str(path), key_line(path, key),
+                    problems.append(Problem(str(path), _word_line(path, key),
                                             f"no template reads the word '{key}'; did you mean '{close[0]}'?"))
             elif isinstance(value, dict):  # a table: its names are the default theme's, or CLDR plural forms
                 known = strings[key]
                 plural = set(known) <= _PLURAL_FORMS
-                for inner in value:
+                for inner, word in value.items():
                     if inner in known or (plural and inner in _PLURAL_FORMS):
+                        if not isinstance(word, str):  # a page would fail to show it
+                            problems.append(Problem(str(path), _word_line(path, inner, key),
+                                                    f"'{inner}' of [{key}] must be text in quotes"))
                         continue
                     close = _close(inner, _PLURAL_FORMS if plural else known, 0.6)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     if plural:
                         hint += " (plural forms: zero, one, two, few, many, other)"
                     if plural or close:
-                        problems.append(Problem(str(path), key_line(path, inner),
+                        problems.append(Problem(str(path), _word_line(path, inner, key),
                                                 f"no template reads '{inner}' of [{key}]{hint}"))
         if problems:
             raise JaridaError(problems, 2)

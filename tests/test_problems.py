@@ -501,6 +501,25 @@ def test_mistakes_in_a_theme_s_strings_are_settings_errors_at_their_line(tmp_pat
         proc.stderr
 
 
+def test_a_theme_s_plural_form_that_is_not_text_is_an_error_at_its_line_in_its_table(tmp_path):
+    """``other = 7`` under ``[reading_time]`` would stop the build with a Python error on
+    the first page whose count takes that form: it is named at its own line, not at
+    the line of an ``other`` of another table above it."""
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    strings = site / "themes" / "default" / "strings.toml"
+    strings.parent.mkdir(parents=True)
+    strings.write_text('[article_count]\nother = "{n} مقال"\n\n[reading_time]\nother = 7\n', encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == ["themes/default/strings.toml:5: 'other' of [reading_time] must be text in quotes"]
+    strings.write_text('home = "البيت"\nreading_time.few = 3\narticle_count = {one = "مقال", two = 2}\n',
+                       encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == ["themes/default/strings.toml:2: 'few' of [reading_time] must be text in quotes",
+                                        "themes/default/strings.toml:3: 'two' of [article_count] must be text in quotes"]
+
+
 @pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
 def test_a_front_matter_date_in_arabic_indic_digits_is_read(tmp_path, written):
     """A date typed with an Arabic keyboard, as seed metadata dates already are."""
