@@ -1016,7 +1016,7 @@ def _edited_only(site_root: Path, out: Path, settings: Settings, now: dt.datetim
     site = content.assemble(settings, [e.article for e in entries.values() if e.article is not None], profiles,
                             drafts, [], None if future else now)
     dirs = render.theme_dirs(site_root, settings.theme)
-    strings = render.load_strings(dirs)
+    strings, _ = render.load_strings(dirs)  # its warnings are those of the last full build, as the theme is
     env = render.environment(dirs, site_root / CACHE_DIR / "templates")
     site_context = _site_context(site, strings, now)
     templates = render.template_fingerprints(env, {"article.html"})
@@ -1175,7 +1175,11 @@ def _incremental(site_root, out, settings, now, drafts, strict, future, store: c
     problems += [dataclasses.replace(p, warning=False) for p in found] if strict else found
     if strict and found:
         raise ContentProblems(problems)
-    strings = render.load_strings(dirs)
+    strings, found = render.load_strings(dirs)
+    found = _from_site_root(found, site_root)
+    problems += [dataclasses.replace(p, warning=False) for p in found] if strict else found
+    if strict and found:  # a theme's problem, as its errors are
+        raise JaridaError(problems, 2)
     by_path = {a.path: entries[a.path] for a in site.articles}
     body_keys = {a.slug: by_path[a.path].digest for a in site.articles}
     bodies = {a.slug: pages.Body(by_path[a.path].digest, by_path[a.path].words) for a in site.articles}

@@ -17,7 +17,7 @@ from conftest import copy_site, parse_html, run_jarida, snapshot
 from generator.dates import Formatter
 from generator.render import BUNDLED_THEMES, load_strings
 
-STRINGS = load_strings([BUNDLED_THEMES / "default"])
+STRINGS, _ = load_strings([BUNDLED_THEMES / "default"])
 COUNT = Formatter("ar_EG")
 
 pytestmark = pytest.mark.slow

@@ -65,6 +65,11 @@ CASES = {
         (t / "themes" / "mine" / "templates" / "article.html").write_text("{% if %}", encoding="utf-8"),
         build(site(t, 'theme = "mine"\n')))[-1],
     "output folder refused": lambda t: build(site(t), "--output", str(t / "content")),
+    "placeholder in a theme's word that nothing fills in": lambda t: (
+        (t / "themes" / "mine").mkdir(parents=True),
+        (t / "themes" / "mine" / "strings.toml").write_text('home = "الرئيسية"\n\nsearch_results = "النتائج: {m}"\n',
+                                                           encoding="utf-8"),
+        build(site(t, 'theme = "mine"\n')))[-1],
     "front matter not valid YAML": lambda t: build(site(t, articles={"x.md": "---\ntitle: [مكسور\ndate: 2024-01-01\n---\n\nنص.\n"})),
     "front matter not closed": lambda t: build(site(t, articles={"x.md": "---\ntitle: عنوان\n\nنص.\n"})),
     "front matter key given twice": lambda t: build(site(t, articles={"x.md": ARTICLE.format(extra="title: عنوان آخر\n")})),
@@ -100,6 +105,10 @@ CASES = {
         site(t, seeds={"x.txt": seed("التاريخ: 2024-04-26 00:30\n\nعنوان المقال\n\nنص الخبر.\n")})),
     "author written with a byline's label (warning)": lambda t: build(
         site(t, articles={"x.md": ARTICLE.format(extra="author: \"بقلم: منى حسن\"\n")})),
+    "theme's word without the default's placeholder (warning)": lambda t: (
+        (t / "themes" / "default").mkdir(parents=True),
+        (t / "themes" / "default" / "strings.toml").write_text('[reading_time]\nfew = "دقائق"\n', encoding="utf-8"),
+        build(site(t)))[-1],
     "two sections shown with one name (warning)": lambda t: build(site(t, articles={
         "a.md": ARTICLE.format(extra="section: politics\n"),
         "b.md": ARTICLE.replace("عنوان المقال", "عنوان آخر").format(extra="section: politic\n")})),

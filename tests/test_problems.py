@@ -520,6 +520,58 @@ def test_a_theme_s_plural_form_that_is_not_text_is_an_error_at_its_line_in_its_t
                                         "themes/default/strings.toml:3: 'two' of [article_count] must be text in quotes"]
 
 
+def test_a_theme_s_word_with_a_placeholder_that_nothing_fills_in_is_an_error_at_its_line(tmp_path):
+    """A placeholder the default theme's word does not have (``{m}`` for ``{n}``, or any
+    in a word that takes none) would be shown as written: an error at its word's
+    line, naming the placeholders the word may use. A placeholder left out in the
+    same file is told with it, as a warning."""
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    strings = site / "themes" / "default" / "strings.toml"
+    strings.parent.mkdir(parents=True)
+    strings.write_text('search_results = "النتائج: {m}"\npage = "صفحة {n}"\n\n[reading_time]\nother = "دقائق"\n\n'
+                       '[article_count]\nother = "{n} مقال"\nmany = "{count} مقالًا و{n}"\n', encoding="utf-8")
+    proc = run_jarida("build", "--site", site, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "themes/default/strings.toml:1: 'search_results' has the placeholder {m}, which nothing fills in (pages would "
+        "show it as written): it may use {n}",
+        "themes/default/strings.toml:2: 'page' has the placeholder {n}, which nothing fills in (pages would show it "
+        "as written): it takes no placeholder",
+        "themes/default/strings.toml:5: warning: 'other' of [reading_time] leaves out {n}, which the default theme's "
+        "word has, so pages do not show what it stands for; leave it out only where the word says it itself (a count "
+        "written in words, as in دقيقتا قراءة)",
+        "themes/default/strings.toml:9: 'many' of [article_count] has the placeholder {count}, which nothing fills in "
+        "(pages would show it as written): it may use {n}"]
+    assert not (site / "build").exists()
+
+
+def test_a_theme_s_word_that_leaves_out_a_placeholder_is_a_warning(tmp_path):
+    """A count written in words (دقيقتان, two minutes) needs no ``{n}``: a word that
+    leaves out a placeholder of the default theme's word builds with a warning at its
+    line, in every build until it changes, and stops a build with ``--strict``. The
+    forms the default theme writes without ``{n}`` (``one``, ``two``) or does not
+    have (``zero``) get none."""
+    site = site_with(tmp_path, {"x.md": md("عنوان")})
+    strings = site / "themes" / "default" / "strings.toml"
+    strings.parent.mkdir(parents=True)
+    strings.write_text('search_results = "نتائج البحث"\n\n[reading_time]\nzero = "لا وقت"\none = "دقيقة"\n'
+                       'two = "دقيقتان"\nfew = "دقائق"\nother = "{n} دقيقة"\n', encoding="utf-8")
+    expected = [
+        "themes/default/strings.toml:1: warning: 'search_results' leaves out {n}, which the default theme's word "
+        "has, so pages do not show what it stands for; leave it out only where the word says it itself (a count "
+        "written in words, as in دقيقتا قراءة)",
+        "themes/default/strings.toml:7: warning: 'few' of [reading_time] leaves out {n}, which the default theme's "
+        "word has, so pages do not show what it stands for; leave it out only where the word says it itself (a count "
+        "written in words, as in دقيقتا قراءة)"]
+    proc = run_jarida("build", "--site", site, "--strict", check=False)
+    assert proc.returncode == 2 and proc.stderr.splitlines() == [line.replace("warning: ", "") for line in expected]
+    assert not (site / "build").exists()
+    for _ in range(2):  # the second build changes nothing, and tells the same
+        proc = run_jarida("build", "--site", site)
+        assert proc.stderr.splitlines() == expected
+    assert 'data-count="نتائج البحث"' in (site / "build" / "search" / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("written", ["'٢٠٢٤-٠١-٠١T10:00:00+02:00'", "٢٠٢٤-٠١-٠١T10:00:00+02:00", "۲۰۲۴-۰۱-۰۱ 10:00"])
 def test_a_front_matter_date_in_arabic_indic_digits_is_read(tmp_path, written):
     """A date typed with an Arabic keyboard, as seed metadata dates already are."""
