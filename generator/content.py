@@ -165,6 +165,27 @@ def _comment_in(text: str, key: str, value) -> bool:
     return raw.startswith("#") or (" #" in raw and "#" not in str(value or ""))
 
 
+#: A section written as a path: a slash or a backslash in it, or only ``.`` or ``..``.
+_PATH_LIKE = re.compile(r"[/\\]|^\.\.?$")
+
+
+def section_of_path(value: str) -> str:
+    """The section key that ``value``, a section written as a path (``../economy``,
+    ``a/../b``, ``/x``, ``x\\y``), stands for: its parts resolved as a path's are
+    (``.`` and empty parts dropped, ``..`` taking away the part before it, none above
+    the first), joined by ``-`` since sections have no sections inside them
+    (``x/y`` -> ``x-y``, the slug it had before); ``""`` when no part is left
+    (``..``, ``/``)."""
+    parts: list[str] = []
+    for part in re.split(r"[/\\]", value):
+        part = part.strip()
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    return "-".join(parts)
+
+
 def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[Article | None, list[Problem]]:
     """Parse one article file's text. ``path`` is relative to the site root;
     ``memo`` remembers front matter read before (see :func:`generator.frontmatter.split`).
@@ -287,6 +308,17 @@ def parse_article(path: str, text: str, settings: Settings, memo=None) -> tuple[
             bad(key, f"'{key}' must be text")
         elif value is not None and str(value).strip():
             texts[key] = str(value).strip()
+    if "section" in texts and _PATH_LIKE.search(texts["section"]):
+        written = texts.pop("section")
+        key = section_of_path(written)
+        slug = term_slug(key)
+        if slug:
+            texts["section"] = key
+            bad("section", f"the section '{written}' is written as a path; it is read as section '{key}', whose "
+                           f"pages are at sections/{slug}/: write 'section: {key}'", warning=True)
+        else:
+            bad("section", f"the section '{written}' is a path that names no section; it is left out: write the "
+                           "section's key, e.g. 'section: economy'", warning=True)
     if "image" in texts and not safe_url(texts["image"]):
         bad("image", "'image' must be a path in static/ or an http(s) URL")
     if date is None or any(not p.warning for p in problems):
@@ -493,6 +525,12 @@ def term_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]|_", " ", fold(_spell_signs(name))).split())
 
 
+def term_slug(name: str) -> str:
+    """The URL slug of a term named ``name`` with no profile (``""`` when it has no
+    letter or digit); see :func:`generator.arabic.slugify`."""
+    return slugify(_spell_signs(name), MAX_SLUG_BYTES)
+
+
 def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tuple[Term, ...]:
     """The terms of one taxonomy; ``names_of`` holds the names each of ``articles``
     gives in it (a tuple per article, in the same order); ``display`` maps a term's
@@ -523,7 +561,7 @@ def _terms(taxonomy, articles, names_of, profiles, problems, display=None) -> tu
         # the name shown is the form written most often
         name = min(names, key=lambda n: (-len(by_name[n]), n))
         profile = profiles.get(key)
-        slug = profile.slug if profile else slugify(_spell_signs(name), MAX_SLUG_BYTES)
+        slug = profile.slug if profile else term_slug(name)
         if not slug:
             problems.append(Problem(articles[indices[0]].path, 1, f"the {taxonomy[:-1]} '{name}' has no letter or digit to make a URL from"))
             continue

@@ -109,6 +109,8 @@ CASES = {
         (t / "themes" / "default").mkdir(parents=True),
         (t / "themes" / "default" / "strings.toml").write_text('[reading_time]\nfew = "دقائق"\n', encoding="utf-8"),
         build(site(t)))[-1],
+    "section written as a path (warning)": lambda t: build(site(t, articles={"x.md": ARTICLE.format(
+        extra="section: ../economy\n")})),
     "two sections shown with one name (warning)": lambda t: build(site(t, articles={
         "a.md": ARTICLE.format(extra="section: politics\n"),
         "b.md": ARTICLE.replace("عنوان المقال", "عنوان آخر").format(extra="section: politic\n")})),

@@ -191,3 +191,63 @@ def test_two_sections_shown_with_one_name_are_a_warning(tmp_path):
     (root / "site.toml").write_text('base_url = "https://example.org/"\n[sections]\npolitic = "شؤون سياسية"\n',
                                     encoding="utf-8")
     assert build(root, now=now).warnings == []
+
+
+@pytest.mark.parametrize(("written", "key", "slug"), [
+    ("../economy", "economy", "economy"),
+    ("a/../b", "b", "b"),
+    ("/x", "x", "x"),
+    ("./رياضة", "رياضة", "رياضة"),
+    ("world/africa", "world-africa", "world-africa"),
+    ("a\\\\b", "a-b", "a-b"),
+])
+def test_a_section_written_as_a_path_is_read_as_its_key_with_a_warning(written, key, slug):
+    """As an author written with a byline's label is read as the name alone: the
+    warning is at the line of 'section:' and says what the section is read as and
+    where its pages are."""
+    from generator.content import parse_article
+
+    text = f"---\ntitle: خبر\ndate: 2024-01-01T10:00:00+02:00\ntags: [غزة]\nsection: \"{written}\"\n---\n\nنص.\n"
+    article, problems = parse_article("content/articles/x.md", text, Settings())
+    shown = written.replace("\\\\", "\\")
+    assert article.section == key
+    assert [str(p) for p in problems] == [
+        f"content/articles/x.md:5: warning: the section '{shown}' is written as a path; it is read as section "
+        f"'{key}', whose pages are at sections/{slug}/: write 'section: {key}'"]
+
+
+@pytest.mark.parametrize("written", ["..", "/", "../.."])
+def test_a_section_path_that_names_no_section_is_left_out_with_a_warning(written):
+    """As a tag or an author with no letter is left out with a warning."""
+    from generator.content import parse_article
+
+    text = f"---\ntitle: خبر\ndate: 2024-01-01T10:00:00+02:00\nsection: \"{written}\"\n---\n\nنص.\n"
+    article, problems = parse_article("content/articles/x.md", text, Settings())
+    assert article.section is None
+    assert [str(p) for p in problems] == [
+        f"content/articles/x.md:4: warning: the section '{written}' is a path that names no section; it is left "
+        "out: write the section's key, e.g. 'section: economy'"]
+
+
+def test_a_section_written_as_a_path_joins_the_section_of_its_key(tmp_path):
+    """``../economy`` is the economy section, shown with its name, not a section
+    named '../economy'; the warning is told by every build, and stops one with --strict."""
+    from generator.problems import ContentProblems
+
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    for name, section in (("a", "economy"), ("b", "../economy")):
+        (root / "content" / "articles" / f"{name}.md").write_text(
+            f"---\ntitle: خبر {name}\ndate: 2024-01-01T10:00:00+02:00\nsection: {section}\n---\n\nنص.\n",
+            encoding="utf-8")
+    expected = ["content/articles/b.md:4: warning: the section '../economy' is written as a path; it is read as "
+                "section 'economy', whose pages are at sections/economy/: write 'section: economy'"]
+    with pytest.raises(ContentProblems):
+        build(root, now=NOW, strict=True)
+    for _ in range(2):
+        assert [str(w) for w in build(root, now=NOW).warnings] == expected
+    assert sorted(p.name for p in (root / "build" / "sections").iterdir() if p.is_dir()) == ["economy"]
+    listing = Listing((root / "build" / "sections" / "economy" / "index.html").read_text(encoding="utf-8"))
+    assert SECTION_NAMES["economy"] in listing.h1
+    assert {"خبر a", "خبر b"} <= set(listing.links)
